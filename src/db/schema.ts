@@ -1,0 +1,524 @@
+// Drizzle tables: the one description of Relais' relational data (D1).
+// Times are integer milliseconds since the epoch (UTC); money is integer minor units.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const updatedAt = () =>
+  integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+/** Commission rule as stored; the zod schema in src/schemas/partner.ts validates it. */
+export type CommissionRuleRow = {
+  category?: string;
+  event?: string;
+  percent?: number;
+  fixed?: number;
+  currency?: string;
+};
+
+/** Targeting and A/B rules of a link; validated by src/schemas/link.ts. */
+export type LinkRulesRow = {
+  targets?: {
+    id?: string;
+    countries?: string[];
+    devices?: string[];
+    os?: string[];
+    languages?: string[];
+    destination: string;
+  }[];
+  variants?: { id?: string; destination: string; weight: number }[];
+};
+
+export const partners = sqliteTable(
+  'partners',
+  {
+    id: text('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['prospect', 'negotiating', 'active', 'paused', 'ended'] }).notNull(),
+    integration: text('integration', {
+      enum: ['direct_api', 'affiliate_platform', 'affiliate_link', 'referral'],
+    }).notNull(),
+    category: text('category').notNull(),
+    websiteUrl: text('website_url'),
+    allowedDomains: json<string[]>('allowed_domains').notNull(),
+    cookieDays: integer('cookie_days').notNull().default(30),
+    attributionWindowDays: integer('attribution_window_days').notNull().default(30),
+    lockDays: integer('lock_days').notNull().default(30),
+    currency: text('currency').notNull().default('EUR'),
+    clickIdParam: text('click_id_param').notNull().default('click_id'),
+    /** Fixed affiliate parameters added to every destination (e.g. `{"aff_id": "aau"}`). */
+    affiliateParams: json<Record<string, string>>('affiliate_params').notNull(),
+    trackingTemplate: text('tracking_template'),
+    /** Canonical postback name -> the partner's own name. */
+    postbackParams: json<Record<string, string>>('postback_params').notNull(),
+    /** The partner's raw status values -> ours. */
+    statusMap: json<Record<string, string>>('status_map').notNull(),
+    /** Where amounts arrive in minor units (cents) instead of major units. */
+    amountsInMinorUnits: integer('amounts_in_minor_units', { mode: 'boolean' }).notNull().default(false),
+    answerTemplate: text('answer_template'),
+    /** Column names of the partner's own conversion report (CSV), canonical -> theirs. */
+    reportColumns: json<Record<string, string>>('report_columns').notNull(),
+    acceptSignedPostbacks: integer('accept_signed_postbacks', { mode: 'boolean' }).notNull().default(true),
+    acceptTokenPostbacks: integer('accept_token_postbacks', { mode: 'boolean' }).notNull().default(true),
+    ipAllowlist: json<string[]>('ip_allowlist').notNull(),
+    postbackTokenHash: text('postback_token_hash').notNull(),
+    /** AES-GCM ciphertext of the `whsec_` secret (the secret is needed to verify, so it is not hashed). */
+    signingSecretEnc: text('signing_secret_enc').notNull(),
+    /** The secret replaced by the last rotation, accepted until `previousSecretExpiresAt`. */
+    previousSecretEnc: text('previous_secret_enc'),
+    previousSecretExpiresAt: integer('previous_secret_expires_at', { mode: 'timestamp_ms' }),
+    webhookUrl: text('webhook_url'),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('partners_slug_uq').on(t.slug), index('partners_status_idx').on(t.status)],
+);
+
+/** Versions of a partner's commission rules: a rate change never rewrites past commissions. */
+export const commissionPlans = sqliteTable(
+  'commission_plans',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    effectiveFrom: integer('effective_from', { mode: 'timestamp_ms' }).notNull(),
+    rules: json<CommissionRuleRow[]>('rules').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('commission_plans_partner_idx').on(t.partnerId, t.effectiveFrom)],
+);
+
+export const links = sqliteTable(
+  'links',
+  {
+    id: text('id').primaryKey(),
+    /** Case-sensitive: SQLite compares text as binary by default. */
+    slug: text('slug').notNull(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    destination: text('destination').notNull(),
+    title: text('title'),
+    utm: json<Record<string, string>>('utm').notNull(),
+    params: json<Record<string, string>>('params').notNull(),
+    fallbackUrl: text('fallback_url'),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    rules: json<LinkRulesRow>('rules').notNull(),
+    placement: text('placement'),
+    forwardQuery: integer('forward_query', { mode: 'boolean' }).notNull().default(true),
+    isDisabled: integer('is_disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('links_slug_uq').on(t.slug), index('links_partner_idx').on(t.partnerId, t.id)],
+);
+
+export const clicks = sqliteTable(
+  'clicks',
+  {
+    id: text('id').primaryKey(),
+    linkId: text('link_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The `rl_vid` cookie value. */
+    visitorId: text('visitor_id').notNull(),
+    isBot: integer('is_bot', { mode: 'boolean' }).notNull(),
+    botReason: text('bot_reason'),
+    isUnique: integer('is_unique', { mode: 'boolean' }).notNull(),
+    device: text('device'),
+    os: text('os'),
+    browser: text('browser'),
+    country: text('country'),
+    language: text('language'),
+    referrerHost: text('referrer_host'),
+    userAgent: text('user_agent'),
+    sub1: text('sub1'),
+    sub2: text('sub2'),
+    sub3: text('sub3'),
+    sub4: text('sub4'),
+    sub5: text('sub5'),
+    utmSource: text('utm_source'),
+    utmMedium: text('utm_medium'),
+    utmCampaign: text('utm_campaign'),
+    placement: text('placement'),
+    /** Which destination was served: `default`, a targeting rule id or an A/B variant id. */
+    variant: text('variant').notNull().default('default'),
+    destination: text('destination').notNull(),
+    deepLinkRefused: integer('deep_link_refused', { mode: 'boolean' }).notNull().default(false),
+    /** Keyed hash of the app user's id (`uid`), for cross-device attribution. */
+    uidHash: text('uid_hash'),
+    /** Keyed hash of IP, user agent and language with a daily salt; null when the visitor opted out. */
+    fingerprint: text('fingerprint'),
+    referralCode: text('referral_code'),
+    source: text('source', { enum: ['link', 'referral'] })
+      .notNull()
+      .default('link'),
+    /** When the buffer wrote the row to D1 (recording latency is `recordedAt - createdAt`). */
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`),
+  },
+  (t) => [
+    index('clicks_created_idx').on(t.createdAt),
+    index('clicks_link_created_idx').on(t.linkId, t.createdAt),
+    index('clicks_partner_created_idx').on(t.partnerId, t.createdAt),
+    index('clicks_visitor_idx').on(t.visitorId, t.createdAt),
+    index('clicks_uid_idx').on(t.uidHash, t.createdAt),
+    index('clicks_fingerprint_idx').on(t.fingerprint, t.createdAt),
+  ],
+);
+
+export const conversions = sqliteTable(
+  'conversions',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    transactionId: text('transaction_id').notNull(),
+    event: text('event', { enum: ['lead', 'add_to_cart', 'sale'] }).notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'reversed'] }).notNull(),
+    rawStatus: text('raw_status'),
+    amountMinor: integer('amount_minor').notNull().default(0),
+    currency: text('currency').notNull().default('EUR'),
+    commissionMinor: integer('commission_minor').notNull().default(0),
+    /** The rule (and plan) the commission was computed with, kept as it was then. */
+    commissionDetail: json<unknown>('commission_detail'),
+    category: text('category'),
+    items: json<{ category?: string; amountMinor: number; sku?: string; quantity?: number }[]>('items'),
+    coupon: text('coupon'),
+    referralCode: text('referral_code'),
+    customerHash: text('customer_hash'),
+    attributionMethod: text('attribution_method', {
+      enum: ['click_id', 'cookie', 'referral_code', 'coupon', 'user', 'fingerprint', 'none'],
+    }).notNull(),
+    clickId: text('click_id'),
+    linkId: text('link_id'),
+    attributionConfidence: real('attribution_confidence'),
+    clickToConversionMs: integer('click_to_conversion_ms'),
+    /** Inputs kept for late attribution by the reconciliation job (hashed, never raw). */
+    visitorId: text('visitor_id'),
+    fingerprint: text('fingerprint'),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    reversalReason: text('reversal_reason'),
+    approvedAt: integer('approved_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('conversions_txn_uq').on(t.partnerId, t.transactionId, t.event),
+    index('conversions_partner_created_idx').on(t.partnerId, t.createdAt),
+    index('conversions_created_idx').on(t.createdAt),
+    index('conversions_status_idx').on(t.status, t.createdAt),
+    index('conversions_click_idx').on(t.clickId),
+    index('conversions_method_idx').on(t.attributionMethod, t.createdAt),
+  ],
+);
+
+/** Every status or amount change of a conversion, for audit. */
+export const conversionHistory = sqliteTable(
+  'conversion_history',
+  {
+    id: text('id').primaryKey(),
+    conversionId: text('conversion_id').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    amountMinor: integer('amount_minor'),
+    commissionMinor: integer('commission_minor'),
+    reason: text('reason'),
+    source: text('source', { enum: ['postback', 'api', 'reconcile'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('conversion_history_conv_idx').on(t.conversionId, t.createdAt)],
+);
+
+/** Multipoint funnel events (GET/POST /e). */
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type', { enum: ['lead', 'add_to_cart', 'checkout', 'sale'] }).notNull(),
+    clickId: text('click_id'),
+    visitorId: text('visitor_id'),
+    partnerId: text('partner_id'),
+    linkId: text('link_id'),
+    value: json<Record<string, string>>('value'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('events_click_idx').on(t.clickId, t.createdAt),
+    index('events_partner_idx').on(t.partnerId, t.createdAt),
+  ],
+);
+
+export const coupons = sqliteTable(
+  'coupons',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    /** Stored upper-cased: coupon codes are typed by people. */
+    code: text('code').notNull(),
+    linkId: text('link_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('coupons_code_uq').on(t.partnerId, t.code)],
+);
+
+export const referralCodes = sqliteTable(
+  'referral_codes',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    code: text('code').notNull(),
+    userRef: text('user_ref').notNull(),
+    linkId: text('link_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('referral_codes_code_uq').on(t.code),
+    uniqueIndex('referral_codes_user_uq').on(t.partnerId, t.userRef),
+  ],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    /** Keyed SHA-256 of the key; the key itself is shown once and never stored. */
+    keyHash: text('key_hash').notNull(),
+    /** The first characters, to recognise a key in a list. */
+    prefix: text('prefix').notNull(),
+    role: text('role', { enum: ['admin', 'partner'] }).notNull(),
+    partnerId: text('partner_id').references(() => partners.id),
+    name: text('name'),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
+);
+
+/** Every postback received, accepted or not, with secrets and raw IPs redacted. */
+export const postbackLog = sqliteTable(
+  'postback_log',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id'),
+    partnerSlug: text('partner_slug').notNull(),
+    method: text('method').notNull(),
+    /** `recorded`, `duplicate`, `updated`, `dry_run` or `rejected`. */
+    outcome: text('outcome').notNull(),
+    httpStatus: integer('http_status').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    webhookId: text('webhook_id'),
+    /** The request's parameters (token and signature removed), as received. */
+    request: json<Record<string, unknown>>('request'),
+    contentType: text('content_type'),
+    /** The request body as received, kept so that an admin can replay it. */
+    body: text('body'),
+    parsed: json<unknown>('parsed'),
+    conversionId: text('conversion_id'),
+    ipHash: text('ip_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('postback_log_partner_idx').on(t.partnerId, t.createdAt),
+    index('postback_log_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Answers already given per `webhook-id`: a replayed delivery gets the same answer and changes nothing. */
+export const webhookReceipts = sqliteTable(
+  'webhook_receipts',
+  {
+    partnerId: text('partner_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    answer: json<unknown>('answer').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.webhookId] })],
+);
+
+/** Daily figures per UTC day, partner and link (link `*` is the partner's total). */
+export const dailyAggregates = sqliteTable(
+  'daily_aggregates',
+  {
+    date: text('date').notNull(),
+    partnerId: text('partner_id').notNull(),
+    linkId: text('link_id').notNull(),
+    clicks: integer('clicks').notNull().default(0),
+    uniqueClicks: integer('unique_clicks').notNull().default(0),
+    botClicks: integer('bot_clicks').notNull().default(0),
+    conversions: integer('conversions').notNull().default(0),
+    leads: integer('leads').notNull().default(0),
+    addToCarts: integer('add_to_carts').notNull().default(0),
+    sales: integer('sales').notNull().default(0),
+    revenueMinor: integer('revenue_minor').notNull().default(0),
+    commissionMinor: integer('commission_minor').notNull().default(0),
+    currency: text('currency').notNull().default('EUR'),
+    medianTimeToConversionMs: integer('median_time_to_conversion_ms'),
+    computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.date, t.partnerId, t.linkId] }),
+    index('daily_aggregates_partner_idx').on(t.partnerId, t.date),
+  ],
+);
+
+/** Daily figures broken down by one dimension (source, device, country, placement, sub1..sub5). */
+export const dailyBreakdowns = sqliteTable(
+  'daily_breakdowns',
+  {
+    date: text('date').notNull(),
+    partnerId: text('partner_id').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    clicks: integer('clicks').notNull().default(0),
+    uniqueClicks: integer('unique_clicks').notNull().default(0),
+    botClicks: integer('bot_clicks').notNull().default(0),
+    conversions: integer('conversions').notNull().default(0),
+    revenueMinor: integer('revenue_minor').notNull().default(0),
+    commissionMinor: integer('commission_minor').notNull().default(0),
+    computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.date, t.partnerId, t.dimension, t.value] })],
+);
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id').notNull(),
+    date: text('date').notNull(),
+    /** Stable per partner and day, so that a re-send is a no-op for the receiver. */
+    webhookId: text('webhook_id').notNull(),
+    url: text('url').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('deliveries_partner_date_uq').on(t.partnerId, t.date),
+    index('deliveries_status_idx').on(t.status),
+  ],
+);
+
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('delivery_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+);
+
+/** Things the reconciliation job found worth a look; nothing is deleted. */
+export const anomalies = sqliteTable(
+  'anomalies',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id').notNull(),
+    conversionId: text('conversion_id'),
+    clickId: text('click_id'),
+    kind: text('kind').notNull(),
+    /** What the anomaly is about (a conversion or click id): one anomaly of a kind per subject. */
+    subjectId: text('subject_id').notNull(),
+    details: json<unknown>('details'),
+    createdAt: createdAt(),
+    resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('anomalies_subject_uq').on(t.kind, t.subjectId),
+    index('anomalies_partner_idx').on(t.partnerId, t.createdAt),
+  ],
+);
+
+/** A partner's own conversion report, uploaded to compare with ours. */
+export const partnerReports = sqliteTable(
+  'partner_reports',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id').notNull(),
+    rows: integer('rows').notNull(),
+    summary: json<unknown>('summary').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('partner_reports_partner_idx').on(t.partnerId, t.createdAt)],
+);
+
+export const reportDiscrepancies = sqliteTable(
+  'report_discrepancies',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    /** `missing_here`, `missing_there`, `amount_mismatch` or `status_mismatch`. */
+    kind: text('kind').notNull(),
+    transactionId: text('transaction_id').notNull(),
+    ours: json<unknown>('ours'),
+    theirs: json<unknown>('theirs'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('report_discrepancies_report_idx').on(t.reportId)],
+);
+
+/** Result of the daily link-health check (one check per link per day). */
+export const linkChecks = sqliteTable(
+  'link_checks',
+  {
+    linkId: text('link_id').notNull(),
+    date: text('date').notNull(),
+    partnerId: text('partner_id').notNull(),
+    /** `ok`, `broken` or `drops_click_id`. */
+    status: text('status').notNull(),
+    statusCode: integer('status_code'),
+    finalUrl: text('final_url'),
+    hops: integer('hops').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.date] }), index('link_checks_partner_idx').on(t.partnerId, t.date)],
+);
+
+/** Progress of scheduled jobs, so that an interrupted run resumes where it stopped. */
+export const jobState = sqliteTable('job_state', {
+  name: text('name').primaryKey(),
+  cursor: text('cursor'),
+  updatedAt: updatedAt(),
+});
+
+export type Partner = typeof partners.$inferSelect;
+export type NewPartner = typeof partners.$inferInsert;
+export type Link = typeof links.$inferSelect;
+export type NewLink = typeof links.$inferInsert;
+export type Click = typeof clicks.$inferSelect;
+export type NewClick = typeof clicks.$inferInsert;
+export type Conversion = typeof conversions.$inferSelect;
+export type NewConversion = typeof conversions.$inferInsert;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Coupon = typeof coupons.$inferSelect;
+export type ReferralCode = typeof referralCodes.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+export type DailyAggregate = typeof dailyAggregates.$inferSelect;

@@ -1,0 +1,90 @@
+// Identifiers: sortable (time first) and URL-safe, so that ids order lists and fit in query strings.
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID: 10 characters of millisecond time then 16 of randomness (26 in all,
+ * Crockford base32). Lexicographic order is creation order.
+ * @example newUlid() // '01JDQ7Z8V3K2M4N5P6Q7R8S9T0'
+ */
+export function newUlid(nowMs: number = Date.now()): string {
+  let time = '';
+  let t = nowMs;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let rand = '';
+  for (const b of bytes) rand += CROCKFORD[b & 31];
+  return time + rand;
+}
+
+/** Milliseconds encoded in the first ten characters of a ULID, or null when it is not one. */
+export function ulidTime(id: string): number | null {
+  if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)) return null;
+  let t = 0;
+  for (let i = 0; i < 10; i++) t = t * 32 + CROCKFORD.indexOf(id[i] as string);
+  return t;
+}
+
+export type IdPrefix =
+  | 'ptn'
+  | 'lnk'
+  | 'key'
+  | 'cpn'
+  | 'ref'
+  | 'cnv'
+  | 'evt'
+  | 'pbl'
+  | 'dlv'
+  | 'att'
+  | 'anm'
+  | 'rpt'
+  | 'dsc'
+  | 'pln'
+  | 'his';
+
+/** A resource id such as `lnk_01JDQ7Z8V3K2M4N5P6Q7R8S9T0`: the prefix tells the kind at a glance. */
+export function newId(prefix: IdPrefix, nowMs?: number): string {
+  return `${prefix}_${newUlid(nowMs)}`;
+}
+
+/** A click id: a bare ULID (26 characters), short enough for any partner's sub-id field. */
+export function newClickId(nowMs?: number): string {
+  return newUlid(nowMs);
+}
+
+const SLUG_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * A random short slug without look-alike characters (0/O, 1/l/I): 7 characters
+ * of a 55-letter alphabet, about 1.5e12 possibilities, too many to enumerate.
+ */
+export function newSlug(length = 7): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
+  let out = '';
+  for (const b of bytes) {
+    // Rejection sampling keeps the letters uniform (220 = 4 * 55).
+    if (b < 220) out += SLUG_ALPHABET[b % 55];
+    if (out.length === length) return out;
+  }
+  return out + newSlug(length - out.length);
+}
+
+/** A random secret of `bytes` bytes, base64url without padding. */
+export function randomToken(bytes = 24): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text: string): Uint8Array {
+  const b64 = text.replaceAll('-', '+').replaceAll('_', '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
