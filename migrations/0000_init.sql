@@ -4,12 +4,13 @@ CREATE TABLE `anomalies` (
 	`conversion_id` text,
 	`click_id` text,
 	`kind` text NOT NULL,
+	`subject_id` text NOT NULL,
 	`details` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`resolved_at` integer
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `anomalies_subject_uq` ON `anomalies` (`kind`,`conversion_id`,`click_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `anomalies_subject_uq` ON `anomalies` (`kind`,`subject_id`);--> statement-breakpoint
 CREATE INDEX `anomalies_partner_idx` ON `anomalies` (`partner_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `api_keys` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -18,7 +19,7 @@ CREATE TABLE `api_keys` (
 	`role` text NOT NULL,
 	`partner_id` text,
 	`name` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`last_used_at` integer,
 	`revoked_at` integer,
 	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action
@@ -57,7 +58,7 @@ CREATE TABLE `clicks` (
 	`fingerprint` text,
 	`referral_code` text,
 	`source` text DEFAULT 'link' NOT NULL,
-	`recorded_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`recorded_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `clicks_created_idx` ON `clicks` (`created_at`);--> statement-breakpoint
@@ -71,7 +72,7 @@ CREATE TABLE `commission_plans` (
 	`partner_id` text NOT NULL,
 	`effective_from` integer NOT NULL,
 	`rules` text NOT NULL,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
@@ -85,7 +86,7 @@ CREATE TABLE `conversion_history` (
 	`commission_minor` integer,
 	`reason` text,
 	`source` text NOT NULL,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `conversion_history_conv_idx` ON `conversion_history` (`conversion_id`,`created_at`);--> statement-breakpoint
@@ -115,8 +116,8 @@ CREATE TABLE `conversions` (
 	`occurred_at` integer NOT NULL,
 	`reversal_reason` text,
 	`approved_at` integer,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
-	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
@@ -131,7 +132,7 @@ CREATE TABLE `coupons` (
 	`partner_id` text NOT NULL,
 	`code` text NOT NULL,
 	`link_id` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
@@ -183,8 +184,8 @@ CREATE TABLE `deliveries` (
 	`last_error` text,
 	`next_attempt_at` integer,
 	`delivered_at` integer,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
-	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `deliveries_partner_date_uq` ON `deliveries` (`partner_id`,`date`);--> statement-breakpoint
@@ -196,7 +197,7 @@ CREATE TABLE `delivery_attempts` (
 	`status_code` integer,
 	`error` text,
 	`duration_ms` integer NOT NULL,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `delivery_attempts_delivery_idx` ON `delivery_attempts` (`delivery_id`,`attempt`);--> statement-breakpoint
@@ -208,7 +209,7 @@ CREATE TABLE `events` (
 	`partner_id` text,
 	`link_id` text,
 	`value` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `events_click_idx` ON `events` (`click_id`,`created_at`);--> statement-breakpoint
@@ -216,7 +217,7 @@ CREATE INDEX `events_partner_idx` ON `events` (`partner_id`,`created_at`);--> st
 CREATE TABLE `job_state` (
 	`name` text PRIMARY KEY NOT NULL,
 	`cursor` text,
-	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `link_checks` (
@@ -228,7 +229,7 @@ CREATE TABLE `link_checks` (
 	`final_url` text,
 	`hops` integer DEFAULT 0 NOT NULL,
 	`error` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	PRIMARY KEY(`link_id`, `date`)
 );
 --> statement-breakpoint
@@ -247,8 +248,8 @@ CREATE TABLE `links` (
 	`placement` text,
 	`forward_query` integer DEFAULT true NOT NULL,
 	`is_disabled` integer DEFAULT false NOT NULL,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
-	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`deleted_at` integer,
 	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -260,7 +261,7 @@ CREATE TABLE `partner_reports` (
 	`partner_id` text NOT NULL,
 	`rows` integer NOT NULL,
 	`summary` text NOT NULL,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `partner_reports_partner_idx` ON `partner_reports` (`partner_id`,`created_at`);--> statement-breakpoint
@@ -273,6 +274,7 @@ CREATE TABLE `partners` (
 	`category` text NOT NULL,
 	`website_url` text,
 	`allowed_domains` text NOT NULL,
+	`commission_rules` text NOT NULL,
 	`cookie_days` integer DEFAULT 30 NOT NULL,
 	`attribution_window_days` integer DEFAULT 30 NOT NULL,
 	`lock_days` integer DEFAULT 30 NOT NULL,
@@ -294,8 +296,8 @@ CREATE TABLE `partners` (
 	`previous_secret_expires_at` integer,
 	`webhook_url` text,
 	`notes` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
-	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`deleted_at` integer
 );
 --> statement-breakpoint
@@ -317,7 +319,7 @@ CREATE TABLE `postback_log` (
 	`parsed` text,
 	`conversion_id` text,
 	`ip_hash` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `postback_log_partner_idx` ON `postback_log` (`partner_id`,`created_at`);--> statement-breakpoint
@@ -328,7 +330,7 @@ CREATE TABLE `referral_codes` (
 	`code` text NOT NULL,
 	`user_ref` text NOT NULL,
 	`link_id` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
@@ -342,7 +344,7 @@ CREATE TABLE `report_discrepancies` (
 	`transaction_id` text NOT NULL,
 	`ours` text,
 	`theirs` text,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `report_discrepancies_report_idx` ON `report_discrepancies` (`report_id`);--> statement-breakpoint
@@ -350,6 +352,6 @@ CREATE TABLE `webhook_receipts` (
 	`partner_id` text NOT NULL,
 	`webhook_id` text NOT NULL,
 	`answer` text NOT NULL,
-	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	PRIMARY KEY(`partner_id`, `webhook_id`)
 );

@@ -44,6 +44,8 @@ export const partners = sqliteTable(
     category: text('category').notNull(),
     websiteUrl: text('website_url'),
     allowedDomains: json<string[]>('allowed_domains').notNull(),
+    /** The rules in force now; every version, with its start, is in `commission_plans`. */
+    commissionRules: json<CommissionRuleRow[]>('commission_rules').notNull(),
     cookieDays: integer('cookie_days').notNull().default(30),
     attributionWindowDays: integer('attribution_window_days').notNull().default(30),
     lockDays: integer('lock_days').notNull().default(30),

@@ -88,3 +88,20 @@ export function fromBase64Url(text: string): Uint8Array {
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
+
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/**
+ * A referral code people can read aloud and type: upper-case, no look-alikes, 8 characters
+ * (about 8.5e11 codes).
+ * @example newReferralCode() // 'K7QM4XPA'
+ */
+export function newReferralCode(length = 8): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
+  let out = '';
+  for (const b of bytes) {
+    if (b < 248) out += CODE_ALPHABET[b % 31];
+    if (out.length === length) return out;
+  }
+  return out + newReferralCode(length - out.length);
+}

@@ -1,0 +1,81 @@
+// Coupon and referral-code queries.
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db } from './client';
+import { type Coupon, coupons, type ReferralCode, referralCodes } from './schema';
+
+export async function insertCoupon(db: Db, row: typeof coupons.$inferInsert): Promise<Coupon | undefined> {
+  return db.insert(coupons).values(row).onConflictDoNothing().returning().get();
+}
+
+export async function findCoupon(db: Db, partnerId: string, code: string): Promise<Coupon | undefined> {
+  return db
+    .select()
+    .from(coupons)
+    .where(and(eq(coupons.partnerId, partnerId), eq(coupons.code, code.toUpperCase())))
+    .get();
+}
+
+export async function getCoupon(db: Db, id: string): Promise<Coupon | undefined> {
+  return db.select().from(coupons).where(eq(coupons.id, id)).get();
+}
+
+export async function listCoupons(db: Db, opts: { limit: number; before?: string; partnerId?: string }) {
+  return db
+    .select()
+    .from(coupons)
+    .where(
+      and(
+        opts.before ? lt(coupons.id, opts.before) : undefined,
+        opts.partnerId ? eq(coupons.partnerId, opts.partnerId) : undefined,
+      ),
+    )
+    .orderBy(desc(coupons.id))
+    .limit(opts.limit + 1)
+    .all();
+}
+
+export async function deleteCoupon(db: Db, id: string): Promise<void> {
+  await db.delete(coupons).where(eq(coupons.id, id)).run();
+}
+
+export async function insertReferralCode(
+  db: Db,
+  row: typeof referralCodes.$inferInsert,
+): Promise<ReferralCode | undefined> {
+  return db.insert(referralCodes).values(row).onConflictDoNothing().returning().get();
+}
+
+export async function findReferralCodeOfUser(db: Db, partnerId: string, userRef: string) {
+  return db
+    .select()
+    .from(referralCodes)
+    .where(and(eq(referralCodes.partnerId, partnerId), eq(referralCodes.userRef, userRef)))
+    .get();
+}
+
+export async function findReferralCode(db: Db, code: string): Promise<ReferralCode | undefined> {
+  return db.select().from(referralCodes).where(eq(referralCodes.code, code.toUpperCase())).get();
+}
+
+export async function getReferralCode(db: Db, id: string): Promise<ReferralCode | undefined> {
+  return db.select().from(referralCodes).where(eq(referralCodes.id, id)).get();
+}
+
+export async function listReferralCodes(db: Db, opts: { limit: number; before?: string; partnerId?: string }) {
+  return db
+    .select()
+    .from(referralCodes)
+    .where(
+      and(
+        opts.before ? lt(referralCodes.id, opts.before) : undefined,
+        opts.partnerId ? eq(referralCodes.partnerId, opts.partnerId) : undefined,
+      ),
+    )
+    .orderBy(desc(referralCodes.id))
+    .limit(opts.limit + 1)
+    .all();
+}
+
+export async function deleteReferralCode(db: Db, id: string): Promise<void> {
+  await db.delete(referralCodes).where(eq(referralCodes.id, id)).run();
+}

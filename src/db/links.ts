@@ -1,0 +1,71 @@
+// Link queries (the API's; the redirect reads links through src/routes/link-cache.ts).
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import type { Db } from './client';
+import { type Link, links, type NewLink, partners } from './schema';
+
+export async function getLink(db: Db, id: string): Promise<Link | undefined> {
+  return db
+    .select()
+    .from(links)
+    .where(and(eq(links.id, id), isNull(links.deletedAt)))
+    .get();
+}
+
+export async function linkSlugTaken(db: Db, slug: string): Promise<boolean> {
+  return Boolean(await db.select({ id: links.id }).from(links).where(eq(links.slug, slug)).get());
+}
+
+export async function listLinks(db: Db, opts: { limit: number; before?: string; partnerId?: string }): Promise<Link[]> {
+  return db
+    .select()
+    .from(links)
+    .where(
+      and(
+        isNull(links.deletedAt),
+        opts.before ? lt(links.id, opts.before) : undefined,
+        opts.partnerId ? eq(links.partnerId, opts.partnerId) : undefined,
+      ),
+    )
+    .orderBy(desc(links.id))
+    .limit(opts.limit + 1)
+    .all();
+}
+
+export async function insertLink(db: Db, row: NewLink): Promise<Link> {
+  return (await db.insert(links).values(row).returning().get()) as Link;
+}
+
+export async function updateLink(db: Db, id: string, patch: Partial<NewLink>): Promise<Link> {
+  return (await db
+    .update(links)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(links.id, id))
+    .returning()
+    .get()) as Link;
+}
+
+export async function softDeleteLink(db: Db, id: string): Promise<void> {
+  const now = new Date();
+  await db.update(links).set({ deletedAt: now, updatedAt: now }).where(eq(links.id, id)).run();
+}
+
+/** The link of `slug` with what the redirect needs of its partner, in one query. */
+export async function findLinkForRedirect(db: Db, slug: string) {
+  return db
+    .select({ link: links, partner: partners })
+    .from(links)
+    .innerJoin(partners, eq(partners.id, links.partnerId))
+    .where(and(eq(links.slug, slug), isNull(links.deletedAt)))
+    .get();
+}
+
+/** The partner's newest active link: where a referral code without its own link sends people. */
+export async function newestLinkOfPartner(db: Db, partnerId: string): Promise<Link | undefined> {
+  return db
+    .select()
+    .from(links)
+    .where(and(eq(links.partnerId, partnerId), isNull(links.deletedAt), eq(links.isDisabled, false)))
+    .orderBy(desc(links.id))
+    .limit(1)
+    .get();
+}

@@ -1,0 +1,111 @@
+// Partner queries, with the history of commission rules kept beside each partner.
+import { and, desc, eq, isNull, lt, lte } from 'drizzle-orm';
+import { newId } from '../domain/ids';
+import type { Db } from './client';
+import { type CommissionRuleRow, commissionPlans, type NewPartner, type Partner, partners } from './schema';
+
+export async function getPartner(db: Db, id: string): Promise<Partner | undefined> {
+  return db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.id, id), isNull(partners.deletedAt)))
+    .get();
+}
+
+export async function getPartnerBySlug(db: Db, slug: string): Promise<Partner | undefined> {
+  return db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.slug, slug), isNull(partners.deletedAt)))
+    .get();
+}
+
+export async function slugTaken(db: Db, slug: string): Promise<boolean> {
+  return Boolean(await db.select({ id: partners.id }).from(partners).where(eq(partners.slug, slug)).get());
+}
+
+export async function listPartners(
+  db: Db,
+  opts: { limit: number; before?: string; status?: string; integration?: string; onlyId?: string },
+): Promise<Partner[]> {
+  return db
+    .select()
+    .from(partners)
+    .where(
+      and(
+        isNull(partners.deletedAt),
+        opts.before ? lt(partners.id, opts.before) : undefined,
+        opts.status ? eq(partners.status, opts.status as Partner['status']) : undefined,
+        opts.integration ? eq(partners.integration, opts.integration as Partner['integration']) : undefined,
+        opts.onlyId ? eq(partners.id, opts.onlyId) : undefined,
+      ),
+    )
+    .orderBy(desc(partners.id))
+    .limit(opts.limit + 1)
+    .all();
+}
+
+/** Inserts the partner and the first version of its commission rules in one batch. */
+export async function insertPartner(db: Db, row: NewPartner): Promise<Partner> {
+  const now = new Date();
+  const [inserted] = await db.batch([
+    db.insert(partners).values(row).returning(),
+    db.insert(commissionPlans).values({
+      id: newId('pln'),
+      partnerId: row.id,
+      effectiveFrom: now,
+      rules: row.commissionRules,
+    }),
+  ]);
+  return inserted[0] as Partner;
+}
+
+/** Updates the partner; new commission rules start a new plan, so past commissions keep theirs. */
+export async function updatePartner(
+  db: Db,
+  id: string,
+  patch: Partial<NewPartner>,
+  newRules?: CommissionRuleRow[],
+): Promise<Partner> {
+  const now = new Date();
+  const update = db
+    .update(partners)
+    .set({ ...patch, ...(newRules ? { commissionRules: newRules } : {}), updatedAt: now })
+    .where(eq(partners.id, id))
+    .returning();
+  if (!newRules) return (await update.get()) as Partner;
+  const [updated] = await db.batch([
+    update,
+    db.insert(commissionPlans).values({ id: newId('pln'), partnerId: id, effectiveFrom: now, rules: newRules }),
+  ]);
+  return updated[0] as Partner;
+}
+
+export async function softDeletePartner(db: Db, id: string): Promise<void> {
+  const now = new Date();
+  await db.update(partners).set({ deletedAt: now, updatedAt: now }).where(eq(partners.id, id)).run();
+}
+
+/** The commission rules that were in force at `at` (the first plan when `at` predates all). */
+export async function rulesInForce(
+  db: Db,
+  partnerId: string,
+  at: Date,
+): Promise<{ planId: string; rules: CommissionRuleRow[] } | null> {
+  const plan =
+    (await db
+      .select()
+      .from(commissionPlans)
+      .where(and(eq(commissionPlans.partnerId, partnerId), lte(commissionPlans.effectiveFrom, at)))
+      .orderBy(desc(commissionPlans.effectiveFrom), desc(commissionPlans.id))
+      .limit(1)
+      .get()) ??
+    (await db
+      .select()
+      .from(commissionPlans)
+      .where(eq(commissionPlans.partnerId, partnerId))
+      .orderBy(commissionPlans.effectiveFrom)
+      .limit(1)
+      .get());
+  return plan ? { planId: plan.id, rules: plan.rules } : null;
+}

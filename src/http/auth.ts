@@ -1,0 +1,68 @@
+// Bearer-key authentication of the management API and the rights of each kind of key.
+import type { Context, MiddlewareHandler } from 'hono';
+import { dbOf } from '../db/client';
+import { findActiveKeyByHash, touchKey } from '../db/keys';
+import { constantTimeEqual, keyedHash } from '../domain/hashing';
+import type { AppEnv } from './context';
+import { AppError, forbidden, notFound } from './errors';
+
+/** Who is calling: an admin (every right) or a partner (read-only, its own data). */
+export type Principal = { role: 'admin'; keyId: string | null } | { role: 'partner'; keyId: string; partnerId: string };
+
+/** The hash under which a key is stored; the key itself is never kept. */
+export const hashApiKey = (hashKey: string, key: string) => keyedHash(hashKey, 'api-key', key);
+
+const unauthorized = (message: string) =>
+  new AppError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer realm="relais"' });
+
+/**
+ * Resolves `Authorization: Bearer <key>` to a principal or answers 401.
+ * The deploy-time `ADMIN_API_KEY` secret is an admin key; others live hashed in D1.
+ */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header('authorization');
+  if (!header) throw unauthorized('Send an API key as "Authorization: Bearer <key>".');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <key>".');
+  const key = match[1];
+  if (c.env.ADMIN_API_KEY && constantTimeEqual(key, c.env.ADMIN_API_KEY)) {
+    c.set('principal', { role: 'admin', keyId: null });
+    return next();
+  }
+  // Looked up by keyed hash: equality on a hash leaks nothing useful about the key through timing.
+  const db = dbOf(c.env);
+  const row = await findActiveKeyByHash(db, await hashApiKey(c.env.HASH_KEY, key));
+  if (!row) throw unauthorized('This API key is not valid or was revoked.');
+  if (row.role === 'partner' && row.partnerId) {
+    c.set('principal', { role: 'partner', keyId: row.id, partnerId: row.partnerId });
+  } else {
+    c.set('principal', { role: 'admin', keyId: row.id });
+  }
+  // Only refresh last use when stale, so reads do not turn into writes.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    c.executionCtx.waitUntil(touchKey(db, row.id, new Date()).catch(() => {}));
+  }
+  return next();
+};
+
+/** Writes and admin-only reads: a partner key gets 403. */
+export function requireAdmin(c: Context<AppEnv>): void {
+  if (c.get('principal').role !== 'admin') throw forbidden('This needs an admin key; partner keys are read-only.');
+}
+
+/**
+ * The partner a read is restricted to: the key's own partner for a partner key
+ * (asking for another partner answers 404, as if it did not exist), else the filter asked for.
+ */
+export function scopedPartnerId(c: Context<AppEnv>, requested: string | undefined): string | undefined {
+  const p = c.get('principal');
+  if (p.role === 'admin') return requested;
+  if (requested && requested !== p.partnerId) throw notFound('partner');
+  return p.partnerId;
+}
+
+/** Throws 404 when a partner key reaches a resource of another partner. */
+export function assertVisible(c: Context<AppEnv>, ownerPartnerId: string | null | undefined, what: string): void {
+  const p = c.get('principal');
+  if (p.role === 'partner' && ownerPartnerId !== p.partnerId) throw notFound(what);
+}

@@ -1,0 +1,4 @@
+// DeliveryScheduler Durable Object.
+import { DurableObject } from 'cloudflare:workers';
+
+export class DeliveryScheduler extends DurableObject<Env> {}

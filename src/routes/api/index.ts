@@ -1,0 +1,18 @@
+// /api/v1: authentication first, then every resource router.
+import { authenticate } from '../../http/auth';
+import { router } from '../../http/validation';
+import { codesApi } from './codes';
+import { devApi } from './dev';
+import { keysApi } from './keys';
+import { linksApi } from './links';
+import { partnersApi } from './partners';
+
+export const apiRouter = router();
+
+// The OpenAPI document is public; everything else needs a key.
+apiRouter.use('*', async (c, next) => (c.req.path.endsWith('/openapi.json') ? next() : authenticate(c, next)));
+apiRouter.route('/', partnersApi);
+apiRouter.route('/', linksApi);
+apiRouter.route('/', keysApi);
+apiRouter.route('/', codesApi);
+apiRouter.route('/', devApi);

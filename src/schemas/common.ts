@@ -1,0 +1,63 @@
+// Shapes shared by every resource: errors, lists, pagination, money, times.
+import { z } from '@hono/zod-openapi';
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string().openapi({ example: 'The request body is not valid.' }),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'At most 500.', example: 50 }),
+  cursor: z.string().max(200).optional().openapi({ description: '`nextCursor` of the previous page.' }),
+});
+
+/** `{data: [...], nextCursor}`: every list of the API. */
+export function listOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+}
+
+export const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+/** Money in major units with at most two decimals (`10.44`), kept as integer minor units inside. */
+export const moneySchema = z
+  .number()
+  .nonnegative()
+  .refine((n) => Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, {
+    message: 'At most two decimals.',
+  })
+  .openapi({ example: 10.44 });
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR.')
+  .openapi({ example: 'EUR' });
+
+export const isoDateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T10:00:00Z' });
+export const isoDate = z.iso.date().openapi({ example: '2026-11-24' });
+
+/** Host names of allowed domains: lower-case labels, no scheme, no path. */
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'A host name such as autodoc.fr.');
+
+export const slugSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Letters, digits, "-" and "_", starting with a letter or digit.')
+  .openapi({ example: 'autodoc-freins' });
+
+export const toMinor = (major: number) => Math.round(major * 100);
+export const toMajor = (minor: number) => Math.round(minor) / 100;
+export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

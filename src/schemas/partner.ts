@@ -1,0 +1,121 @@
+// Partner resource: validation, types and OpenAPI from one set of schemas.
+import { z } from '@hono/zod-openapi';
+import { commissionRuleSchema } from '../domain/commission';
+import { domainSchema, slugSchema } from './common';
+
+export const partnerStatuses = ['prospect', 'negotiating', 'active', 'paused', 'ended'] as const;
+export const integrations = ['direct_api', 'affiliate_platform', 'affiliate_link', 'referral'] as const;
+
+const paramName = z.string().min(1).max(64);
+const paramMap = z.record(z.string().min(1).max(64), paramName);
+
+const commissionRules = z
+  .array(commissionRuleSchema)
+  .max(100)
+  .openapi({
+    description: 'Most specific match wins (category and event, then category, then event, then default).',
+    example: [{ category: 'freinage', percent: 10 }, { percent: 8 }],
+  });
+
+const partnerFields = {
+  name: z.string().trim().min(1).max(120).openapi({ example: 'Autodoc' }),
+  slug: slugSchema.optional().openapi({ description: 'Generated from the name when not given.' }),
+  status: z.enum(partnerStatuses),
+  integration: z.enum(integrations),
+  category: z.string().trim().min(1).max(60).openapi({ example: 'pieces' }),
+  allowedDomains: z
+    .array(domainSchema)
+    .max(50)
+    .openapi({ example: ['autodoc.fr'] }),
+  commissionRules,
+  cookieDays: z.number().int().min(1).max(365).optional().openapi({ description: 'Default 30.' }),
+  attributionWindowDays: z.number().int().min(1).max(365).optional().openapi({ description: 'Default 30.' }),
+  lockDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .optional()
+    .openapi({ description: 'Days before a pending conversion is approved automatically. Default 30.' }),
+  trackingTemplate: z
+    .string()
+    .max(2000)
+    .nullable()
+    .optional()
+    .openapi({ example: 'https://track.example.com/c?aff=aau&url={url}&sub={click_id}' }),
+  postbackParams: paramMap
+    .optional()
+    .openapi({ description: "Canonical name -> the partner's name.", example: { transactionId: 'order_id' } }),
+  webhookUrl: z.string().max(2000).nullable().optional(),
+  websiteUrl: z.string().max(2000).nullable().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  clickIdParam: paramName.optional().openapi({ description: 'Default `click_id`.' }),
+  affiliateParams: z.record(paramName, z.string().max(500)).optional(),
+  statusMap: z
+    .record(z.string().min(1).max(64), z.enum(['pending', 'approved', 'rejected', 'reversed']))
+    .optional()
+    .openapi({ example: { billed: 'approved', canceled: 'rejected' } }),
+  amountsInMinorUnits: z.boolean().optional(),
+  answerTemplate: z.string().max(500).nullable().optional().openapi({ example: 'success=true;' }),
+  reportColumns: paramMap.optional(),
+  acceptSignedPostbacks: z.boolean().optional(),
+  acceptTokenPostbacks: z.boolean().optional(),
+  ipAllowlist: z.array(z.string().max(64)).max(100).optional(),
+  notes: z.string().max(4000).nullable().optional(),
+};
+
+export const partnerCreateSchema = z.object(partnerFields).strict().openapi('PartnerCreate');
+export const partnerUpdateSchema = z.object(partnerFields).partial().strict().openapi('PartnerUpdate');
+
+export const partnerSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    status: z.enum(partnerStatuses),
+    integration: z.enum(integrations),
+    category: z.string(),
+    allowedDomains: z.array(z.string()),
+    commissionRules,
+    cookieDays: z.number(),
+    attributionWindowDays: z.number(),
+    lockDays: z.number(),
+    trackingTemplate: z.string().nullable(),
+    postbackParams: z.record(z.string(), z.string()),
+    webhookUrl: z.string().nullable(),
+    websiteUrl: z.string().nullable(),
+    currency: z.string(),
+    clickIdParam: z.string(),
+    affiliateParams: z.record(z.string(), z.string()),
+    statusMap: z.record(z.string(), z.string()),
+    amountsInMinorUnits: z.boolean(),
+    answerTemplate: z.string().nullable(),
+    reportColumns: z.record(z.string(), z.string()),
+    acceptSignedPostbacks: z.boolean(),
+    acceptTokenPostbacks: z.boolean(),
+    ipAllowlist: z.array(z.string()),
+    notes: z.string().nullable(),
+    postbackUrl: z.string().openapi({ description: 'Where the partner sends conversions.' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Partner');
+
+export const partnerWithSecretsSchema = partnerSchema
+  .extend({
+    postbackToken: z.string().openapi({ description: 'Shown once.' }),
+    signingSecret: z.string().openapi({ description: 'Standard Webhooks secret (`whsec_...`), shown once.' }),
+  })
+  .openapi('PartnerWithSecrets');
+
+export const partnerListQuery = z.object({
+  status: z.enum(partnerStatuses).optional(),
+  integration: z.enum(integrations).optional(),
+});
+
+export type PartnerCreate = z.infer<typeof partnerCreateSchema>;
+export type PartnerUpdate = z.infer<typeof partnerUpdateSchema>;
+export type PartnerView = z.infer<typeof partnerSchema>;
