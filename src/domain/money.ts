@@ -1,7 +1,7 @@
 // Money as it crosses the edge: ISO 4217 codes, their minor units, and partners' amount texts turned into integers.
 import { z } from 'zod';
 
-// ISO 4217 list one, codes in active use with a defined minor unit (SIX, 2025 edition), grouped by
+// ISO 4217 list one (maintained by SIX): codes in active use with a defined minor unit, grouped by
 // minor-unit count. Codes without one (XAU, XDR, XXX...) are left out: an amount in them cannot be
 // kept in minor units. BGN is left out too since Bulgaria moved to the euro on 2026-01-01.
 const CODES_BY_MINOR_UNITS: Record<number, string> = {

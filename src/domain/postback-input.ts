@@ -129,95 +129,39 @@ type Found = { name: string; value: unknown };
 export function parsePostback(raw: Record<string, unknown>, config: PostbackConfig): PostbackResult {
   const read = new ParamReader(raw, config.postbackParams);
   const issues: PostbackIssue[] = [];
-  const issue = (path: string, message: string) => issues.push({ path, message });
-  const out: Record<string, unknown> = {};
-
-  const textOf = (field: PostbackField): string | undefined => {
+  const issue: Issue = (path, message) => issues.push({ path, message });
+  const text = (field: PostbackField) => {
     const found = read.field(field);
     return found && scalarText(found, field, issue);
   };
-  for (const field of ['clickId', 'transactionId', 'category', 'referralCode', 'customerId', 'reason'] as const) {
-    out[field] = textOf(field);
-  }
-  if (out.transactionId === undefined && !issues.some((i) => i.path === 'transactionId')) {
+
+  const transactionId = text('transactionId');
+  if (transactionId === undefined && !issues.some((i) => i.path === 'transactionId')) {
     issue('transactionId', `is required (parameter ${read.describe('transactionId')})`);
   }
-  out.coupon = textOf('coupon')?.toUpperCase();
-  out.userAgent = textOf('userAgent')?.slice(0, 1024);
-  const ip = textOf('ip');
-  out.ip = ip && normalizeIp(ip);
-
-  const currencyText = textOf('currency');
-  const currency = currencyText?.toUpperCase() ?? (config.defaultCurrency || 'EUR');
-  out.currency = currency;
-  if (!isCurrencyCode(currency)) {
-    issue('currency', `"${currency}" is not an active ISO 4217 currency code (parameter ${read.describe('currency')})`);
-  }
-
-  const rawStatus = textOf('status');
-  out.status = 'pending';
-  if (rawStatus !== undefined) {
-    out.rawStatus = rawStatus;
-    const status = lookupStatus(config.statusMap, rawStatus);
-    if (status) out.status = status;
-    else {
-      issue(
-        'status',
-        `"${rawStatus}" is not pending, approved, rejected or reversed, nor in the partner's status map (parameter ${read.describe('status')})`,
-      );
-    }
-  }
-
-  const eventText = textOf('event');
-  out.event = 'sale';
-  if (eventText !== undefined) {
-    const event = EVENT_SYNONYMS[eventText.toLowerCase().replace(/[\s-]+/g, '_')];
-    if (event) out.event = event;
-    else issue('event', `"${eventText}" is not lead, add_to_cart or sale (parameter ${read.describe('event')})`);
-  }
-
-  const occurred = read.field('occurredAt');
-  if (occurred) {
-    const value = single(occurred, 'occurredAt', issue);
-    const at = value === undefined ? undefined : parseOccurredAt(value);
-    if (at === null) {
-      issue(
-        'occurredAt',
-        `"${String(value)}" is not an ISO 8601 time or unix seconds or milliseconds (parameter "${occurred.name}")`,
-      );
-    }
-    out.occurredAt = at ?? undefined;
-  }
-
-  if (isCurrencyCode(currency)) {
-    const amountOf = (found: Found, path: string): number | undefined => {
-      const value = single(found, path, issue);
-      if (value === undefined) return undefined;
-      if (typeof value !== 'string' && typeof value !== 'number') {
-        issue(path, `must be a number (parameter "${found.name}")`);
-        return undefined;
-      }
-      if (typeof value === 'string' && value.trim() === '') return undefined;
-      const parsed = parseAmount(value, currency, config.amountsInMinorUnits);
-      if (parsed.ok) return parsed.amountMinor;
-      issue(path, `"${value}" ${parsed.message} (parameter "${found.name}")`);
-      return undefined;
-    };
-    const amountFound = read.field('amount');
-    const amountMinor = amountFound && amountOf(amountFound, 'amount');
-    const items = readItems(read, issue, amountOf);
-    if (items) out.items = items;
-    const itemsTotal = items?.every((i) => i.amountMinor !== undefined)
-      ? items.reduce((sum, i) => sum + (i.amountMinor ?? 0), 0)
-      : undefined;
-    // Without a total, the lines are the order: their sum is what was bought.
-    out.amountMinor = amountMinor ?? itemsTotal ?? 0;
-  } else {
-    out.amountMinor = 0;
-  }
+  const ip = text('ip');
+  const rawStatus = text('status');
+  const currency = readCurrency(read, text('currency'), config.defaultCurrency, issue);
+  const candidate = {
+    clickId: text('clickId'),
+    transactionId,
+    category: text('category'),
+    referralCode: text('referralCode'),
+    customerId: text('customerId'),
+    reason: text('reason'),
+    coupon: text('coupon')?.toUpperCase(),
+    userAgent: text('userAgent')?.slice(0, 1024),
+    ip: ip && normalizeIp(ip),
+    currency,
+    status: readStatus(read, rawStatus, config.statusMap, issue),
+    rawStatus,
+    event: readEvent(read, text('event'), issue),
+    occurredAt: readOccurredAt(read, issue),
+    ...(isCurrencyCode(currency) ? readAmounts(read, currency, config.amountsInMinorUnits, issue) : { amountMinor: 0 }),
+  };
 
   if (issues.length > 0) return { ok: false, issues };
-  const checked = conversionInputSchema.safeParse(dropUndefined(out));
+  const checked = conversionInputSchema.safeParse(dropUndefined(candidate));
   if (checked.success) return { ok: true, value: checked.data };
   return {
     ok: false,
@@ -225,11 +169,86 @@ export function parsePostback(raw: Record<string, unknown>, config: PostbackConf
   };
 }
 
+type Issue = (path: string, message: string) => void;
+
+function readCurrency(read: ParamReader, sent: string | undefined, fallback: string, issue: Issue): string {
+  const currency = sent?.toUpperCase() ?? (fallback || 'EUR');
+  if (!isCurrencyCode(currency)) {
+    issue('currency', `"${currency}" is not an active ISO 4217 currency code (parameter ${read.describe('currency')})`);
+  }
+  return currency;
+}
+
+function readStatus(
+  read: ParamReader,
+  rawStatus: string | undefined,
+  statusMap: Record<string, string>,
+  issue: Issue,
+): string {
+  if (rawStatus === undefined) return 'pending';
+  const status = lookupStatus(statusMap, rawStatus);
+  if (status) return status;
+  issue(
+    'status',
+    `"${rawStatus}" is not pending, approved, rejected or reversed, nor in the partner's status map (parameter ${read.describe('status')})`,
+  );
+  return 'pending';
+}
+
+function readEvent(read: ParamReader, sent: string | undefined, issue: Issue): ConversionEvent {
+  if (sent === undefined) return 'sale';
+  const event = EVENT_SYNONYMS[sent.toLowerCase().replace(/[\s-]+/g, '_')];
+  if (event) return event;
+  issue('event', `"${sent}" is not lead, add_to_cart or sale (parameter ${read.describe('event')})`);
+  return 'sale';
+}
+
+function readOccurredAt(read: ParamReader, issue: Issue): Date | undefined {
+  const found = read.field('occurredAt');
+  if (!found) return undefined;
+  const value = single(found, 'occurredAt', issue);
+  const at = value === undefined ? undefined : parseOccurredAt(value);
+  if (at !== null) return at;
+  issue(
+    'occurredAt',
+    `"${String(value)}" is not a time between 2000 and 2100 in ISO 8601, unix seconds or unix milliseconds (parameter "${found.name}")`,
+  );
+  return undefined;
+}
+
+function readAmounts(
+  read: ParamReader,
+  currency: string,
+  inMinorUnits: boolean,
+  issue: Issue,
+): { amountMinor: number; items?: PartialItem[] } {
+  const amountOf = (found: Found, path: string): number | undefined => {
+    const value = single(found, path, issue);
+    if (value === undefined || (typeof value === 'string' && value.trim() === '')) return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      issue(path, `must be a number (parameter "${found.name}")`);
+      return undefined;
+    }
+    const parsed = parseAmount(value, currency, inMinorUnits);
+    if (parsed.ok) return parsed.amountMinor;
+    issue(path, `"${value}" ${parsed.message} (parameter "${found.name}")`);
+    return undefined;
+  };
+  const amountFound = read.field('amount');
+  const amountMinor = amountFound && amountOf(amountFound, 'amount');
+  const items = readItems(read, issue, amountOf);
+  const itemsTotal = items?.every((i) => i.amountMinor !== undefined)
+    ? items.reduce((sum, i) => sum + (i.amountMinor ?? 0), 0)
+    : undefined;
+  // Without a total, the lines are the order: their sum is what was bought.
+  return { amountMinor: amountMinor ?? itemsTotal ?? 0, items };
+}
+
 type PartialItem = { category?: string; amountMinor?: number; sku?: string; quantity?: number };
 
 function readItems(
   read: ParamReader,
-  issue: (path: string, message: string) => void,
+  issue: Issue,
   amountOf: (found: Found, path: string) => number | undefined,
 ): PartialItem[] | undefined {
   const lines = read.items(issue);
@@ -297,7 +316,7 @@ class ParamReader {
    * The order lines, from an `items` value (a JSON array, a JSON string of one, a single
    * object) or else from indexed parameters (`ItemCategory1`, `ItemSubTotal[0]`, `items[0][amount]`).
    */
-  items(issue: (path: string, message: string) => void): Partial<Record<ItemField, Found>>[] | undefined {
+  items(issue: Issue): Partial<Record<ItemField, Found>>[] | undefined {
     const found = this.field('items');
     if (found) {
       let value = Array.isArray(found.value) && found.value.length === 1 ? found.value[0] : found.value;
@@ -330,7 +349,7 @@ class ParamReader {
 
   private indexedItems(): Partial<Record<ItemField, Found>>[] | undefined {
     const lines = new Map<number, Partial<Record<ItemField, Found>>>();
-    const itemsNames = this.alternatives('items') ?? ['items'];
+    const itemsNames = this.alternatives('items');
     const mapped = (f: ItemField) => this.alternatives(`items.${f}`);
     for (const [key, value] of Object.entries(this.raw)) {
       if (isEmpty(value)) continue;
@@ -346,7 +365,7 @@ class ParamReader {
 
   private indexedField(
     key: string,
-    itemsNames: string[],
+    itemsNames: string[] | undefined,
     mapped: (f: ItemField) => string[] | undefined,
   ): { field: ItemField; index: number } | undefined {
     // items[0][amount], items[0].amount, items.0.amount
@@ -354,7 +373,7 @@ class ParamReader {
     if (nested) {
       const [, base = '', i1, i2, f1, f2] = nested;
       const field = ITEM_FIELDS.find((f) => looseName(f) === looseName(f1 ?? f2 ?? ''));
-      const isItems = this.params.items ? itemsNames.includes(base) : looseName(base) === 'items';
+      const isItems = itemsNames ? itemsNames.includes(base) : looseName(base) === 'items';
       if (field && isItems) return { field, index: Number(i1 ?? i2) };
     }
     // ItemSubTotal1, ItemSubTotal[0]
@@ -373,8 +392,8 @@ class ParamReader {
   private itemParams(): Record<string, string> {
     const params: Record<string, string> = {};
     for (const f of ITEM_FIELDS) {
-      const name = this.params[`items.${f}`];
-      if (name) params[f] = name;
+      const names = this.alternatives(`items.${f}`);
+      if (names) params[f] = names.join('|');
     }
     return params;
   }
@@ -390,7 +409,7 @@ class ParamReader {
 }
 
 /** One value of a parameter: a query string may repeat a name, which is only fine when the copies agree. */
-function single(found: Found, path: string, issue: (path: string, message: string) => void): unknown {
+function single(found: Found, path: string, issue: Issue): unknown {
   if (!Array.isArray(found.value)) return found.value;
   const values = [
     ...new Set(found.value.filter((v) => !isEmpty(v)).map((v) => (typeof v === 'string' ? v.trim() : v))),
@@ -402,7 +421,7 @@ function single(found: Found, path: string, issue: (path: string, message: strin
   return values[0];
 }
 
-function scalarText(found: Found, path: string, issue: (path: string, message: string) => void): string | undefined {
+function scalarText(found: Found, path: string, issue: Issue): string | undefined {
   const value = single(found, path, issue);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string') return value.trim() || undefined;

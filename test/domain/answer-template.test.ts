@@ -20,8 +20,8 @@ describe('renderAnswer', () => {
     expect(renderAnswer('{"ok":true,"id":"{conversion_id}"}', values)).toBe(
       '{"ok":true,"id":"cnv_01JDQ7Z8V3K2M4N5P6Q7R8S9T0"}',
     );
-    expect(renderAnswer('{clickId} {STATUS} { status } {{status}} ${status}', values)).toBe(
-      '{clickId} {STATUS} { status } {recorded} $recorded',
+    expect(renderAnswer('{clickId} {STATUS} { status } {{status}}', values)).toBe(
+      '{clickId} {STATUS} { status } {recorded}',
     );
   });
 

@@ -1,0 +1,33 @@
+// How a visitor is recognised without keeping who they are: keyed hashes only, never raw values.
+import { keyedHash } from './hashing';
+
+/**
+ * Keyed hash of the app's user id (`uid` on a link, `customerId` on a postback): the same
+ * person on two devices hashes the same, and the id itself is never stored.
+ * @example await userHash(env.HASH_KEY, 'user-42')
+ */
+export function userHash(hashKey: string, userId: string): Promise<string> {
+  return keyedHash(hashKey, 'user', userId.trim());
+}
+
+/** The UTC day (`YYYY-MM-DD`) whose salt a fingerprint taken at `atMs` uses. */
+export const fingerprintDay = (atMs: number) => new Date(atMs).toISOString().slice(0, 10);
+
+/**
+ * Last-resort fingerprint of a browser: keyed hash of IP and user agent, salted with the UTC
+ * day so that fingerprints of different days cannot be linked. The language is left out on
+ * purpose: partners' servers report the buyer's IP and user agent, never their
+ * Accept-Language, and a fingerprint must be computable on both sides to be matched.
+ * @example await fingerprintOf(env.HASH_KEY, '203.0.113.9', 'Mozilla/5.0 ...', '2026-11-25')
+ */
+export function fingerprintOf(hashKey: string, ip: string, userAgent: string, day: string): Promise<string> {
+  return keyedHash(hashKey, `fingerprint:${day}`, `${ip.trim().toLowerCase()}\n${userAgent.trim()}`);
+}
+
+/** Whether the visitor asked not to be tracked (`Sec-GPC: 1` or `DNT: 1`): then no fingerprint is kept. */
+export function optedOut(headers: Headers): boolean {
+  return headers.get('sec-gpc') === '1' || headers.get('dnt') === '1';
+}
+
+/** Name of the first-party visitor cookie. */
+export const VISITOR_COOKIE = 'rl_vid';
