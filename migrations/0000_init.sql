@@ -108,12 +108,15 @@ CREATE TABLE `conversions` (
 	`customer_hash` text,
 	`attribution_method` text NOT NULL,
 	`click_id` text,
+	`reported_click_id` text,
 	`link_id` text,
 	`attribution_confidence` real,
 	`click_to_conversion_ms` integer,
 	`visitor_id` text,
 	`fingerprint` text,
+	`previous_day_fingerprint` text,
 	`occurred_at` integer NOT NULL,
+	`refunded_amount_minor` integer DEFAULT 0 NOT NULL,
 	`reversal_reason` text,
 	`approved_at` integer,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
@@ -319,6 +322,8 @@ CREATE TABLE `postback_log` (
 	`parsed` text,
 	`conversion_id` text,
 	`ip_hash` text,
+	`is_authenticated` integer DEFAULT false NOT NULL,
+	`replay_of` text,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint

@@ -202,13 +202,19 @@ export const conversions = sqliteTable(
       enum: ['click_id', 'cookie', 'referral_code', 'coupon', 'user', 'fingerprint', 'none'],
     }).notNull(),
     clickId: text('click_id'),
+    /** The click id the partner sent, kept even when no such click is known yet (clicks are written asynchronously). */
+    reportedClickId: text('reported_click_id'),
     linkId: text('link_id'),
     attributionConfidence: real('attribution_confidence'),
     clickToConversionMs: integer('click_to_conversion_ms'),
     /** Inputs kept for late attribution by the reconciliation job (hashed, never raw). */
     visitorId: text('visitor_id'),
+    /** Fingerprints salted with the conversion's UTC day and the day before (a matching click is at most 24 h older). */
     fingerprint: text('fingerprint'),
+    previousDayFingerprint: text('previous_day_fingerprint'),
     occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Part of the amount refunded by a reversal (the whole amount for a full one). */
+    refundedAmountMinor: integer('refunded_amount_minor').notNull().default(0),
     reversalReason: text('reversal_reason'),
     approvedAt: integer('approved_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
@@ -333,6 +339,10 @@ export const postbackLog = sqliteTable(
     parsed: json<unknown>('parsed'),
     conversionId: text('conversion_id'),
     ipHash: text('ip_hash'),
+    /** Whether the request passed authentication: only those may be replayed. */
+    isAuthenticated: integer('is_authenticated', { mode: 'boolean' }).notNull().default(false),
+    /** The log entry this one replayed, for replays by an admin. */
+    replayOf: text('replay_of'),
     createdAt: createdAt(),
   },
   (t) => [
