@@ -64,20 +64,21 @@ export function buildDestination(input: DestinationInput): string {
   const direct = withParams(input, utm);
   const template = input.trackingTemplate?.trim();
   if (!template) return direct;
-  const macros: Record<string, string> = {
-    url: direct,
-    click_id: clean(input.clickId),
-    partner: clean(input.partnerSlug),
-    link: clean(input.linkSlug),
-    placement: clean(input.placement),
-    country: clean(input.country),
-  };
-  for (const field of UTM_FIELDS) macros[`utm_${field}`] = utm[field] ?? '';
-  for (let i = 1; i <= 5; i++) macros[`sub${i}`] = clean(input.subIds?.[`sub${i}` as keyof SubIds]);
+  const macros = new Map<string, string>([
+    ['url', direct],
+    ['click_id', clean(input.clickId)],
+    ['partner', clean(input.partnerSlug)],
+    ['link', clean(input.linkSlug)],
+    ['placement', clean(input.placement)],
+    ['country', clean(input.country)],
+  ]);
+  for (const field of UTM_FIELDS) macros.set(`utm_${field}`, utm[field] ?? '');
+  for (let i = 1; i <= 5; i++) macros.set(`sub${i}`, clean(input.subIds?.[`sub${i}` as keyof SubIds]));
   const filled = template.replace(/\{([A-Za-z0-9_]+)\}/g, (_macro, name: string, offset: number) => {
-    const value = macros[name.toLowerCase()] ?? '';
+    const key = name.toLowerCase();
+    const value = macros.get(key) ?? '';
     // Encoded values cannot add `&`, `#`, `/` or `?` to the template: visitor input never changes its structure.
-    return offset === 0 && name.toLowerCase() === 'url' ? value : encodeURIComponent(value);
+    return offset === 0 && key === 'url' ? value : encodeURIComponent(value);
   });
   try {
     const url = new URL(filled);
@@ -93,8 +94,7 @@ function resolveUtm(input: DestinationInput): Partial<Record<UtmField, string>> 
   const defaults: Partial<Record<UtmField, string>> = { ...DEFAULT_UTM, campaign: clean(input.linkSlug) };
   const utm: Partial<Record<UtmField, string>> = {};
   for (const field of UTM_FIELDS) {
-    const value =
-      clean(input.utm?.[field]) || clean(input.linkParams?.[`utm_${field}`]) || (defaults[field] ?? '');
+    const value = clean(input.utm?.[field]) || clean(input.linkParams?.[`utm_${field}`]) || (defaults[field] ?? '');
     if (value) utm[field] = value;
   }
   return utm;

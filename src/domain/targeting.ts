@@ -6,6 +6,9 @@ export const MAX_VARIANTS = 20;
 /** At most this many languages are kept from an Accept-Language header. */
 export const MAX_LANGUAGES = 10;
 
+/** The device classes a target may name (those `quickDevice` tells apart). */
+export const DEVICE_TARGETS = ['mobile', 'tablet', 'desktop'] as const;
+
 const ruleId = z
   .string()
   .trim()
@@ -25,7 +28,11 @@ export const targetRuleSchema = z
       )
       .max(250)
       .optional(),
-    devices: z.array(z.enum(['mobile', 'tablet', 'desktop'])).max(3).optional(),
+    // Read back as plain strings so that rules as stored (LinkRulesRow) are LinkRules as they are.
+    devices: z
+      .array(z.enum(DEVICE_TARGETS).transform((device): string => device))
+      .max(3)
+      .optional(),
     os: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
     languages: z
       .array(
@@ -75,11 +82,6 @@ export const linkRulesSchema = z
 export type TargetRule = z.infer<typeof targetRuleSchema>;
 export type Variant = z.infer<typeof variantSchema>;
 export type LinkRules = z.infer<typeof linkRulesSchema>;
-/** What the choosing functions read: validated rules, or rules as stored (device names as plain strings). */
-export type RulesInput = {
-  targets?: readonly (Omit<TargetRule, 'devices'> & { devices?: readonly string[] })[];
-  variants?: readonly Variant[];
-};
 
 /** What is known of the visitor when choosing; `device` and `os` are needed only when `needsDevice(rules)`. */
 export type TargetingContext = {
@@ -101,7 +103,7 @@ export type Choice = { destination: string | null; variant: string };
  * @example chooseDestination({ targets: [{ countries: ['BE'], destination: 'https://autodoc.be/' }] },
  *   { country: 'BE', languages: [] }, 'vid:lnk') // { destination: 'https://autodoc.be/', variant: 'target:0' }
  */
-export function chooseDestination(rules: LinkRules | RulesInput, ctx: TargetingContext, stickyKey: string): Choice {
+export function chooseDestination(rules: LinkRules, ctx: TargetingContext, stickyKey: string): Choice {
   const targets = rules.targets ?? [];
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i]!;
@@ -126,7 +128,7 @@ export function chooseDestination(rules: LinkRules | RulesInput, ctx: TargetingC
  * Whether any target looks at the device or OS: only then is the user agent worth parsing.
  * @example needsDevice({ targets: [{ devices: ['mobile'], destination: 'https://m.autodoc.fr/' }] }) // true
  */
-export function needsDevice(rules: LinkRules | RulesInput): boolean {
+export function needsDevice(rules: LinkRules): boolean {
   return (rules.targets ?? []).some((t) => (t.devices?.length ?? 0) > 0 || (t.os?.length ?? 0) > 0);
 }
 
@@ -181,7 +183,7 @@ export function stickyHash(key: string): number {
   return h >>> 0;
 }
 
-function matches(target: NonNullable<RulesInput['targets']>[number], ctx: TargetingContext): boolean {
+function matches(target: TargetRule, ctx: TargetingContext): boolean {
   if (target.countries?.length) {
     const country = ctx.country?.toUpperCase();
     if (!country || !target.countries.includes(country)) return false;
@@ -201,16 +203,16 @@ function matches(target: NonNullable<RulesInput['targets']>[number], ctx: Target
   return true;
 }
 
-const OS_ALIASES: Record<string, string> = {
-  macosx: 'macos',
-  osx: 'macos',
-  mac: 'macos',
-  iphoneos: 'ios',
-  chromiumos: 'chromeos',
-};
+const OS_ALIASES = new Map([
+  ['macosx', 'macos'],
+  ['osx', 'macos'],
+  ['mac', 'macos'],
+  ['iphoneos', 'ios'],
+  ['chromiumos', 'chromeos'],
+]);
 
 /** OS names as people write them and as user-agent parsers spell them, reduced to one key. */
 function osKey(name: string): string {
   const key = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return OS_ALIASES[key] ?? key;
+  return OS_ALIASES.get(key) ?? key;
 }

@@ -263,6 +263,12 @@ describe('buildDestination', () => {
       );
     });
 
+    it('empties macros named after built-in object properties', () => {
+      expect(build({ trackingTemplate: 'https://t.example/c?a={constructor}&b={__proto__}&c={toString}' })).toBe(
+        'https://t.example/c?a=&b=&c=',
+      );
+    });
+
     it('inserts {url} as is when the template opens with it', () => {
       expect(build({ trackingTemplate: '{url}#via-{partner}', partnerSlug: 'autodoc' })).toBe(
         `https://www.autodoc.fr/freins?${UTM}&click_id=${CLICK}#via-autodoc`,
@@ -339,7 +345,7 @@ describe('buildDestination', () => {
             trackingTemplate: tpl,
             subIds: { sub1 },
           });
-          expect(result).not.toMatch(/[\u0000-\u001f\u007f]/);
+          expect(result).not.toMatch(/\p{Cc}/u);
           const outer = new URL(result);
           const url = tpl ? new URL(outer.searchParams.get('u') ?? '') : outer;
           if (tpl) expect(outer.searchParams.getAll('c')).toEqual([CLICK]);
