@@ -6,7 +6,9 @@ import { AppError } from './http/errors';
 import { validationHook } from './http/validation';
 import { apiRouter } from './routes/api';
 import { docsPage } from './routes/docs';
+import { eventRoutes } from './routes/events';
 import { notFoundPage } from './routes/pages';
+import { postbackRoutes } from './routes/postback';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
@@ -53,6 +55,9 @@ export function buildApp() {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/v1', apiRouter);
+  // Public endpoints of partners' servers and pages; each reads its body under a size limit.
+  app.route('/', postbackRoutes);
+  app.route('/', eventRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

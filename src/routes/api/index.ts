@@ -2,10 +2,13 @@
 import { authenticate } from '../../http/auth';
 import { router } from '../../http/validation';
 import { codesApi } from './codes';
+import { conversionsApi } from './conversions';
 import { devApi } from './dev';
+import { eventsApi } from './events';
 import { keysApi } from './keys';
 import { linksApi } from './links';
 import { partnersApi } from './partners';
+import { postbacksApi } from './postbacks';
 
 export const apiRouter = router();
 
@@ -16,3 +19,6 @@ apiRouter.route('/', linksApi);
 apiRouter.route('/', keysApi);
 apiRouter.route('/', codesApi);
 apiRouter.route('/', devApi);
+apiRouter.route('/', conversionsApi);
+apiRouter.route('/', postbacksApi);
+apiRouter.route('/', eventsApi);

@@ -1,0 +1,131 @@
+// Conversion queries: writes that cannot double-count under concurrency, each with its history row in the same batch.
+import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { newId } from '../domain/ids';
+import type { Db } from './client';
+import { type Conversion, conversionHistory, conversions, type NewConversion } from './schema';
+
+export type ConversionHistoryRow = typeof conversionHistory.$inferSelect;
+
+/** A history entry to write with a change; its conversion and id are filled in. */
+export type HistoryEntry = Omit<typeof conversionHistory.$inferInsert, 'id' | 'conversionId' | 'createdAt'>;
+
+/** The conversion a partner reported under `(transactionId, event)`, if any. */
+export async function findConversion(
+  db: Db,
+  partnerId: string,
+  transactionId: string,
+  event: Conversion['event'],
+): Promise<Conversion | undefined> {
+  return db
+    .select()
+    .from(conversions)
+    .where(
+      and(
+        eq(conversions.partnerId, partnerId),
+        eq(conversions.transactionId, transactionId),
+        eq(conversions.event, event),
+      ),
+    )
+    .get();
+}
+
+export async function getConversion(db: Db, id: string): Promise<Conversion | undefined> {
+  return db.select().from(conversions).where(eq(conversions.id, id)).get();
+}
+
+function historyInsert(db: Db, conversionId: string, entry: HistoryEntry, onlyIf: SQL) {
+  // Columns in the table's order: id, conversion, from, to, amount, commission, reason, source, created.
+  return db.insert(conversionHistory).select(sql`
+    SELECT ${newId('his')}, ${conversionId}, ${entry.fromStatus ?? null}, ${entry.toStatus}, ${entry.amountMinor ?? null},
+      ${entry.commissionMinor ?? null}, ${entry.reason ?? null}, ${entry.source},
+      cast(unixepoch('subsec') * 1000 as integer)
+    WHERE ${onlyIf}`);
+}
+
+/**
+ * Inserts a conversion unless `(partner, transactionId, event)` is already taken, with its first
+ * history row, in one transaction. Answers the new row, or undefined when another request got
+ * there first (the unique index decides, so concurrent identical postbacks store one row).
+ */
+export async function insertConversionOnce(
+  db: Db,
+  row: NewConversion & { id: string },
+  history: HistoryEntry,
+): Promise<Conversion | undefined> {
+  const [inserted] = await db.batch([
+    db.insert(conversions).values(row).onConflictDoNothing().returning(),
+    // Written only when the insert above happened: the row with this fresh id exists only then.
+    historyInsert(db, row.id, history, sql`EXISTS (SELECT 1 FROM ${conversions} WHERE id = ${row.id})`),
+  ]);
+  return inserted[0];
+}
+
+/**
+ * Applies `patch` only while the conversion still has the `expected` status (and attribution
+ * method, when given), with its history row, in one transaction. Answers the updated row, or
+ * undefined when it changed meanwhile (the caller reads it again and decides anew).
+ */
+export async function updateConversionIf(
+  db: Db,
+  id: string,
+  expected: { status: Conversion['status']; attributionMethod?: Conversion['attributionMethod'] },
+  patch: Partial<NewConversion>,
+  history: HistoryEntry,
+): Promise<Conversion | undefined> {
+  const [updated] = await db.batch([
+    db
+      .update(conversions)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(
+        and(
+          eq(conversions.id, id),
+          eq(conversions.status, expected.status),
+          expected.attributionMethod ? eq(conversions.attributionMethod, expected.attributionMethod) : undefined,
+        ),
+      )
+      .returning(),
+    // changes() is the row count of the UPDATE just before, in the same transaction.
+    historyInsert(db, id, history, sql`changes() = 1`),
+  ]);
+  return updated[0];
+}
+
+export type ConversionFilter = {
+  limit: number;
+  before?: string;
+  partnerId?: string;
+  status?: Conversion['status'];
+  method?: Conversion['attributionMethod'];
+  from?: Date;
+  to?: Date;
+};
+
+/** Conversions newest first (ids sort by creation), filtered; `limit + 1` rows for pagination. */
+export async function listConversions(db: Db, f: ConversionFilter): Promise<Conversion[]> {
+  return db
+    .select()
+    .from(conversions)
+    .where(
+      and(
+        f.before ? lt(conversions.id, f.before) : undefined,
+        f.partnerId ? eq(conversions.partnerId, f.partnerId) : undefined,
+        f.status ? eq(conversions.status, f.status) : undefined,
+        f.method ? eq(conversions.attributionMethod, f.method) : undefined,
+        f.from ? gte(conversions.occurredAt, f.from) : undefined,
+        f.to ? lte(conversions.occurredAt, f.to) : undefined,
+      ),
+    )
+    .orderBy(desc(conversions.id))
+    .limit(f.limit + 1)
+    .all();
+}
+
+/** Every change of a conversion, oldest first. */
+export async function historyOf(db: Db, conversionId: string): Promise<ConversionHistoryRow[]> {
+  return db
+    .select()
+    .from(conversionHistory)
+    .where(eq(conversionHistory.conversionId, conversionId))
+    .orderBy(asc(conversionHistory.createdAt), asc(conversionHistory.id))
+    .all();
+}

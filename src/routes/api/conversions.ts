@@ -1,0 +1,193 @@
+// /api/v1/conversions: listing, reading with history, status changes and attribution by hand.
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { findClick } from '../../db/attribution';
+import { dbOf } from '../../db/client';
+import { type ConversionHistoryRow, getConversion, historyOf, listConversions } from '../../db/conversions';
+import type { Conversion } from '../../db/schema';
+import { minorToMajor, parseAmount } from '../../domain/money';
+import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import type { AppEnv } from '../../http/context';
+import { invalidRequest, notFound } from '../../http/errors';
+import { decodeCursor, page } from '../../http/pagination';
+import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
+import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import {
+  attributeBodySchema,
+  type ConversionView,
+  conversionListQuery,
+  conversionPatchSchema,
+  conversionSchema,
+  conversionWithHistorySchema,
+} from '../../schemas/conversion';
+import { attachClick, changeStatusById } from '../../services/conversions';
+import { attributionView } from '../../services/postbacks';
+
+export const conversionsApi = router();
+
+/** A stored conversion as the API shows it: money in major units, hashes left out. */
+export function presentConversion(c: Conversion): ConversionView {
+  const major = (minor: number) => minorToMajor(minor, c.currency);
+  return {
+    id: c.id,
+    partnerId: c.partnerId,
+    transactionId: c.transactionId,
+    event: c.event,
+    status: c.status,
+    rawStatus: c.rawStatus,
+    amount: major(c.amountMinor),
+    refundedAmount: major(c.refundedAmountMinor),
+    currency: c.currency,
+    commission: major(c.commissionMinor),
+    commissionDetail: c.commissionDetail,
+    category: c.category,
+    items:
+      c.items?.map((i) => ({
+        ...(i.category !== undefined && { category: i.category }),
+        amount: major(i.amountMinor),
+        ...(i.sku !== undefined && { sku: i.sku }),
+        ...(i.quantity !== undefined && { quantity: i.quantity }),
+      })) ?? null,
+    coupon: c.coupon,
+    referralCode: c.referralCode,
+    reportedClickId: c.reportedClickId,
+    attribution: attributionView(c),
+    occurredAt: iso(c.occurredAt) as string,
+    approvedAt: iso(c.approvedAt),
+    reversalReason: c.reversalReason,
+    createdAt: iso(c.createdAt) as string,
+    updatedAt: iso(c.updatedAt) as string,
+  };
+}
+
+function presentHistory(h: ConversionHistoryRow, currency: string) {
+  const major = (minor: number | null) => (minor === null ? null : minorToMajor(minor, currency));
+  return {
+    id: h.id,
+    fromStatus: h.fromStatus as Conversion['status'] | null,
+    toStatus: h.toStatus as Conversion['status'],
+    amount: major(h.amountMinor),
+    commission: major(h.commissionMinor),
+    reason: h.reason,
+    source: h.source,
+    createdAt: iso(h.createdAt) as string,
+  };
+}
+
+/** A date alone means its start for `from` and its whole day for `to`. */
+function bound(value: string | undefined, end: boolean): Date | undefined {
+  if (!value) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const start = Date.parse(`${value}T00:00:00Z`);
+    return new Date(end ? start + 86_400_000 - 1 : start);
+  }
+  return new Date(value);
+}
+
+async function visibleConversion(c: Context<AppEnv>, id: string): Promise<Conversion> {
+  const row = await getConversion(dbOf(c.env), id);
+  if (!row) throw notFound('conversion');
+  assertVisible(c, row.partnerId, 'conversion');
+  return row;
+}
+
+async function withHistory(c: Context<AppEnv>, row: Conversion) {
+  const history = await historyOf(dbOf(c.env), row.id);
+  return { ...presentConversion(row), history: history.map((h) => presentHistory(h, row.currency)) };
+}
+
+conversionsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/conversions',
+    tags: ['Conversions'],
+    summary: 'List conversions',
+    description: 'Newest first. `from` and `to` bound the time the conversion occurred. A partner key sees its own.',
+    security: bearer,
+    request: { query: paginationQuery.merge(conversionListQuery) },
+    responses: { 200: jsonOk(listOf(conversionSchema, 'ConversionList'), 'Newest first.'), ...errorResponses },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const rows = await listConversions(dbOf(c.env), {
+      limit: q.limit,
+      before: decodeCursor(q.cursor),
+      partnerId: scopedPartnerId(c, q.partnerId),
+      status: q.status,
+      method: q.method,
+      from: bound(q.from, false),
+      to: bound(q.to, true),
+    });
+    return c.json(page(rows, q.limit, presentConversion), 200);
+  },
+);
+
+conversionsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/conversions/{id}',
+    tags: ['Conversions'],
+    summary: 'Get a conversion with its history',
+    security: bearer,
+    request: { params: idParam },
+    responses: { 200: jsonOk(conversionWithHistorySchema, 'The conversion and every change.'), ...errorResponses },
+  }),
+  async (c) => c.json(await withHistory(c, await visibleConversion(c, c.req.valid('param').id)), 200),
+);
+
+conversionsApi.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/conversions/{id}',
+    tags: ['Conversions'],
+    summary: 'Change the status of a conversion',
+    description:
+      'pending -> approved, rejected or reversed; approved -> reversed; anything else is 409 `invalid_transition`. Rejecting takes the whole commission back; reversing takes back the share of `amount` (the refunded part; the whole order when absent).',
+    security: bearer,
+    request: { params: idParam, body: jsonBody(conversionPatchSchema) },
+    responses: { 200: jsonOk(conversionWithHistorySchema, 'The conversion.'), ...errorResponses, ...conflictResponse },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const body = c.req.valid('json');
+    const current = await visibleConversion(c, c.req.valid('param').id);
+    let refundedAmountMinor: number | undefined;
+    if (body.amount !== undefined) {
+      const parsed = parseAmount(body.amount, current.currency);
+      if (!parsed.ok)
+        throw invalidRequest(`amount ${parsed.message}.`, [{ path: ['amount'], message: parsed.message }]);
+      refundedAmountMinor = parsed.amountMinor;
+    }
+    const row = await changeStatusById(dbOf(c.env), current.id, {
+      to: body.status,
+      reason: body.reason,
+      refundedAmountMinor,
+      source: 'api',
+    });
+    if (!row) throw notFound('conversion');
+    return c.json(await withHistory(c, row), 200);
+  },
+);
+
+conversionsApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/conversions/{id}/attribute',
+    tags: ['Conversions'],
+    summary: 'Attribute a conversion to a click by hand',
+    description:
+      'Only for a conversion attributed to nothing (`none`; else 409 `already_attributed`), to a human click of its partner made before it.',
+    security: bearer,
+    request: { params: idParam, body: jsonBody(attributeBodySchema) },
+    responses: { 200: jsonOk(conversionWithHistorySchema, 'The conversion.'), ...errorResponses, ...conflictResponse },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const { clickId } = c.req.valid('json');
+    const current = await visibleConversion(c, c.req.valid('param').id);
+    const db = dbOf(c.env);
+    const row = await attachClick(db, current.id, await findClick(db, clickId));
+    if (!row) throw notFound('conversion');
+    return c.json(await withHistory(c, row), 200);
+  },
+);

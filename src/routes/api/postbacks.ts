@@ -1,0 +1,141 @@
+// /api/v1/postbacks: the postback log, and replays of logged postbacks by an admin.
+import { createRoute } from '@hono/zod-openapi';
+import { dbOf } from '../../db/client';
+import { getPartner } from '../../db/partners';
+import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
+import { newId } from '../../domain/ids';
+import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { AppError, notFound } from '../../http/errors';
+import { decodeCursor, page } from '../../http/pagination';
+import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
+import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import {
+  type POSTBACK_OUTCOMES,
+  postbackListQuery,
+  postbackLogSchema,
+  replayAnswerSchema,
+  replayQuery,
+} from '../../schemas/conversion';
+import { type ParsedForLog, processPostback } from '../../services/postbacks';
+
+export const postbacksApi = router();
+
+const presentLog = (r: PostbackLogRow) => ({
+  id: r.id,
+  partnerId: r.partnerId,
+  partnerSlug: r.partnerSlug,
+  method: r.method,
+  outcome: r.outcome as (typeof POSTBACK_OUTCOMES)[number],
+  httpStatus: r.httpStatus,
+  errorCode: r.errorCode,
+  errorMessage: r.errorMessage,
+  webhookId: r.webhookId,
+  request: r.request,
+  parsed: r.parsed,
+  conversionId: r.conversionId,
+  replayable: r.isAuthenticated && r.partnerId !== null,
+  replayOf: r.replayOf,
+  createdAt: iso(r.createdAt) as string,
+});
+
+postbacksApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/postbacks',
+    tags: ['Postbacks'],
+    summary: 'List received postbacks',
+    description:
+      'Every postback, accepted or not (except those refused by the rate limiter), newest first, with what was read from it or why it was refused. A partner key sees its own.',
+    security: bearer,
+    request: { query: paginationQuery.merge(postbackListQuery) },
+    responses: { 200: jsonOk(listOf(postbackLogSchema, 'PostbackLogList'), 'Newest first.'), ...errorResponses },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const rows = await listPostbackLog(dbOf(c.env), {
+      limit: q.limit,
+      before: decodeCursor(q.cursor),
+      partnerId: scopedPartnerId(c, q.partnerId),
+      outcome: q.outcome,
+    });
+    return c.json(page(rows, q.limit, presentLog), 200);
+  },
+);
+
+postbacksApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/postbacks/{id}/replay',
+    tags: ['Postbacks'],
+    summary: 'Replay a logged postback',
+    description:
+      "Runs a logged postback through intake again with the partner's current settings (after fixing its parameter names, say), without authenticating it again: only postbacks that passed authentication can be replayed (else 409 `not_replayable`). With `dryRun=1` nothing is stored. The replay is logged too.",
+    security: bearer,
+    request: { params: idParam, query: replayQuery },
+    responses: {
+      200: jsonOk(replayAnswerSchema, 'What the postback was answered.'),
+      ...errorResponses,
+      ...conflictResponse,
+    },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const db = dbOf(c.env);
+    const original = await getPostbackLog(db, c.req.valid('param').id);
+    if (!original) throw notFound('postback');
+    assertVisible(c, original.partnerId, 'postback');
+    const partner = original.partnerId ? await getPartner(db, original.partnerId) : undefined;
+    if (!original.isAuthenticated || !partner || !original.request) {
+      throw new AppError(409, 'not_replayable', 'Only postbacks that passed authentication can be replayed.');
+    }
+    const dryRun = ['1', 'true'].includes(c.req.valid('query').dryRun ?? '');
+    const before = original.parsed as Partial<ParsedForLog> | null;
+    const receivedAt = new Date();
+    const log = {
+      id: newId('pbl', receivedAt.getTime()),
+      partnerId: partner.id,
+      partnerSlug: partner.slug,
+      method: original.method,
+      webhookId: original.webhookId,
+      request: original.request,
+      contentType: original.contentType,
+      body: original.body,
+      ipHash: original.ipHash,
+      isAuthenticated: true,
+      replayOf: original.id,
+    };
+    try {
+      const outcome = await processPostback(db, c.env, {
+        partner,
+        params: original.request,
+        dryRun,
+        receivedAt,
+        visitorId: before?.visitorId ?? null,
+        ...(before?.fingerprints
+          ? { kept: { customerHash: before.customerHash ?? null, fingerprints: before.fingerprints } }
+          : {}),
+      });
+      await insertPostbackLog(db, {
+        ...log,
+        outcome: dryRun ? 'dry_run' : outcome.result.status,
+        httpStatus: outcome.answer.status,
+        parsed: outcome.parsed,
+        conversionId: dryRun ? null : outcome.result.conversion.id,
+      });
+      const answer = outcome.answer.contentType.startsWith('application/json')
+        ? JSON.parse(outcome.answer.body)
+        : outcome.answer.body;
+      return c.json({ logId: log.id, httpStatus: outcome.answer.status, answer }, 200);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      await insertPostbackLog(db, {
+        ...log,
+        outcome: 'rejected',
+        httpStatus: err.status,
+        errorCode: err.code,
+        errorMessage: err.message,
+      });
+      return c.json({ logId: log.id, httpStatus: err.status, answer: err.toBody() }, 200);
+    }
+  },
+);

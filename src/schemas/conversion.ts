@@ -1,0 +1,181 @@
+// Conversion, postback-log and funnel-event resources: validation, types and OpenAPI from one set of schemas.
+import { z } from '@hono/zod-openapi';
+import { ATTRIBUTION_METHODS } from '../domain/attribution';
+import { CONVERSION_STATUSES } from '../domain/conversion-status';
+import { CONVERSION_EVENTS } from '../domain/postback-input';
+import { isoDate, isoDateTime, moneySchema } from './common';
+
+export const EVENT_TYPES = ['add_to_cart', 'lead', 'checkout', 'sale'] as const;
+export const POSTBACK_OUTCOMES = ['recorded', 'duplicate', 'updated', 'dry_run', 'rejected'] as const;
+
+export const attributionSchema = z
+  .object({
+    method: z.enum(ATTRIBUTION_METHODS),
+    clickId: z.string().nullable(),
+    linkId: z.string().nullable(),
+    confidence: z
+      .number()
+      .nullable()
+      .openapi({ description: '1 for click id, codes and user; 0.9 cookie; 0.6 fingerprint.' }),
+    clickToConversionMs: z.number().nullable(),
+  })
+  .openapi('Attribution');
+
+export const postbackAnswerSchema = z
+  .object({
+    status: z.enum(['recorded', 'duplicate', 'updated']),
+    conversionId: z.string().nullable().openapi({ description: 'Null in a dry run of a new conversion.' }),
+    dryRun: z.literal(true).optional(),
+    transactionId: z.string(),
+    event: z.enum(CONVERSION_EVENTS),
+    conversionStatus: z.enum(CONVERSION_STATUSES),
+    amount: z.number(),
+    currency: z.string(),
+    commission: z.number().openapi({ description: 'Major units, in `currency`.' }),
+    attribution: attributionSchema,
+  })
+  .openapi('PostbackAnswer');
+
+export const historyEntrySchema = z
+  .object({
+    id: z.string(),
+    fromStatus: z.enum(CONVERSION_STATUSES).nullable(),
+    toStatus: z.enum(CONVERSION_STATUSES),
+    amount: z.number().nullable().openapi({ description: 'The amount, or the refunded part for a reversal.' }),
+    commission: z.number().nullable().openapi({ description: 'The commission after the change.' }),
+    reason: z.string().nullable(),
+    source: z.enum(['postback', 'api', 'reconcile']),
+    createdAt: z.string(),
+  })
+  .openapi('ConversionHistoryEntry');
+
+export const conversionSchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.string(),
+    transactionId: z.string(),
+    event: z.enum(CONVERSION_EVENTS),
+    status: z.enum(CONVERSION_STATUSES),
+    rawStatus: z.string().nullable().openapi({ description: "The partner's own status value, as sent." }),
+    amount: z.number(),
+    refundedAmount: z.number(),
+    currency: z.string(),
+    commission: z.number(),
+    commissionDetail: z.unknown().openapi({ description: 'The plan and rule used for each order line.' }),
+    category: z.string().nullable(),
+    items: z
+      .array(
+        z.object({
+          category: z.string().optional(),
+          amount: z.number(),
+          sku: z.string().optional(),
+          quantity: z.number().optional(),
+        }),
+      )
+      .nullable(),
+    coupon: z.string().nullable(),
+    referralCode: z.string().nullable(),
+    reportedClickId: z.string().nullable().openapi({ description: 'The click id the partner sent, if any.' }),
+    attribution: attributionSchema,
+    occurredAt: z.string(),
+    approvedAt: z.string().nullable(),
+    reversalReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Conversion');
+
+export const conversionWithHistorySchema = conversionSchema
+  .extend({ history: z.array(historyEntrySchema) })
+  .openapi('ConversionWithHistory');
+
+const timeBound = z.union([isoDateTime, isoDate]);
+
+export const conversionListQuery = z.object({
+  partnerId: z.string().optional(),
+  status: z.enum(CONVERSION_STATUSES).optional(),
+  method: z.enum(ATTRIBUTION_METHODS).optional(),
+  from: timeBound.optional().openapi({ description: 'Occurred at or after (a date means its start, UTC).' }),
+  to: timeBound.optional().openapi({ description: 'Occurred at or before (a date means its whole day, UTC).' }),
+});
+
+export const conversionPatchSchema = z
+  .object({
+    status: z.enum(CONVERSION_STATUSES),
+    reason: z.string().trim().min(1).max(1000).optional(),
+    amount: moneySchema
+      .optional()
+      .openapi({ description: 'For a partial reversal: the refunded amount, in major units.' }),
+  })
+  .strict()
+  .refine((b) => b.amount === undefined || b.status === 'reversed', {
+    message: 'amount is only for a reversal (status reversed)',
+    path: ['amount'],
+  })
+  .openapi('ConversionPatch');
+
+export const attributeBodySchema = z
+  .object({ clickId: z.string().min(1).max(200) })
+  .strict()
+  .openapi('ConversionAttribute');
+
+export const postbackLogSchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.string().nullable(),
+    partnerSlug: z.string(),
+    method: z.string(),
+    outcome: z.enum(POSTBACK_OUTCOMES),
+    httpStatus: z.number(),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    webhookId: z.string().nullable(),
+    request: z
+      .unknown()
+      .openapi({ description: 'Parameters as received; token, customer id and IP addresses removed.' }),
+    parsed: z.unknown().openapi({ description: 'The conversion read from them (hashes instead of raw identifiers).' }),
+    conversionId: z.string().nullable(),
+    replayable: z
+      .boolean()
+      .openapi({ description: 'Whether it passed authentication, so that an admin may replay it.' }),
+    replayOf: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('PostbackLogEntry');
+
+export const postbackListQuery = z.object({
+  partnerId: z.string().optional(),
+  outcome: z.enum(POSTBACK_OUTCOMES).optional(),
+});
+
+export const replayQuery = z.object({
+  dryRun: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Validate and attribute only.' }),
+});
+
+export const replayAnswerSchema = z
+  .object({
+    logId: z.string().openapi({ description: 'The log entry of this replay.' }),
+    httpStatus: z.number(),
+    answer: z.unknown().openapi({ description: 'What the postback would have been answered.' }),
+  })
+  .openapi('PostbackReplay');
+
+export const eventSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    clickId: z.string().nullable(),
+    partnerId: z.string().nullable(),
+    linkId: z.string().nullable(),
+    value: z.record(z.string(), z.string()).nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('FunnelEvent');
+
+export const eventListQuery = z.object({
+  clickId: z.string().optional(),
+  partnerId: z.string().optional(),
+  type: z.enum(EVENT_TYPES).optional(),
+});
+
+export type ConversionView = z.infer<typeof conversionSchema>;

@@ -1,0 +1,114 @@
+// Funnel events from browsers: read loosely, tied to a click (by id or by the visitor cookie), stored.
+import { findClick, newestClickOfVisitor } from '../db/attribution';
+import type { Db } from '../db/client';
+import { insertEvent } from '../db/events';
+import { getPartner, getPartnerBySlug } from '../db/partners';
+import type { Partner } from '../db/schema';
+import { acceptDeepLink } from '../domain/deep-link';
+import { newId } from '../domain/ids';
+import { AppError, invalidRequest } from '../http/errors';
+import { EVENT_TYPES } from '../schemas/conversion';
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An event as sent: its type, the click or partner it names, and free values (amount, sku...). */
+export type EventInput = { type: EventType; clickId?: string; partnerSlug?: string; value: Record<string, string> };
+
+const CLICK_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const MAX_VALUES = 20;
+const MAX_VALUE_LENGTH = 200;
+/** How far back the visitor cookie may point: the longest cookie a partner can set. */
+const VISITOR_LOOKBACK_MS = 365 * 24 * 3600_000;
+const loose = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
+
+const fieldIssue = (field: string, message: string) =>
+  invalidRequest(`${field} ${message}.`, [{ path: [field], message, code: 'custom' }]);
+
+/**
+ * Reads an event from query or JSON parameters: `type` (or `event`), `clickId` (or `click_id`,
+ * `cid`), `partner` (slug), and up to 20 other scalar values kept as text (a `value` object is
+ * read as such values). Throws 400 naming the bad field.
+ * @example readEvent({ type: 'add_to_cart', click_id: '01JD...', sku: 'BRK-1' }) // { type: 'add_to_cart', clickId: '01JD...', value: { sku: 'BRK-1' } }
+ */
+export function readEvent(params: Record<string, unknown>): EventInput {
+  let type: string | undefined;
+  let clickId: string | undefined;
+  let partnerSlug: string | undefined;
+  const value: Record<string, string> = {};
+  const addValue = (key: string, v: unknown) => {
+    if (Object.keys(value).length >= MAX_VALUES || key.length > 64) return;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      value[key] = String(v).slice(0, MAX_VALUE_LENGTH);
+    }
+  };
+  for (const [key, raw] of Object.entries(params)) {
+    const v = Array.isArray(raw) ? raw[0] : raw;
+    const name = loose(key);
+    if (name === 'type' || name === 'event') type = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+    else if (name === 'clickid' || name === 'cid') clickId = typeof v === 'string' ? v.trim() : undefined;
+    else if (name === 'partner') partnerSlug = typeof v === 'string' ? v.trim() : undefined;
+    else if (name === 'value' && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, inner] of Object.entries(v)) addValue(k, inner);
+    } else addValue(key, v);
+  }
+  if (!type) throw fieldIssue('type', `is required: one of ${EVENT_TYPES.join(', ')}`);
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+    throw fieldIssue('type', `"${type}" is not one of ${EVENT_TYPES.join(', ')}`);
+  }
+  if (clickId !== undefined && !CLICK_ID.test(clickId.toUpperCase())) throw fieldIssue('clickId', 'is not a click id');
+  return {
+    type: type as EventType,
+    ...(clickId ? { clickId: clickId.toUpperCase() } : {}),
+    ...(partnerSlug ? { partnerSlug } : {}),
+    value,
+  };
+}
+
+/** Whether a browser origin may send events for `allowedDomains`: https, on one of them or a subdomain. */
+export function isOriginAllowed(origin: string | null | undefined, allowedDomains: readonly string[]): boolean {
+  if (!origin || !/^https:\/\/[^/]+$/i.test(origin)) return false;
+  return acceptDeepLink(`${origin}/`, allowedDomains) !== null;
+}
+
+export type RecordedEvent = { id: string; partner: Partner | null; clickId: string | null };
+
+/**
+ * Stores an event for the click it names, or else for the newest click of the visitor (of the
+ * named partner when given). A click id not recorded yet is kept as sent: clicks reach D1 a few
+ * seconds after their redirect. `checkOrigin` may refuse once the partner is known.
+ */
+export async function recordEvent(
+  db: Db,
+  input: EventInput,
+  visitorId: string | null,
+  checkOrigin: (partner: Partner | null) => void,
+): Promise<RecordedEvent> {
+  const named = input.partnerSlug ? await getPartnerBySlug(db, input.partnerSlug) : undefined;
+  if (input.partnerSlug && !named) throw fieldIssue('partner', `"${input.partnerSlug}" is not a partner`);
+  if (!input.clickId && !visitorId) throw fieldIssue('clickId', 'is required when the visitor cookie is absent');
+  const click = input.clickId
+    ? await findClick(db, input.clickId)
+    : await newestClickOfVisitor(db, visitorId as string, new Date(Date.now() - VISITOR_LOOKBACK_MS), named?.id);
+  if (click && named && click.partnerId !== named.id) throw fieldIssue('clickId', 'is a click of another partner');
+  const partner = named ?? (click ? ((await getPartner(db, click.partnerId)) ?? null) : null);
+  checkOrigin(partner);
+  const id = newId('evt');
+  await insertEvent(db, {
+    id,
+    type: input.type,
+    clickId: click?.id ?? input.clickId ?? null,
+    visitorId: visitorId ?? click?.visitorId ?? null,
+    partnerId: partner?.id ?? null,
+    linkId: click?.linkId ?? null,
+    value: Object.keys(input.value).length ? input.value : null,
+  });
+  return { id, partner, clickId: click?.id ?? input.clickId ?? null };
+}
+
+/** 403 for an event sent from a page outside the partner's domains. */
+export const originNotAllowed = () =>
+  new AppError(
+    403,
+    'origin_not_allowed',
+    "Events are accepted only from https pages on the partner's allowed domains.",
+  );

@@ -1,0 +1,60 @@
+// Postback rate limits: a token bucket per partner and per client address, kept in RateLimiter objects.
+import type { RateDecision, RateLimiter } from '../objects/rate-limiter';
+
+/** Rate (tokens per second) and burst (bucket size) of one kind of bucket. */
+export type Limit = { ratePerSec: number; burst: number };
+
+/**
+ * Defaults: a partner may send 100 postbacks a second with bursts of 200 (a network replaying a
+ * backlog); one client address 200 a second with bursts of 400, since a partner's servers
+ * usually post from few addresses. Optional variables override them:
+ * `POSTBACK_RATE_PER_SEC`, `POSTBACK_BURST`, `POSTBACK_IP_RATE_PER_SEC`, `POSTBACK_IP_BURST`.
+ */
+export const DEFAULT_LIMITS = {
+  partner: { ratePerSec: 100, burst: 200 },
+  ip: { ratePerSec: 200, burst: 400 },
+} as const satisfies Record<string, Limit>;
+
+function positive(value: unknown, fallback: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** The limits in force, from the environment or the defaults. */
+export function postbackLimits(env: Env): { partner: Limit; ip: Limit } {
+  const vars = env as unknown as Record<string, unknown>;
+  return {
+    partner: {
+      ratePerSec: positive(vars.POSTBACK_RATE_PER_SEC, DEFAULT_LIMITS.partner.ratePerSec),
+      burst: positive(vars.POSTBACK_BURST, DEFAULT_LIMITS.partner.burst),
+    },
+    ip: {
+      ratePerSec: positive(vars.POSTBACK_IP_RATE_PER_SEC, DEFAULT_LIMITS.ip.ratePerSec),
+      burst: positive(vars.POSTBACK_IP_BURST, DEFAULT_LIMITS.ip.burst),
+    },
+  };
+}
+
+/** Name of the bucket of a partner's postbacks. */
+export const partnerBucket = (partnerId: string) => `pb:partner:${partnerId}`;
+/** Name of the bucket of a client address (its keyed hash: raw addresses name nothing). */
+export const ipBucket = (ipHash: string) => `pb:ip:${ipHash}`;
+
+/** The RateLimiter object of a bucket. */
+export function limiterOf(env: Env, bucket: string): DurableObjectStub<RateLimiter> {
+  const ns = env.RATE_LIMITER as unknown as DurableObjectNamespace<RateLimiter>;
+  return ns.get(ns.idFromName(bucket));
+}
+
+/**
+ * Takes one token from `bucket`. When the limiter cannot be reached the postback is let through:
+ * losing a partner's conversion costs more than a burst the limiter did not see.
+ */
+export async function takeToken(env: Env, bucket: string, limit: Limit): Promise<RateDecision> {
+  try {
+    return await limiterOf(env, bucket).take(limit.ratePerSec, limit.burst);
+  } catch (err) {
+    console.error('rate limiter unavailable', err instanceof Error ? err.message : String(err));
+    return { allowed: true, remaining: 0, retryAfterSec: 0 };
+  }
+}
