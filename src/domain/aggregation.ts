@@ -1,0 +1,150 @@
+// Daily figures: UTC days, the dimensions of breakdowns, derived rates and the partner push payload.
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Dimensions a day can be broken down by; `source` is the utm_source, else the referrer host. */
+export const BREAKDOWN_DIMENSIONS = [
+  'source',
+  'device',
+  'country',
+  'placement',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/** Breakdown value of a click without the dimension, and of a conversion without a click. */
+export const NO_VALUE = '(none)';
+export const UNATTRIBUTED = '(unattributed)';
+
+/** The partner-total row among the per-link rows of `daily_aggregates`. */
+export const TOTAL_LINK_ID = '*';
+
+/** Conversions counted in figures: rejected and reversed ones earned nothing. */
+export const COUNTED_STATUSES = ['pending', 'approved'] as const;
+
+/**
+ * The start (included) and end (excluded) of a UTC day, in epoch milliseconds.
+ * @example utcDayRange('2026-11-24') // { startMs: 1795478400000, endMs: 1795564800000 }
+ */
+export function utcDayRange(date: string): { startMs: number; endMs: number } {
+  const startMs = Date.parse(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(startMs) || utcDateOf(startMs) !== date) {
+    throw new RangeError(`not a date: ${date}`);
+  }
+  return { startMs, endMs: startMs + DAY_MS };
+}
+
+/**
+ * The UTC date (`YYYY-MM-DD`) of an instant.
+ * @example utcDateOf(Date.parse('2026-11-24T23:59:59Z')) // '2026-11-24'
+ */
+export function utcDateOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The UTC date `days` after `date` (before when negative).
+ * @example addDays('2026-03-01', -1) // '2026-02-28'
+ */
+export function addDays(date: string, days: number): string {
+  return utcDateOf(utcDayRange(date).startMs + days * DAY_MS);
+}
+
+/**
+ * Every date from `from` to `to`, both included.
+ * @example datesBetween('2026-01-30', '2026-02-01') // ['2026-01-30', '2026-01-31', '2026-02-01']
+ */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/**
+ * Conversions per counted click (four decimals), 0 without clicks.
+ * @example conversionRate(3, 200) // 0.015
+ */
+export function conversionRate(conversions: number, clicks: number): number {
+  return clicks > 0 ? Math.round((conversions / clicks) * 10_000) / 10_000 : 0;
+}
+
+/**
+ * Earnings per click: commission (major units) per counted click, four decimals, 0 without clicks.
+ * @example earningsPerClick(10, 300) // 0.0333
+ */
+export function earningsPerClick(commissionMajor: number, clicks: number): number {
+  return clicks > 0 ? Math.round((commissionMajor / clicks) * 10_000) / 10_000 : 0;
+}
+
+/** Upper bounds (excluded) of the time-to-conversion buckets; the last bucket is open. */
+export const TIME_TO_CONVERSION_BUCKETS = [
+  { label: '<1m', maxMs: 60_000 },
+  { label: '1-10m', maxMs: 10 * 60_000 },
+  { label: '10-60m', maxMs: 60 * 60_000 },
+  { label: '1-6h', maxMs: 6 * 60 * 60_000 },
+  { label: '6-24h', maxMs: DAY_MS },
+  { label: '1-7d', maxMs: 7 * DAY_MS },
+  { label: '7-30d', maxMs: 30 * DAY_MS },
+  { label: '>30d', maxMs: null },
+] as const;
+
+/** Figures of one row of `daily_aggregates`, as the push sends them. */
+export type DayFigures = {
+  clicks: number;
+  uniqueClicks: number;
+  botClicks: number;
+  conversions: number;
+  leads: number;
+  addToCarts: number;
+  sales: number;
+  revenueMinor: number;
+  commissionMinor: number;
+  medianTimeToConversionMs: number | null;
+};
+
+/** Public figures: money in major units of `currency`, rates derived. */
+export function presentFigures(f: DayFigures, toMajor: (minor: number) => number) {
+  return {
+    clicks: f.clicks,
+    uniqueClicks: f.uniqueClicks,
+    botClicks: f.botClicks,
+    conversions: f.conversions,
+    leads: f.leads,
+    addToCarts: f.addToCarts,
+    sales: f.sales,
+    revenue: toMajor(f.revenueMinor),
+    commission: toMajor(f.commissionMinor),
+    conversionRate: conversionRate(f.conversions, f.clicks),
+    epc: earningsPerClick(toMajor(f.commissionMinor), f.clicks),
+    medianTimeToConversionMs: f.medianTimeToConversionMs,
+  };
+}
+
+/**
+ * The body of the daily push: `{type: 'daily_aggregate', date, partnerId, currency, totals, links}`,
+ * links ordered by id so that the same figures always make the same bytes.
+ * @example dailyAggregatePayload('2026-11-24', 'ptn_1', 'EUR', total, [{ linkId: 'lnk_1', slug: 'frein', ...figures }], m)
+ */
+export function dailyAggregatePayload(
+  date: string,
+  partnerId: string,
+  currency: string,
+  totals: DayFigures,
+  links: (DayFigures & { linkId: string; slug: string | null })[],
+  toMajor: (minor: number) => number,
+) {
+  return {
+    type: 'daily_aggregate' as const,
+    date,
+    partnerId,
+    currency,
+    totals: presentFigures(totals, toMajor),
+    links: [...links]
+      .sort((a, b) => (a.linkId < b.linkId ? -1 : a.linkId > b.linkId ? 1 : 0))
+      .map((l) => ({ linkId: l.linkId, slug: l.slug, ...presentFigures(l, toMajor) })),
+  };
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  conversionRate,
+  dailyAggregatePayload,
+  datesBetween,
+  earningsPerClick,
+  presentFigures,
+  utcDateOf,
+  utcDayRange,
+} from '../../src/domain/aggregation';
+
+const figures = (overrides = {}) => ({
+  clicks: 300,
+  uniqueClicks: 250,
+  botClicks: 12,
+  conversions: 3,
+  leads: 1,
+  addToCarts: 0,
+  sales: 2,
+  revenueMinor: 12_345,
+  commissionMinor: 1_000,
+  medianTimeToConversionMs: 90_000,
+  ...overrides,
+});
+const eur = (minor: number) => minor / 100;
+
+describe('UTC days', () => {
+  it('gives the bounds of a day', () => {
+    expect(utcDayRange('2026-11-24')).toEqual({ startMs: 1_795_478_400_000, endMs: 1_795_564_800_000 });
+  });
+
+  it('refuses what is not a date', () => {
+    expect(() => utcDayRange('2026-02-30')).toThrow(RangeError);
+    expect(() => utcDayRange('24/11/2026')).toThrow(RangeError);
+  });
+
+  it('names the day of an instant in UTC', () => {
+    expect(utcDateOf(Date.parse('2026-11-24T23:59:59.999Z'))).toBe('2026-11-24');
+    expect(utcDateOf(Date.parse('2026-11-25T00:00:00+01:00'))).toBe('2026-11-24');
+  });
+
+  it('steps over month and year ends', () => {
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(datesBetween('2026-12-30', '2027-01-01')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01']);
+    expect(datesBetween('2026-01-02', '2026-01-01')).toEqual([]);
+  });
+});
+
+describe('rates', () => {
+  it('divides by counted clicks, and is 0 without clicks', () => {
+    expect(conversionRate(3, 200)).toBe(0.015);
+    expect(conversionRate(1, 3)).toBe(0.3333);
+    expect(conversionRate(3, 0)).toBe(0);
+    expect(earningsPerClick(10, 300)).toBe(0.0333);
+    expect(earningsPerClick(10, 0)).toBe(0);
+  });
+});
+
+describe('dailyAggregatePayload', () => {
+  it('is the contract push body, money in major units, links in a stable order', () => {
+    const payload = dailyAggregatePayload(
+      '2026-11-24',
+      'ptn_1',
+      'EUR',
+      figures(),
+      [
+        { linkId: 'lnk_b', slug: 'b', ...figures({ clicks: 100, commissionMinor: 0 }) },
+        { linkId: 'lnk_a', slug: 'a', ...figures({ clicks: 200 }) },
+      ],
+      eur,
+    );
+    expect(payload.type).toBe('daily_aggregate');
+    expect(payload.date).toBe('2026-11-24');
+    expect(payload.partnerId).toBe('ptn_1');
+    expect(payload.totals).toEqual({
+      clicks: 300,
+      uniqueClicks: 250,
+      botClicks: 12,
+      conversions: 3,
+      leads: 1,
+      addToCarts: 0,
+      sales: 2,
+      revenue: 123.45,
+      commission: 10,
+      conversionRate: 0.01,
+      epc: 0.0333,
+      medianTimeToConversionMs: 90_000,
+    });
+    expect(payload.links.map((l) => l.linkId)).toEqual(['lnk_a', 'lnk_b']);
+    expect(payload.links[1]).toMatchObject({ slug: 'b', clicks: 100, commission: 0, epc: 0 });
+  });
+
+  it('presents zero figures without dividing by zero', () => {
+    expect(presentFigures(figures({ clicks: 0, conversions: 0 }), eur)).toMatchObject({ conversionRate: 0, epc: 0 });
+  });
+});
