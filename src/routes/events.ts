@@ -19,7 +19,7 @@ export const eventRoutes = router();
 /** Events are small: a type, a click id and a few values. */
 const MAX_EVENT_BYTES = 16 * 1024;
 
-// The smallest transparent GIF (1x1, 43 bytes).
+// A transparent 1x1 GIF (42 bytes).
 const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) =>
   ch.charCodeAt(0),
 );
@@ -27,7 +27,7 @@ const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAAB
 const pixel = () =>
   new Response(PIXEL, {
     status: 200,
-    headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0', 'content-length': '43' },
+    headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0', 'content-length': String(PIXEL.byteLength) },
   });
 
 // Preflights name no partner: they are checked against every partner's domains, kept a minute per isolate.

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../support/http';
+
+describe('OpenAPI document', () => {
+  it('describes postbacks, events, conversions and the postback log', async () => {
+    const res = await api('GET', '/api/v1/openapi.json', { key: null, expect: 200 });
+    const paths = res.body.paths;
+    expect(Object.keys(paths['/pb/{partnerSlug}'])).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(paths['/e'])).toEqual(expect.arrayContaining(['get', 'post']));
+    for (const path of [
+      '/api/v1/conversions',
+      '/api/v1/conversions/{id}',
+      '/api/v1/conversions/{id}/attribute',
+      '/api/v1/postbacks',
+      '/api/v1/postbacks/{id}/replay',
+      '/api/v1/events',
+      '/api/v1/clicks/{id}/events',
+    ]) {
+      expect(Object.keys(paths)).toContain(path);
+    }
+    expect(paths['/pb/{partnerSlug}'].post.responses).toHaveProperty('429');
+    expect(res.body.components.schemas.PostbackAnswer.required).toEqual(
+      expect.arrayContaining(['status', 'conversionId', 'attribution', 'commission']),
+    );
+  });
+});
