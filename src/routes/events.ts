@@ -27,7 +27,11 @@ const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAAB
 const pixel = () =>
   new Response(PIXEL, {
     status: 200,
-    headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0', 'content-length': String(PIXEL.byteLength) },
+    headers: {
+      'content-type': 'image/gif',
+      'cache-control': 'no-store, max-age=0',
+      'content-length': String(PIXEL.byteLength),
+    },
   });
 
 // Preflights name no partner: they are checked against every partner's domains, kept a minute per isolate.
