@@ -2,7 +2,16 @@
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
-import { type Conversion, conversionHistory, conversions, type NewConversion } from './schema';
+import type { StoredAnswer } from './postback-log';
+import {
+  type CommissionRuleRow,
+  type Conversion,
+  commissionPlans,
+  conversionHistory,
+  conversions,
+  type NewConversion,
+  webhookReceipts,
+} from './schema';
 
 export type ConversionHistoryRow = typeof conversionHistory.$inferSelect;
 
@@ -128,4 +137,69 @@ export async function historyOf(db: Db, conversionId: string): Promise<Conversio
     .where(eq(conversionHistory.conversionId, conversionId))
     .orderBy(asc(conversionHistory.createdAt), asc(conversionHistory.id))
     .all();
+}
+
+/** A commission plan as intake uses it. */
+export type Plan = { planId: string; rules: CommissionRuleRow[] };
+
+/** What intake reads before deciding: an earlier answer to the delivery, the stored conversion, the plan in force. */
+export type IntakeSnapshot = { receipt: StoredAnswer | undefined; existing: Conversion | undefined; plan: Plan | null };
+
+/**
+ * Reads in one round trip the answer already given to `webhookId`, the conversion stored under
+ * `(transactionId, event)` and the commission plan in force at `at` (the partner's first plan
+ * when `at` predates them all, as `rulesInForce` answers).
+ */
+export async function intakeSnapshot(
+  db: Db,
+  q: {
+    partnerId: string;
+    webhookId?: string | null;
+    key?: { transactionId: string; event: Conversion['event']; at: Date };
+  },
+): Promise<IntakeSnapshot> {
+  const { key } = q;
+  const receipt = db
+    .select({ answer: webhookReceipts.answer })
+    .from(webhookReceipts)
+    .where(
+      q.webhookId
+        ? and(eq(webhookReceipts.partnerId, q.partnerId), eq(webhookReceipts.webhookId, q.webhookId))
+        : sql`0`,
+    );
+  if (!key) {
+    const rows = q.webhookId ? await receipt.all() : [];
+    return { receipt: rows[0]?.answer as StoredAnswer | undefined, existing: undefined, plan: null };
+  }
+  const [receipts, existing, planAt, firstPlan] = await db.batch([
+    receipt,
+    db
+      .select()
+      .from(conversions)
+      .where(
+        and(
+          eq(conversions.partnerId, q.partnerId),
+          eq(conversions.transactionId, key.transactionId),
+          eq(conversions.event, key.event),
+        ),
+      ),
+    db
+      .select()
+      .from(commissionPlans)
+      .where(and(eq(commissionPlans.partnerId, q.partnerId), lte(commissionPlans.effectiveFrom, key.at)))
+      .orderBy(desc(commissionPlans.effectiveFrom), desc(commissionPlans.id))
+      .limit(1),
+    db
+      .select()
+      .from(commissionPlans)
+      .where(eq(commissionPlans.partnerId, q.partnerId))
+      .orderBy(asc(commissionPlans.effectiveFrom))
+      .limit(1),
+  ]);
+  const plan = planAt[0] ?? firstPlan[0];
+  return {
+    receipt: receipts[0]?.answer as StoredAnswer | undefined,
+    existing: existing[0],
+    plan: plan ? { planId: plan.id, rules: plan.rules } : null,
+  };
 }

@@ -25,15 +25,6 @@ export async function insertLogAndReceipt(
   ]);
 }
 
-export async function findReceipt(db: Db, partnerId: string, webhookId: string): Promise<StoredAnswer | undefined> {
-  const row = await db
-    .select({ answer: webhookReceipts.answer })
-    .from(webhookReceipts)
-    .where(and(eq(webhookReceipts.partnerId, partnerId), eq(webhookReceipts.webhookId, webhookId)))
-    .get();
-  return row?.answer as StoredAnswer | undefined;
-}
-
 export async function getPostbackLog(db: Db, id: string): Promise<PostbackLogRow | undefined> {
   return db.select().from(postbackLog).where(eq(postbackLog.id, id)).get();
 }

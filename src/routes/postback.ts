@@ -2,8 +2,9 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { dbOf } from '../db/client';
+import { intakeSnapshot } from '../db/conversions';
 import { getPartnerBySlug } from '../db/partners';
-import { findReceipt, insertLogAndReceipt, insertPostbackLog, type NewPostbackLogRow } from '../db/postback-log';
+import { insertLogAndReceipt, insertPostbackLog, type NewPostbackLogRow } from '../db/postback-log';
 import type { Partner } from '../db/schema';
 import { constantTimeEqual, keyedHash } from '../domain/hashing';
 import { VISITOR_COOKIE } from '../domain/identity';
@@ -16,7 +17,7 @@ import { router } from '../http/validation';
 import { errorSchema } from '../schemas/common';
 import { postbackAnswerSchema } from '../schemas/conversion';
 import { isIpAllowed } from '../services/ip-allowlist';
-import { type PostbackAnswer, processPostback, redactParams } from '../services/postbacks';
+import { type PostbackAnswer, processPostback, readPostback, redactParams } from '../services/postbacks';
 import { ipBucket, partnerBucket, postbackLimits, takeToken } from '../services/rate-limit';
 import { bodyParams, paramsOf, readBodyText } from '../services/request-body';
 
@@ -151,18 +152,42 @@ async function handlePostback(c: Context<AppEnv>): Promise<Response> {
     if (ipVerdict && !ipVerdict.allowed) throw rateLimited(ipVerdict.retryAfterSec, 'address');
     if (!partner) throw new AppError(404, 'not_found', `No partner with the slug "${log.partnerSlug}".`);
     log.partnerId = partner.id;
-    const partnerVerdict = await takeToken(env, partnerBucket(partner.id), limits.partner);
-    if (!partnerVerdict.allowed) throw rateLimited(partnerVerdict.retryAfterSec, 'partner');
-
+    // Reading the parameters is pure: done now so that the lookups below can use them, but a
+    // malformed request is only told so once it has proved who sent it.
     let params: Record<string, unknown> = {};
+    let malformed: unknown = null;
     if (req.method === 'GET') {
       params = paramsOf(url.searchParams);
       delete params.dryRun;
       delete params.token;
+    } else {
+      try {
+        params = bodyParams(log.contentType ?? null, body);
+      } catch (err) {
+        malformed = err;
+      }
     }
-    await authenticate(env, partner, req, url, body, clientIp, receivedAt.getTime());
+    const read = malformed ? null : readPostback(partner, params, receivedAt);
+    // The partner's bucket, the credentials and what is stored already do not depend on each
+    // other: they are checked together, and acted upon in that order.
+    const [partnerVerdict, authFailure, snapshot] = await Promise.all([
+      takeToken(env, partnerBucket(partner.id), limits.partner),
+      authenticate(env, partner, req, url, body, clientIp, receivedAt.getTime()).then(
+        () => null,
+        (err: unknown) => err,
+      ),
+      intakeSnapshot(db, {
+        partnerId: partner.id,
+        webhookId: dryRun ? null : webhookId,
+        key: read?.ok
+          ? { transactionId: read.input.transactionId, event: read.input.event, at: read.input.occurredAt }
+          : undefined,
+      }),
+    ]);
+    if (!partnerVerdict.allowed) throw rateLimited(partnerVerdict.retryAfterSec, 'partner');
+    if (authFailure) throw authFailure;
     log.isAuthenticated = true;
-    if (req.method === 'POST') params = bodyParams(log.contentType ?? null, body);
+    if (malformed) throw malformed;
     const redacted = redactParams(params, partner.postbackParams);
     log.request = redacted;
     if (req.method === 'POST') {
@@ -172,13 +197,9 @@ async function handlePostback(c: Context<AppEnv>): Promise<Response> {
           ).toString()
         : JSON.stringify(redacted);
     }
-
-    if (webhookId && !dryRun) {
-      const stored = await findReceipt(db, partner.id, webhookId);
-      if (stored) {
-        await insertPostbackLog(db, { ...log, outcome: 'duplicate', httpStatus: stored.status });
-        return respond(stored, { 'idempotent-replayed': 'true' });
-      }
+    if (snapshot.receipt) {
+      await insertPostbackLog(db, { ...log, outcome: 'duplicate', httpStatus: snapshot.receipt.status });
+      return respond(snapshot.receipt, { 'idempotent-replayed': 'true' });
     }
 
     const outcome = await processPostback(db, env, {
@@ -187,6 +208,8 @@ async function handlePostback(c: Context<AppEnv>): Promise<Response> {
       dryRun,
       receivedAt,
       visitorId: visitorIdOf(req.headers.get('cookie')),
+      ...(read ? { read } : {}),
+      ...(read?.ok ? { snapshot } : {}),
     });
     const done = {
       ...log,

@@ -4,6 +4,7 @@ import {
   findConversion,
   getConversion,
   type HistoryEntry,
+  type IntakeSnapshot,
   insertConversionOnce,
   updateConversionIf,
 } from '../db/conversions';
@@ -38,6 +39,8 @@ export type IntakeOptions = {
   /** Hashes kept from an earlier run of the same postback (a replay), used instead of raw values. */
   customerHash?: string | null;
   fingerprints?: string[];
+  /** The stored conversion and plan in force, when already read (see `intakeSnapshot`). */
+  snapshot?: Pick<IntakeSnapshot, 'existing' | 'plan'>;
 };
 
 export type IntakeStatus = 'recorded' | 'duplicate' | 'updated';
@@ -67,8 +70,15 @@ export async function recordConversion(
   input: ConversionInput,
   opts: IntakeOptions,
 ): Promise<IntakeResult> {
+  // Attributing and pricing start at once, beside the lookup: a repeat wastes them, a new conversion
+  // (the usual case) saves a round trip.
+  const fresh = newConversion(db, env, partner, input, opts);
+  fresh.catch(() => {});
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const existing = await findConversion(db, partner.id, input.transactionId, input.event);
+    const existing =
+      attempt === 0 && opts.snapshot
+        ? opts.snapshot.existing
+        : await findConversion(db, partner.id, input.transactionId, input.event);
     if (existing) {
       const change = await changeStatus(db, existing, {
         to: input.status,
@@ -81,7 +91,7 @@ export async function recordConversion(
       if (change === 'retry') continue;
       return { status: change.changed ? 'updated' : 'duplicate', dryRun: opts.dryRun, conversion: change.conversion };
     }
-    const row = await newConversion(db, env, partner, input, opts);
+    const row = await fresh;
     if (opts.dryRun) return { status: 'recorded', dryRun: true, conversion: row };
     const inserted = await insertConversionOnce(db, row, {
       fromStatus: null,
@@ -124,7 +134,7 @@ async function newConversion(
       visitorId: opts.visitorId,
       fingerprints: kept.fingerprints,
     }),
-    rulesInForce(db, partner.id, occurredAt),
+    opts.snapshot ? opts.snapshot.plan : rulesInForce(db, partner.id, occurredAt),
   ]);
   const commission = commissionFor((plan?.rules ?? partner.commissionRules) as CommissionRule[], {
     event: input.event,

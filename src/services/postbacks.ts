@@ -1,5 +1,6 @@
 // A postback after authentication: the partner's state, its format read, the conversion recorded, the answer built.
 import type { Db } from '../db/client';
+import type { IntakeSnapshot } from '../db/conversions';
 import type { Conversion, Partner } from '../db/schema';
 import { renderAnswer } from '../domain/answer-template';
 import { minorToMajor } from '../domain/money';
@@ -57,37 +58,60 @@ export function assertMayPost(partner: Partner, dryRun: boolean): void {
 /** Turns "items[0].amount" into the path list the contract's `details` use. */
 const pathOf = (path: string) => (path === '' ? [] : path.replace(/\[(\d+)\]/g, '.$1').split('.'));
 
+/** A postback read in the partner's format: the conversion it reports, or the 400 naming every bad field. */
+export type ReadPostback = { ok: true; input: ConversionInput & { occurredAt: Date } } | { ok: false; error: AppError };
+
 /**
- * Reads the partner's postback in its own format and records the conversion (or, in a dry run,
- * works out what would happen). Throws 403 for a partner that may not post, 400 naming every bad
- * field, 409 for a forbidden status change.
+ * Reads a postback's parameters with the partner's names, status map and units; a conversion
+ * without a time occurred when it was received. Pure: nothing is read or written.
  */
-export async function processPostback(db: Db, env: Env, req: PostbackRequest): Promise<PostbackOutcome> {
-  const { partner } = req;
-  assertMayPost(partner, req.dryRun);
-  const parsed = parsePostback(req.params, {
+export function readPostback(partner: Partner, params: Record<string, unknown>, receivedAt: Date): ReadPostback {
+  const parsed = parsePostback(params, {
     postbackParams: partner.postbackParams,
     statusMap: partner.statusMap,
     amountsInMinorUnits: partner.amountsInMinorUnits,
     defaultCurrency: partner.currency,
   });
-  if (!parsed.ok) {
-    const fields = [...new Set(parsed.issues.map((i) => i.path.split(/[.[]/)[0]))].join(', ');
-    throw invalidRequest(
+  if (parsed.ok) return { ok: true, input: { ...parsed.value, occurredAt: parsed.value.occurredAt ?? receivedAt } };
+  const fields = [...new Set(parsed.issues.map((i) => i.path.split(/[.[]/)[0]))].join(', ');
+  return {
+    ok: false,
+    error: invalidRequest(
       `The postback is not valid (${fields}): ${parsed.issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
       parsed.issues.map((i) => ({ path: pathOf(i.path), message: i.message, code: 'invalid_postback_field' })),
-    );
-  }
-  const input: ConversionInput = { ...parsed.value, occurredAt: parsed.value.occurredAt ?? req.receivedAt };
-  const occurredAt = input.occurredAt as Date;
+    ),
+  };
+}
+
+/**
+ * Records the conversion a postback reports (or, in a dry run, works out what would happen).
+ * Throws 403 for a partner that may not post, 400 naming every bad field, 409 for a forbidden
+ * status change. `read` and `snapshot` save work already done by the caller.
+ */
+export async function processPostback(
+  db: Db,
+  env: Env,
+  req: PostbackRequest & { read?: ReadPostback; snapshot?: Pick<IntakeSnapshot, 'existing' | 'plan'> },
+): Promise<PostbackOutcome> {
+  const { partner } = req;
+  assertMayPost(partner, req.dryRun);
+  const read = req.read ?? readPostback(partner, req.params, req.receivedAt);
+  if (!read.ok) throw read.error;
+  const { input } = read;
   const kept =
     req.kept ??
-    (await hashSignals(env, { occurredAt, customerId: input.customerId, ip: input.ip, userAgent: input.userAgent }));
+    (await hashSignals(env, {
+      occurredAt: input.occurredAt,
+      customerId: input.customerId,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    }));
   const result = await recordConversion(db, env, partner, input, {
     dryRun: req.dryRun,
     visitorId: req.visitorId,
     customerHash: kept.customerHash,
     fingerprints: kept.fingerprints,
+    snapshot: req.snapshot,
   });
   const { ip: _ip, customerId: _customerId, ...rest } = input;
   return {
@@ -96,7 +120,7 @@ export async function processPostback(db: Db, env: Env, req: PostbackRequest): P
     retryAnswer: answerOf(partner, result, 'duplicate'),
     parsed: {
       ...rest,
-      occurredAt: occurredAt.toISOString(),
+      occurredAt: input.occurredAt.toISOString(),
       customerHash: kept.customerHash,
       fingerprints: kept.fingerprints,
       visitorId: req.visitorId,
