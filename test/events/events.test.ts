@@ -97,7 +97,7 @@ describe('POST /e', () => {
     });
     expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await res.json()).error.code).toBe('origin_not_allowed');
+    expect((await res.json<{ error: { code: string } }>()).error.code).toBe('origin_not_allowed');
     expect(await eventsOf(click.id)).toEqual([]);
   });
 
