@@ -2,6 +2,7 @@
 // scheduled jobs, and the Durable Object classes.
 import { buildApp, errorResponse } from './app';
 import { isReservedSlug } from './domain/reserved-slugs';
+import { runScheduled } from './jobs/schedule';
 import { redirect } from './routes/redirect';
 
 export { ClickBuffer } from './objects/click-buffer';
@@ -26,5 +27,9 @@ export default {
       }
     }
     return app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env) {
+    await runScheduled(controller, env);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,45 @@
-// DeliveryScheduler Durable Object.
+// DeliveryScheduler: one per partner, it makes the partner's pushes when due and retries them on alarms.
 import { DurableObject } from 'cloudflare:workers';
+import { dbOf } from '../db/client';
+import { nextDueAt } from '../db/deliveries';
+import { runDueDeliveries } from '../jobs/push';
 
-export class DeliveryScheduler extends DurableObject<Env> {}
+/** When D1 cannot be read to find the next due time, look again after this. */
+const REARM_ON_ERROR_MS = 60_000;
+
+/**
+ * The deliveries themselves live in D1; the object only holds its partner's id and an alarm
+ * set to the earliest pending attempt. Delivery is at least once: a crash after a POST and
+ * before its record means the POST is made again, with the same `webhook-id`.
+ */
+export class DeliveryScheduler extends DurableObject<Env> {
+  /** Sets the alarm to the partner's next due delivery (now, for one just queued). */
+  async wake(partnerId: string): Promise<void> {
+    await this.ctx.storage.put('partnerId', partnerId);
+    await this.arm(partnerId);
+  }
+
+  override async alarm(): Promise<void> {
+    const partnerId = await this.ctx.storage.get<string>('partnerId');
+    try {
+      if (partnerId) await runDueDeliveries(this.env, partnerId);
+    } catch (err) {
+      // Logged rather than thrown: the re-arm below decides when to try again, not the runtime's alarm retries.
+      console.error('delivery alarm failed', partnerId, err instanceof Error ? (err.stack ?? err.message) : err);
+    } finally {
+      if (partnerId) await this.arm(partnerId);
+    }
+  }
+
+  private async arm(partnerId: string): Promise<void> {
+    let at: Date | null;
+    try {
+      at = await nextDueAt(dbOf(this.env), partnerId);
+    } catch {
+      await this.ctx.storage.setAlarm(Date.now() + REARM_ON_ERROR_MS);
+      return;
+    }
+    if (at) await this.ctx.storage.setAlarm(Math.max(at.getTime(), Date.now()));
+    else await this.ctx.storage.deleteAlarm();
+  }
+}

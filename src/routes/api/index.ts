@@ -1,19 +1,33 @@
 // /api/v1: authentication first, then every resource router.
 import { authenticate } from '../../http/auth';
+import { forbidden } from '../../http/errors';
 import { router } from '../../http/validation';
+import { anomaliesApi } from './anomalies';
 import { codesApi } from './codes';
 import { conversionsApi } from './conversions';
+import { deliveriesApi } from './deliveries';
 import { devApi } from './dev';
 import { eventsApi } from './events';
 import { keysApi } from './keys';
+import { linkHealthApi } from './link-health';
 import { linksApi } from './links';
+import { partnerReportsApi } from './partner-reports';
 import { partnersApi } from './partners';
 import { postbacksApi } from './postbacks';
+import { reportsApi } from './reports';
 
 export const apiRouter = router();
 
 // The OpenAPI document is public; everything else needs a key.
 apiRouter.use('*', async (c, next) => (c.req.path.endsWith('/openapi.json') ? next() : authenticate(c, next)));
+// Partner keys are read-only on every route, refused before any body is parsed: a route that
+// forgets its own admin check still cannot be written through with one.
+apiRouter.use('*', async (c, next) => {
+  if (c.get('principal')?.role === 'partner' && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+    throw forbidden('This needs an admin key; partner keys are read-only.');
+  }
+  return next();
+});
 apiRouter.route('/', partnersApi);
 apiRouter.route('/', linksApi);
 apiRouter.route('/', keysApi);
@@ -22,3 +36,8 @@ apiRouter.route('/', devApi);
 apiRouter.route('/', conversionsApi);
 apiRouter.route('/', postbacksApi);
 apiRouter.route('/', eventsApi);
+apiRouter.route('/', reportsApi);
+apiRouter.route('/', deliveriesApi);
+apiRouter.route('/', anomaliesApi);
+apiRouter.route('/', partnerReportsApi);
+apiRouter.route('/', linkHealthApi);

@@ -1,0 +1,101 @@
+// Partners' own conversion reports and the discrepancies found against ours.
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { conversions, partnerReports, reportDiscrepancies } from './schema';
+
+export type PartnerReport = typeof partnerReports.$inferSelect;
+export type ReportDiscrepancy = typeof reportDiscrepancies.$inferSelect;
+export type NewReportDiscrepancy = typeof reportDiscrepancies.$inferInsert;
+
+const ourColumns = {
+  id: conversions.id,
+  transactionId: conversions.transactionId,
+  event: conversions.event,
+  status: conversions.status,
+  amountMinor: conversions.amountMinor,
+  currency: conversions.currency,
+  occurredAt: conversions.occurredAt,
+};
+
+/**
+ * The partner's conversions a report may speak of: those with the report's transaction ids,
+ * and those that occurred within `period` (the ones the report should list).
+ */
+export async function conversionsForReport(
+  db: Db,
+  partnerId: string,
+  transactionIds: string[],
+  period: { startMs: number; endMs: number } | null,
+) {
+  const byIds = (ids: string[]) =>
+    db
+      .select(ourColumns)
+      .from(conversions)
+      .where(
+        and(
+          eq(conversions.partnerId, partnerId),
+          // One bound JSON array instead of one value per id: D1 binds at most 100 values a statement.
+          sql`${conversions.transactionId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+        ),
+      )
+      .all();
+  const found = new Map<string, Awaited<ReturnType<typeof byIds>>[number]>();
+  const unique = [...new Set(transactionIds)];
+  for (let i = 0; i < unique.length; i += 5_000) {
+    for (const row of await byIds(unique.slice(i, i + 5_000))) found.set(row.id, row);
+  }
+  if (period) {
+    const inPeriod = await db
+      .select(ourColumns)
+      .from(conversions)
+      .where(
+        and(
+          eq(conversions.partnerId, partnerId),
+          gte(conversions.occurredAt, new Date(period.startMs)),
+          lt(conversions.occurredAt, new Date(period.endMs)),
+        ),
+      )
+      .all();
+    for (const row of inPeriod) found.set(row.id, row);
+  }
+  return [...found.values()];
+}
+
+/** Stores a report and its discrepancies in one transaction. */
+export async function insertReport(db: Db, report: typeof partnerReports.$inferInsert, found: NewReportDiscrepancy[]) {
+  // Eight columns a row: twelve rows stay under D1's 100 bound values per statement.
+  const chunks = [];
+  for (let i = 0; i < found.length; i += 12) chunks.push(found.slice(i, i + 12));
+  await db.batch([
+    db.insert(partnerReports).values(report),
+    ...chunks.map((rows) => db.insert(reportDiscrepancies).values(rows)),
+  ]);
+}
+
+export async function getReport(db: Db, id: string): Promise<PartnerReport | undefined> {
+  return db.select().from(partnerReports).where(eq(partnerReports.id, id)).get();
+}
+
+export async function discrepanciesOf(db: Db, reportId: string, kind?: string): Promise<ReportDiscrepancy[]> {
+  return db
+    .select()
+    .from(reportDiscrepancies)
+    .where(and(eq(reportDiscrepancies.reportId, reportId), kind ? eq(reportDiscrepancies.kind, kind) : undefined))
+    .orderBy(reportDiscrepancies.id)
+    .all();
+}
+
+export async function listReports(db: Db, opts: { limit: number; before?: string; partnerId?: string }) {
+  return db
+    .select()
+    .from(partnerReports)
+    .where(
+      and(
+        opts.before ? lt(partnerReports.id, opts.before) : undefined,
+        opts.partnerId ? eq(partnerReports.partnerId, opts.partnerId) : undefined,
+      ),
+    )
+    .orderBy(desc(partnerReports.id))
+    .limit(opts.limit + 1)
+    .all();
+}

@@ -1,0 +1,255 @@
+// Daily aggregates and breakdowns: built by GROUP BY inside D1 (rows never travel to the Worker) and read back for reports.
+import {
+  BREAKDOWN_DIMENSIONS,
+  type BreakdownDimension,
+  COUNTED_STATUSES,
+  NO_VALUE,
+  TIME_TO_CONVERSION_BUCKETS,
+  TOTAL_LINK_ID,
+  UNATTRIBUTED,
+  utcDayRange,
+} from '../domain/aggregation';
+
+const COUNTED = COUNTED_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** SQL giving a click's value of each dimension (on the clicks alias `k`). */
+const DIMENSION_SQL: Record<BreakdownDimension, string> = {
+  source: `COALESCE(NULLIF(k.utm_source, ''), NULLIF(k.referrer_host, ''), '${NO_VALUE}')`,
+  device: `COALESCE(NULLIF(k.device, ''), '${NO_VALUE}')`,
+  country: `COALESCE(NULLIF(k.country, ''), '${NO_VALUE}')`,
+  placement: `COALESCE(NULLIF(k.placement, ''), '${NO_VALUE}')`,
+  sub1: `COALESCE(NULLIF(k.sub1, ''), '${NO_VALUE}')`,
+  sub2: `COALESCE(NULLIF(k.sub2, ''), '${NO_VALUE}')`,
+  sub3: `COALESCE(NULLIF(k.sub3, ''), '${NO_VALUE}')`,
+  sub4: `COALESCE(NULLIF(k.sub4, ''), '${NO_VALUE}')`,
+  sub5: `COALESCE(NULLIF(k.sub5, ''), '${NO_VALUE}')`,
+};
+
+/** What one partner-day rebuild works on. */
+export type DayScope = { date: string; partnerId: string; currency: string; computedAtMs: number };
+
+// Parameters shared by the statements below: ?1 partner, ?2 day start, ?3 day end, ?4 date,
+// ?5 currency, ?6 computed at. Revenue and commission add up the partner's currency only:
+// amounts in other currencies cannot be summed without rates (they are still counted).
+function bindScope(stmt: D1PreparedStatement, s: DayScope): D1PreparedStatement {
+  const { startMs, endMs } = utcDayRange(s.date);
+  return stmt.bind(s.partnerId, startMs, endMs, s.date, s.currency, s.computedAtMs);
+}
+
+const CONVERSION_FIGURES = `
+  COUNT(*) AS conversions,
+  SUM(c.event = 'lead') AS leads,
+  SUM(c.event = 'add_to_cart') AS add_to_carts,
+  SUM(c.event = 'sale') AS sales,
+  SUM(CASE WHEN c.currency = ?5 THEN c.amount_minor ELSE 0 END) AS revenue_minor,
+  SUM(CASE WHEN c.currency = ?5 THEN c.commission_minor ELSE 0 END) AS commission_minor`;
+
+const DAY_CONVERSIONS = `c.partner_id = ?1 AND c.occurred_at >= ?2 AND c.occurred_at < ?3 AND c.status IN (${COUNTED})`;
+
+// Median as the mean of the middle one or two values: SQLite has no median function.
+const MEDIANS = `
+  ranked AS (
+    SELECT c.link_id, c.click_to_conversion_ms AS ms,
+      ROW_NUMBER() OVER (PARTITION BY c.link_id ORDER BY c.click_to_conversion_ms) AS rn,
+      COUNT(*) OVER (PARTITION BY c.link_id) AS n
+    FROM conversions c
+    WHERE ${DAY_CONVERSIONS} AND c.link_id IS NOT NULL AND c.click_to_conversion_ms IS NOT NULL
+  ),
+  medians AS (
+    SELECT link_id, CAST(ROUND(AVG(ms)) AS INTEGER) AS ms FROM ranked
+    WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY link_id
+  )`;
+
+/**
+ * The statements that rebuild one partner's day in `daily_aggregates`: its rows are deleted,
+ * one row per link with clicks or conversions is computed from `clicks` and `conversions`, then
+ * the partner total (link `*`) from those rows plus the conversions attributed to no link. Run
+ * them in one batch (one transaction): readers see the old day or the new one, never half.
+ */
+export function aggregateStatements(d1: D1Database, s: DayScope): D1PreparedStatement[] {
+  const del = d1.prepare('DELETE FROM daily_aggregates WHERE date = ?2 AND partner_id = ?1').bind(s.partnerId, s.date);
+  const links = d1.prepare(`
+    INSERT INTO daily_aggregates (date, partner_id, link_id, clicks, unique_clicks, bot_clicks, conversions, leads,
+      add_to_carts, sales, revenue_minor, commission_minor, currency, median_time_to_conversion_ms, computed_at)
+    WITH
+      kc AS (
+        SELECT k.link_id, SUM(k.is_bot = 0) AS clicks, SUM(k.is_bot = 0 AND k.is_unique = 1) AS unique_clicks,
+          SUM(k.is_bot) AS bot_clicks
+        FROM clicks k WHERE k.partner_id = ?1 AND k.created_at >= ?2 AND k.created_at < ?3
+        GROUP BY k.link_id
+      ),
+      cc AS (
+        SELECT c.link_id, ${CONVERSION_FIGURES}
+        FROM conversions c WHERE ${DAY_CONVERSIONS} AND c.link_id IS NOT NULL
+        GROUP BY c.link_id
+      ),
+      ${MEDIANS},
+      ids AS (SELECT link_id FROM kc UNION SELECT link_id FROM cc)
+    SELECT ?4, ?1, ids.link_id, COALESCE(kc.clicks, 0), COALESCE(kc.unique_clicks, 0), COALESCE(kc.bot_clicks, 0),
+      COALESCE(cc.conversions, 0), COALESCE(cc.leads, 0), COALESCE(cc.add_to_carts, 0), COALESCE(cc.sales, 0),
+      COALESCE(cc.revenue_minor, 0), COALESCE(cc.commission_minor, 0), ?5, medians.ms, ?6
+    FROM ids LEFT JOIN kc ON kc.link_id = ids.link_id LEFT JOIN cc ON cc.link_id = ids.link_id
+      LEFT JOIN medians ON medians.link_id = ids.link_id
+    WHERE ids.link_id <> '${TOTAL_LINK_ID}'`);
+  const total = d1.prepare(`
+    INSERT INTO daily_aggregates (date, partner_id, link_id, clicks, unique_clicks, bot_clicks, conversions, leads,
+      add_to_carts, sales, revenue_minor, commission_minor, currency, median_time_to_conversion_ms, computed_at)
+    WITH
+      ranked AS (
+        SELECT c.click_to_conversion_ms AS ms, ROW_NUMBER() OVER (ORDER BY c.click_to_conversion_ms) AS rn,
+          COUNT(*) OVER () AS n
+        FROM conversions c WHERE ${DAY_CONVERSIONS} AND c.click_to_conversion_ms IS NOT NULL
+      ),
+      cc AS (SELECT ${CONVERSION_FIGURES} FROM conversions c WHERE ${DAY_CONVERSIONS}),
+      kc AS (
+        SELECT SUM(clicks) AS clicks, SUM(unique_clicks) AS unique_clicks, SUM(bot_clicks) AS bot_clicks
+        FROM daily_aggregates WHERE date = ?4 AND partner_id = ?1 AND link_id <> '${TOTAL_LINK_ID}'
+      )
+    SELECT ?4, ?1, '${TOTAL_LINK_ID}', COALESCE(kc.clicks, 0), COALESCE(kc.unique_clicks, 0), COALESCE(kc.bot_clicks, 0),
+      cc.conversions, COALESCE(cc.leads, 0), COALESCE(cc.add_to_carts, 0), COALESCE(cc.sales, 0),
+      COALESCE(cc.revenue_minor, 0), COALESCE(cc.commission_minor, 0), ?5,
+      (SELECT CAST(ROUND(AVG(ms)) AS INTEGER) FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2)), ?6
+    FROM kc, cc`);
+  return [del, bindScope(links, s), bindScope(total, s)];
+}
+
+/**
+ * The statements that rebuild one dimension of a partner's day in `daily_breakdowns`: clicks
+ * grouped by the click's value, conversions by the value of the click they are attributed to
+ * (`(unattributed)` without one).
+ */
+export function breakdownStatements(d1: D1Database, s: DayScope, dimension: BreakdownDimension): D1PreparedStatement[] {
+  const value = DIMENSION_SQL[dimension];
+  const del = d1
+    .prepare('DELETE FROM daily_breakdowns WHERE date = ?2 AND partner_id = ?1 AND dimension = ?3')
+    .bind(s.partnerId, s.date, dimension);
+  const insert = d1.prepare(`
+    INSERT INTO daily_breakdowns (date, partner_id, dimension, value, clicks, unique_clicks, bot_clicks, conversions,
+      revenue_minor, commission_minor, computed_at)
+    WITH
+      kc AS (
+        SELECT ${value} AS value, SUM(k.is_bot = 0) AS clicks, SUM(k.is_bot = 0 AND k.is_unique = 1) AS unique_clicks,
+          SUM(k.is_bot) AS bot_clicks
+        FROM clicks k WHERE k.partner_id = ?1 AND k.created_at >= ?2 AND k.created_at < ?3
+        GROUP BY 1
+      ),
+      cc AS (
+        SELECT CASE WHEN k.id IS NULL THEN '${UNATTRIBUTED}' ELSE ${value} END AS value, ${CONVERSION_FIGURES}
+        FROM conversions c LEFT JOIN clicks k ON k.id = c.click_id
+        WHERE ${DAY_CONVERSIONS}
+        GROUP BY 1
+      ),
+      ids AS (SELECT value FROM kc UNION SELECT value FROM cc)
+    SELECT ?4, ?1, '${dimension}', ids.value, COALESCE(kc.clicks, 0), COALESCE(kc.unique_clicks, 0),
+      COALESCE(kc.bot_clicks, 0), COALESCE(cc.conversions, 0), COALESCE(cc.revenue_minor, 0),
+      COALESCE(cc.commission_minor, 0), ?6
+    FROM ids LEFT JOIN kc ON kc.value = ids.value LEFT JOIN cc ON cc.value = ids.value`);
+  return [del, bindScope(insert, s)];
+}
+
+/**
+ * Rebuilds a partner's day: aggregates in one transaction, then each breakdown dimension in
+ * its own, so that no single statement batch has to scan the day's clicks more than once.
+ * Rebuilding twice gives the same rows (only `computed_at` moves).
+ */
+export async function rebuildPartnerDay(d1: D1Database, s: DayScope): Promise<void> {
+  await d1.batch(aggregateStatements(d1, s));
+  for (const dimension of BREAKDOWN_DIMENSIONS) await d1.batch(breakdownStatements(d1, s, dimension));
+}
+
+/** A row of `daily_aggregates` as read back (snake case from SQL). */
+export type AggregateRow = {
+  date: string;
+  partner_id: string;
+  link_id: string;
+  clicks: number;
+  unique_clicks: number;
+  bot_clicks: number;
+  conversions: number;
+  leads: number;
+  add_to_carts: number;
+  sales: number;
+  revenue_minor: number;
+  commission_minor: number;
+  currency: string;
+  median_time_to_conversion_ms: number | null;
+  computed_at: number;
+};
+
+/** Daily rows between two dates (included), the partner totals or one link's, oldest first. */
+export async function dailyRows(
+  d1: D1Database,
+  q: { from: string; to: string; partnerId?: string; linkId?: string; perLink?: boolean },
+): Promise<(AggregateRow & { slug: string | null })[]> {
+  const where = ['a.date >= ?1', 'a.date <= ?2'];
+  const args: unknown[] = [q.from, q.to];
+  if (q.partnerId) {
+    args.push(q.partnerId);
+    where.push(`a.partner_id = ?${args.length}`);
+  }
+  if (q.linkId) {
+    args.push(q.linkId);
+    where.push(`a.link_id = ?${args.length}`);
+  } else if (!q.perLink) where.push(`a.link_id = '${TOTAL_LINK_ID}'`);
+  else where.push(`a.link_id <> '${TOTAL_LINK_ID}'`);
+  const { results } = await d1
+    .prepare(
+      `SELECT a.*, l.slug FROM daily_aggregates a LEFT JOIN links l ON l.id = a.link_id
+       WHERE ${where.join(' AND ')} ORDER BY a.date, a.partner_id, a.link_id LIMIT 20000`,
+    )
+    .bind(...args)
+    .all<AggregateRow & { slug: string | null }>();
+  return results;
+}
+
+export type BreakdownRow = {
+  partner_id: string;
+  value: string;
+  clicks: number;
+  unique_clicks: number;
+  bot_clicks: number;
+  conversions: number;
+  revenue_minor: number;
+  commission_minor: number;
+  currency: string;
+};
+
+/** One dimension summed over a range of days, per partner and value, most clicks first. */
+export async function breakdownRows(
+  d1: D1Database,
+  q: { dimension: BreakdownDimension; from: string; to: string; partnerId?: string },
+): Promise<BreakdownRow[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT b.partner_id, b.value, SUM(b.clicks) AS clicks, SUM(b.unique_clicks) AS unique_clicks,
+         SUM(b.bot_clicks) AS bot_clicks, SUM(b.conversions) AS conversions, SUM(b.revenue_minor) AS revenue_minor,
+         SUM(b.commission_minor) AS commission_minor, COALESCE(p.currency, 'EUR') AS currency
+       FROM daily_breakdowns b LEFT JOIN partners p ON p.id = b.partner_id
+       WHERE b.dimension = ?1 AND b.date >= ?2 AND b.date <= ?3 AND (?4 IS NULL OR b.partner_id = ?4)
+       GROUP BY b.partner_id, b.value ORDER BY b.partner_id, clicks DESC, conversions DESC, b.value LIMIT 20000`,
+    )
+    .bind(q.dimension, q.from, q.to, q.partnerId ?? null)
+    .all<BreakdownRow>();
+  return results;
+}
+
+/** Counted conversions attributed to a click, per time-to-conversion bucket, over a range of UTC days. */
+export async function timeToConversionRows(
+  d1: D1Database,
+  q: { from: string; to: string; partnerId?: string },
+): Promise<{ bucket: number; conversions: number }[]> {
+  const bounds = TIME_TO_CONVERSION_BUCKETS.flatMap((b, i) =>
+    b.maxMs === null ? [] : [`WHEN ms < ${b.maxMs} THEN ${i}`],
+  );
+  const { results } = await d1
+    .prepare(
+      `SELECT CASE ${bounds.join(' ')} ELSE ${TIME_TO_CONVERSION_BUCKETS.length - 1} END AS bucket, COUNT(*) AS conversions
+       FROM (SELECT c.click_to_conversion_ms AS ms FROM conversions c
+             WHERE c.occurred_at >= ?1 AND c.occurred_at < ?2 AND c.status IN (${COUNTED})
+               AND c.click_to_conversion_ms IS NOT NULL AND (?3 IS NULL OR c.partner_id = ?3))
+       GROUP BY 1 ORDER BY 1`,
+    )
+    .bind(utcDayRange(q.from).startMs, utcDayRange(q.to).endMs, q.partnerId ?? null)
+    .all<{ bucket: number; conversions: number }>();
+  return results;
+}

@@ -1,0 +1,69 @@
+// The daily job (00:10 UTC): aggregate yesterday for every partner, queue its push, check link health.
+import { dbOf } from '../db/client';
+import { readCursor, writeCursor } from '../db/job-state';
+import { addDays, utcDateOf } from '../domain/aggregation';
+import { aggregatePartnerDay, forEachPartner } from './aggregate';
+import { runLinkHealth } from './link-health';
+import { PUSHED_STATUSES, queueDailyPush } from './push';
+
+export const DAILY_STATE = 'daily';
+const STAGES = ['aggregate', 'push', 'link-health', 'done'] as const;
+type Stage = (typeof STAGES)[number];
+type DailyState = { date: string; stage: Stage };
+
+async function readState(env: Env): Promise<DailyState | null> {
+  const raw = await readCursor(dbOf(env), DAILY_STATE);
+  if (!raw) return null;
+  const [date = '', stage = ''] = raw.split(' ');
+  return (STAGES as readonly string[]).includes(stage) ? { date, stage: stage as Stage } : null;
+}
+
+const saveState = (env: Env, s: DailyState) => writeCursor(dbOf(env), DAILY_STATE, `${s.date} ${s.stage}`);
+
+/**
+ * Runs the daily job for the day before `nowMs` (UTC). Its stages (aggregate, push, link
+ * health) and, within a stage, the partners done are saved as it goes, so a run cut short
+ * resumes where it stopped; a day left unfinished is finished first. Running it again once
+ * done changes nothing.
+ */
+export async function runDaily(env: Env, nowMs: number): Promise<DailyState> {
+  const target = addDays(utcDateOf(nowMs), -1);
+  const state = await readState(env);
+  if (state && state.date !== target && state.stage !== 'done' && state.date < target) {
+    await runStages(env, state, nowMs);
+  }
+  return runStages(env, state?.date === target ? state : { date: target, stage: 'aggregate' }, nowMs);
+}
+
+/** Carries on an unfinished daily job (the reconciliation cron calls this); nothing when none is. */
+export async function resumeDaily(env: Env, nowMs: number): Promise<DailyState | null> {
+  const state = await readState(env);
+  return state && state.stage !== 'done' ? runStages(env, state, nowMs) : state;
+}
+
+async function runStages(env: Env, start: DailyState, nowMs: number): Promise<DailyState> {
+  const s = { ...start };
+  await saveState(env, s);
+  if (s.stage === 'aggregate') {
+    await forEachPartner(env, 'daily:aggregate', (p) => aggregatePartnerDay(env, p, s.date, nowMs));
+    s.stage = 'push';
+    await saveState(env, s);
+  }
+  if (s.stage === 'push') {
+    await forEachPartner(env, 'daily:push', async (p) => {
+      if (PUSHED_STATUSES.includes(p.status)) await queueDailyPush(env, p, s.date, { nowMs });
+    });
+    s.stage = 'link-health';
+    await saveState(env, s);
+  }
+  if (s.stage === 'link-health') {
+    // Links are checked on the day the job runs; a run that could not check them all leaves the
+    // stage open, and the 15-minute cron carries on.
+    const { done } = await runLinkHealth(env, nowMs);
+    if (done) {
+      s.stage = 'done';
+      await saveState(env, s);
+    }
+  }
+  return s;
+}

@@ -1,0 +1,28 @@
+// Which scheduled work each cron expression of wrangler.toml runs.
+import { resumeDaily, runDaily } from './daily';
+import { runReconcile } from './reconcile';
+
+/** The cron expressions declared in wrangler.toml `[triggers]`. */
+export const CRON_RECONCILE = '*/15 * * * *';
+export const CRON_DAILY = '10 0 * * *';
+
+/**
+ * The `scheduled` handler: reconciliation every 15 minutes (which also finishes a daily run left
+ * unfinished), the daily aggregates, pushes and link health at 00:10 UTC. Times come from the
+ * controller, so a delayed or replayed trigger works on the day it was meant for.
+ */
+export async function runScheduled(controller: Pick<ScheduledController, 'cron' | 'scheduledTime'>, env: Env) {
+  // Number(): some callers (local test harnesses) hand over a Date rather than epoch milliseconds.
+  const nowMs = Number(controller.scheduledTime);
+  switch (controller.cron) {
+    case CRON_RECONCILE:
+      await runReconcile(env, nowMs);
+      await resumeDaily(env, nowMs);
+      return;
+    case CRON_DAILY:
+      await runDaily(env, nowMs);
+      return;
+    default:
+      console.warn(`no job for cron "${controller.cron}"`);
+  }
+}

@@ -1,0 +1,32 @@
+// Anomaly resource: what reconciliation flagged for review.
+import { z } from '@hono/zod-openapi';
+import { ANOMALY_KINDS } from '../domain/anomalies';
+
+export const anomalySchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.string(),
+    kind: z.enum(ANOMALY_KINDS).openapi({
+      description:
+        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`.',
+    }),
+    subjectId: z.string().openapi({ description: 'The conversion (or, for `click_reused`, the click) concerned.' }),
+    conversionId: z.string().nullable(),
+    clickId: z.string().nullable(),
+    details: z.unknown(),
+    resolved: z.boolean(),
+    resolvedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Anomaly');
+
+export const anomalyListQuery = z.object({
+  partnerId: z.string().optional(),
+  kind: z.enum(ANOMALY_KINDS).optional(),
+  resolved: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+});
+
+export const anomalyUpdateSchema = z.object({ resolved: z.boolean() }).strict().openapi('AnomalyUpdate');

@@ -1,0 +1,41 @@
+// Delivery resource (a push to a partner and its attempts): validation, types and OpenAPI.
+import { z } from '@hono/zod-openapi';
+
+export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+
+export const deliverySchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.string(),
+    date: z.string().openapi({ description: 'The UTC day whose figures are pushed.' }),
+    status: z.enum(deliveryStatuses),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    webhookId: z.string().openapi({ description: 'Same on every re-send of the day: receivers drop repeats.' }),
+    url: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Delivery');
+
+export const deliveryAttemptSchema = z
+  .object({
+    attempt: z.number().int(),
+    statusCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+    durationMs: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi('DeliveryAttempt');
+
+export const deliveryWithAttemptsSchema = deliverySchema
+  .extend({ attemptLog: z.array(deliveryAttemptSchema) })
+  .openapi('DeliveryWithAttempts');
+
+export const deliveryListQuery = z.object({
+  partnerId: z.string().optional(),
+  status: z.enum(deliveryStatuses).optional(),
+});

@@ -1,0 +1,148 @@
+// Report resources (daily figures, breakdowns, time to conversion, partner reports): validation, types and OpenAPI.
+import { z } from '@hono/zod-openapi';
+import { BREAKDOWN_DIMENSIONS } from '../domain/aggregation';
+import { isoDate } from './common';
+
+const formatField = z
+  .enum(['json', 'csv'])
+  .default('json')
+  .openapi({ description: '`csv` answers `text/csv` (one header line, RFC 4180 quoting).' });
+
+const rangeFields = {
+  partnerId: z.string().optional(),
+  from: isoDate.optional().openapi({ description: 'First UTC day, included. Default: 29 days before `to`.' }),
+  to: isoDate.optional().openapi({ description: 'Last UTC day, included. Default: yesterday.' }),
+  format: formatField,
+};
+
+export const dailyReportQuery = z
+  .object({
+    ...rangeFields,
+    linkId: z.string().optional().openapi({ description: "One link's figures instead of the partner totals." }),
+    by: z
+      .enum(['partner', 'link'])
+      .default('partner')
+      .openapi({ description: '`link`: one row per link and day instead of the partner totals.' }),
+  })
+  .openapi('DailyReportQuery');
+
+export const breakdownQuery = z
+  .object({
+    ...rangeFields,
+    dimension: z.enum(BREAKDOWN_DIMENSIONS).openapi({
+      description: '`source` is the utm_source of the click, else its referrer host; sub1..sub5 are the app sub-ids.',
+    }),
+  })
+  .openapi('BreakdownQuery');
+
+export const timeToConversionQuery = z.object(rangeFields).openapi('TimeToConversionQuery');
+
+const money = z.number().openapi({ description: 'Major units, two decimals.', example: 10.44 });
+
+const figures = {
+  clicks: z.number().int().openapi({ description: 'Human clicks (bots excluded).' }),
+  uniqueClicks: z.number().int(),
+  botClicks: z.number().int(),
+  conversions: z.number().int().openapi({ description: 'Pending and approved conversions of the day.' }),
+  revenue: money,
+  commission: money,
+  currency: z.string().openapi({ example: 'EUR' }),
+  conversionRate: z.number().openapi({ description: 'conversions / clicks, four decimals.' }),
+  epc: z.number().openapi({ description: 'Earnings (commission) per click, major units, four decimals.' }),
+};
+
+export const dailyRowSchema = z
+  .object({
+    date: z.string().openapi({ example: '2026-11-24' }),
+    partnerId: z.string(),
+    linkId: z.string().nullable().openapi({ description: 'Null on partner totals.' }),
+    slug: z.string().nullable(),
+    ...figures,
+    leads: z.number().int(),
+    addToCarts: z.number().int(),
+    sales: z.number().int(),
+    medianTimeToConversionMs: z.number().int().nullable(),
+    computedAt: z.string(),
+  })
+  .openapi('DailyReportRow');
+
+export const breakdownRowSchema = z
+  .object({
+    partnerId: z.string(),
+    dimension: z.enum(BREAKDOWN_DIMENSIONS),
+    value: z
+      .string()
+      .openapi({ description: '`(none)` when clicks lack it; `(unattributed)` for conversions without a click.' }),
+    ...figures,
+  })
+  .openapi('BreakdownRow');
+
+export const timeToConversionRowSchema = z
+  .object({
+    bucket: z.string().openapi({ example: '1-10m' }),
+    minMs: z.number().int(),
+    maxMs: z.number().int().nullable().openapi({ description: 'Excluded; null for the open last bucket.' }),
+    conversions: z.number().int(),
+    share: z.number().openapi({ description: 'Of all conversions with a click, four decimals.' }),
+  })
+  .openapi('TimeToConversionRow');
+
+const reportList = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), nextCursor: z.null() }).openapi(name);
+
+export const dailyReportSchema = reportList(dailyRowSchema, 'DailyReport');
+export const breakdownReportSchema = reportList(breakdownRowSchema, 'BreakdownReport');
+export const timeToConversionReportSchema = reportList(timeToConversionRowSchema, 'TimeToConversionReport');
+
+export const rebuildSchema = z
+  .object({
+    date: isoDate,
+    partnerId: z.string().min(1).optional().openapi({ description: 'Default: every partner.' }),
+    push: z.boolean().optional().openapi({ description: "Queue the day's push again (same `webhook-id`)." }),
+  })
+  .strict()
+  .openapi('RebuildRequest');
+
+export const rebuildResultSchema = z
+  .object({
+    date: z.string(),
+    partners: z.array(z.string()),
+    deliveries: z.array(z.object({ id: z.string(), partnerId: z.string(), status: z.string() })),
+  })
+  .openapi('RebuildResult');
+
+const side = z.record(z.string(), z.unknown()).nullable();
+
+export const discrepancySchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['missing_here', 'missing_there', 'amount_mismatch', 'status_mismatch']).openapi({
+      description:
+        '`missing_here`: in their report, not ours; `missing_there`: ours (pending or approved, in the period), not theirs.',
+    }),
+    transactionId: z.string(),
+    ours: side,
+    theirs: side,
+  })
+  .openapi('ReportDiscrepancy');
+
+export const partnerReportSchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.string(),
+    rows: z.number().int(),
+    summary: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .openapi('PartnerReport');
+
+export const partnerReportWithDiscrepanciesSchema = partnerReportSchema
+  .extend({ discrepancies: z.array(discrepancySchema) })
+  .openapi('PartnerReportWithDiscrepancies');
+
+export const partnerReportUploadQuery = z.object({
+  from: isoDate.optional().openapi({ description: 'First UTC day the report covers. Default: its earliest date.' }),
+  to: isoDate.optional().openapi({ description: 'Last UTC day the report covers. Default: its latest date.' }),
+});
+
+export type DailyReportQuery = z.infer<typeof dailyReportQuery>;

@@ -1,0 +1,285 @@
+import { createScheduledController, runDurableObjectAlarm } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dbOf } from '../../src/db/client';
+import { partners } from '../../src/db/schema';
+import worker from '../../src/index';
+import { schedulerOf } from '../../src/jobs/push';
+import { createLink, createPartner } from '../support/builders';
+import { api } from '../support/http';
+import { insertClick, insertConversion } from '../support/rows';
+import { type Received, standIn } from '../support/stand-in';
+
+// Alarms are set on the faked clock, years ahead of the real one, so they never fire by
+// themselves: each test runs them with runDurableObjectAlarm. Each test works on days of its
+// own, since the daily job runs once per day in the test file's one database.
+const FIRST_RUN = Date.parse('2030-03-11T00:10:00Z');
+const HOOK_HOST = 'hooks.partner.test';
+let NOW = FIRST_RUN;
+let DAY = '';
+let runs = 0;
+
+beforeEach(() => {
+  NOW = FIRST_RUN + runs++ * 10 * 86_400_000;
+  DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
+  vi.useFakeTimers({ toFake: ['Date'], now: NOW });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+async function partnerWithHook(path = '/relais', overrides: Record<string, unknown> = {}) {
+  const partner = await createPartner({ webhookUrl: `https://${HOOK_HOST}${path}`, ...overrides });
+  const link = await createLink(partner.id);
+  return { partner, link };
+}
+
+async function runDailyCron() {
+  await worker.scheduled(createScheduledController({ cron: '10 0 * * *', scheduledTime: NOW }), env);
+}
+
+const deliveriesOf = async (partnerId: string) =>
+  (await api('GET', `/api/v1/deliveries?partnerId=${partnerId}`, { expect: 200 })).body.data;
+
+const verify = (secret: string, req: Received) =>
+  new Webhook(secret).verify(req.body, {
+    'webhook-id': req.headers['webhook-id'] as string,
+    'webhook-timestamp': req.headers['webhook-timestamp'] as string,
+    'webhook-signature': req.headers['webhook-signature'] as string,
+  });
+
+describe('daily push', () => {
+  it("delivers yesterday's figures, signed, to the partner endpoint", async () => {
+    const hooks = standIn();
+    const { partner, link } = await partnerWithHook('/a');
+    const click = await insertClick(link, `${DAY}T09:00:00Z`);
+    await insertClick(link, `${DAY}T10:00:00Z`, { isBot: true });
+    await insertConversion(partner.id, `${DAY}T09:30:00Z`, { click, amountMinor: 4_990, commissionMinor: 399 });
+
+    await runDailyCron();
+    // The cron only queues: no push has been sent yet, so a slow partner cannot hold it up.
+    expect(hooks.to(HOOK_HOST).filter((r) => r.url.endsWith('/a'))).toEqual([]);
+    const [queued] = await deliveriesOf(partner.id);
+    expect(queued).toMatchObject({ partnerId: partner.id, date: DAY, status: 'pending', attempts: 0 });
+    expect(queued.nextAttemptAt).toBe(new Date(NOW).toISOString());
+
+    expect(await runDurableObjectAlarm(schedulerOf(env, partner.id))).toBe(true);
+    const sent = hooks.to(HOOK_HOST).filter((r) => r.url.endsWith('/a'));
+    expect(sent).toHaveLength(1);
+    const req = sent[0] as Received;
+    expect(req.method).toBe('POST');
+    expect(req.redirect).toBe('manual');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.headers['webhook-id']).toBe(`msg_daily_${DAY}_${partner.id}`);
+    expect(verify(partner.signingSecret, req)).toEqual({
+      type: 'daily_aggregate',
+      date: DAY,
+      partnerId: partner.id,
+      currency: 'EUR',
+      totals: {
+        clicks: 1,
+        uniqueClicks: 1,
+        botClicks: 1,
+        conversions: 1,
+        leads: 0,
+        addToCarts: 0,
+        sales: 1,
+        revenue: 49.9,
+        commission: 3.99,
+        conversionRate: 1,
+        epc: 3.99,
+        medianTimeToConversionMs: 1_800_000,
+      },
+      links: [expect.objectContaining({ linkId: link.id, slug: link.slug, clicks: 1, botClicks: 1, revenue: 49.9 })],
+    });
+
+    const [delivered] = await deliveriesOf(partner.id);
+    expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, nextAttemptAt: null });
+    expect(await runDurableObjectAlarm(schedulerOf(env, partner.id))).toBe(false);
+  });
+
+  it('changes nothing when the daily job runs twice', async () => {
+    const hooks = standIn();
+    const { partner } = await partnerWithHook('/twice');
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    await runDailyCron();
+    expect(await runDurableObjectAlarm(schedulerOf(env, partner.id))).toBe(false);
+    expect(hooks.received.filter((r) => r.url.endsWith('/twice'))).toHaveLength(1);
+    const list = await deliveriesOf(partner.id);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('retries after a failure on the schedule, with the same webhook-id, until acknowledged', async () => {
+    const hooks = standIn(() => new Response('down', { status: 500 }));
+    const { partner } = await partnerWithHook('/flaky');
+    await runDailyCron();
+    const scheduler = schedulerOf(env, partner.id);
+    await runDurableObjectAlarm(scheduler);
+
+    const [failed] = await deliveriesOf(partner.id);
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500 });
+    const waitMs = Date.parse(failed.nextAttemptAt) - NOW;
+    expect(waitMs).toBeGreaterThanOrEqual(4_500);
+    expect(waitMs).toBeLessThanOrEqual(5_500);
+
+    // Not due yet: the alarm runs but sends nothing.
+    await runDurableObjectAlarm(scheduler);
+    expect(hooks.to(HOOK_HOST)).toHaveLength(1);
+
+    hooks.answer(() => new Response(null, { status: 204 }));
+    vi.setSystemTime(NOW + 6_000);
+    expect(await runDurableObjectAlarm(scheduler)).toBe(true);
+    const sent = hooks.to(HOOK_HOST);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.headers['webhook-id']).toBe(sent[0]?.headers['webhook-id']);
+    expect(sent[1]?.body).toBe(sent[0]?.body);
+    expect(verify(partner.signingSecret, sent[1] as Received)).toMatchObject({ type: 'daily_aggregate', date: DAY });
+
+    const detail = await api('GET', `/api/v1/deliveries/${failed.id}`, { expect: 200 });
+    expect(detail.body).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 204, lastError: null });
+    expect(
+      detail.body.attemptLog.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode]),
+    ).toEqual([
+      [1, 500],
+      [2, 204],
+    ]);
+  });
+
+  it('counts a redirect as a failure and never follows it', async () => {
+    const hooks = standIn((req) =>
+      new URL(req.url).host === HOOK_HOST
+        ? new Response(null, { status: 302, headers: { location: 'https://elsewhere.test/' } })
+        : new Response('ok'),
+    );
+    const { partner } = await partnerWithHook('/moved');
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    expect(hooks.received.some((r) => r.url.startsWith('https://elsewhere.test'))).toBe(false);
+    const [d] = await deliveriesOf(partner.id);
+    expect(d).toMatchObject({ status: 'pending', lastStatusCode: 302, lastError: 'Redirects are not followed.' });
+  });
+
+  it('stops for good on 410 Gone, and sends nothing more to that URL', async () => {
+    const hooks = standIn(() => new Response('gone', { status: 410 }));
+    const { partner } = await partnerWithHook('/gone');
+    await runDailyCron();
+    const scheduler = schedulerOf(env, partner.id);
+    await runDurableObjectAlarm(scheduler);
+    const [d] = await deliveriesOf(partner.id);
+    expect(d).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410, nextAttemptAt: null });
+    expect(await runDurableObjectAlarm(scheduler)).toBe(false);
+
+    // The next day, the same URL gets nothing until the partner changes it.
+    vi.setSystemTime(NOW + 86_400_000);
+    await worker.scheduled(createScheduledController({ cron: '10 0 * * *', scheduledTime: NOW + 86_400_000 }), env);
+    const [next] = await deliveriesOf(partner.id);
+    expect(next).toMatchObject({ date: new Date(NOW).toISOString().slice(0, 10), status: 'failed', attempts: 0 });
+    expect(hooks.to(HOOK_HOST)).toHaveLength(1);
+  });
+
+  it('waits as long as a 429 Retry-After asks', async () => {
+    standIn(() => new Response('slow down', { status: 429, headers: { 'retry-after': '3600' } }));
+    const { partner } = await partnerWithHook('/busy');
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const [d] = await deliveriesOf(partner.id);
+    expect(d).toMatchObject({ status: 'pending', lastStatusCode: 429 });
+    expect(Date.parse(d.nextAttemptAt) - NOW).toBe(3_600_000);
+  });
+
+  it('records a request that fails without an answer, with a 15 s timeout', async () => {
+    const hooks = standIn(() => Promise.reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
+    const { partner } = await partnerWithHook('/slow');
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const [d] = await deliveriesOf(partner.id);
+    expect(d).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: 'No answer within 15 s.',
+    });
+    expect(hooks.to(HOOK_HOST)).toHaveLength(1);
+  });
+
+  it('does not let a slow partner delay another', async () => {
+    // The slow endpoint answers after two seconds (in the Durable Object's own context).
+    const hooks = standIn(async (req) => {
+      if (req.url.endsWith('/slow-answer')) await new Promise((resolve) => setTimeout(resolve, 2_000));
+      return new Response('ok');
+    });
+    const slow = await partnerWithHook('/slow-answer');
+    const fast = await partnerWithHook('/fast');
+    await runDailyCron();
+    const slowRun = runDurableObjectAlarm(schedulerOf(env, slow.partner.id));
+    await runDurableObjectAlarm(schedulerOf(env, fast.partner.id));
+    expect((await deliveriesOf(fast.partner.id))[0]).toMatchObject({ status: 'delivered' });
+    expect((await deliveriesOf(slow.partner.id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    await slowRun;
+    expect((await deliveriesOf(slow.partner.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(hooks.received.filter((r) => r.url.endsWith('/slow-answer'))).toHaveLength(1);
+  });
+
+  it('refuses a webhook URL to a private address without sending', async () => {
+    const hooks = standIn();
+    const { partner } = await partnerWithHook('/private');
+    await runDailyCron();
+    await dbOf(env)
+      .update(partners)
+      .set({ webhookUrl: 'https://169.254.169.254/latest' })
+      .where(eq(partners.id, partner.id));
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const [d] = await deliveriesOf(partner.id);
+    expect(d.status).toBe('failed');
+    expect(d.lastError).toMatch(/^webhookUrl must/);
+    expect(hooks.received.some((r) => r.url.includes('169.254'))).toBe(false);
+  });
+
+  it('pushes only to active or paused partners with a webhookUrl', async () => {
+    standIn();
+    const ended = await partnerWithHook('/ended', { status: 'ended' });
+    const none = await createPartner();
+    await runDailyCron();
+    expect(await deliveriesOf(ended.partner.id)).toEqual([]);
+    expect(await deliveriesOf(none.id)).toEqual([]);
+  });
+
+  it('runs through the Worker entry point', async () => {
+    standIn();
+    const { partner } = await partnerWithHook('/entry');
+    // The runtime's own way in: the scheduled event as a cron trigger delivers it.
+    const entry = exports.default as unknown as {
+      scheduled(o: { cron: string; scheduledTime: Date }): Promise<unknown>;
+    };
+    await entry.scheduled({ cron: '10 0 * * *', scheduledTime: new Date(NOW) });
+    expect((await deliveriesOf(partner.id))[0]).toMatchObject({ date: DAY, status: 'pending' });
+  });
+});
+
+describe('POST /api/v1/reports/daily/rebuild with push', () => {
+  it('queues the day again under the same webhook-id', async () => {
+    const hooks = standIn();
+    const { partner, link } = await partnerWithHook('/rebuilt');
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    await insertClick(link, `${DAY}T22:00:00Z`);
+
+    const res = await api('POST', '/api/v1/reports/daily/rebuild', {
+      body: { date: DAY, partnerId: partner.id, push: true },
+      expect: 200,
+    });
+    expect(res.body.deliveries).toEqual([expect.objectContaining({ partnerId: partner.id, status: 'pending' })]);
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const sent = hooks.received.filter((r) => r.url.endsWith('/rebuilt'));
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.headers['webhook-id']).toBe(sent[0]?.headers['webhook-id']);
+    expect((verify(partner.signingSecret, sent[1] as Received) as { totals: { clicks: number } }).totals.clicks).toBe(
+      1,
+    );
+  });
+});

@@ -1,0 +1,76 @@
+// Row builders for data the API does not write directly (clicks, conversions): inserted straight into D1.
+import { env } from 'cloudflare:workers';
+import { dbOf } from '../../src/db/client';
+import {
+  type Click,
+  type Conversion,
+  clicks,
+  conversions,
+  type NewClick,
+  type NewConversion,
+} from '../../src/db/schema';
+import { newClickId, newId } from '../../src/domain/ids';
+
+let txn = 0;
+
+/** A recorded click of `link` (non-bot, unique) at `at`, unless `overrides` say otherwise. */
+export async function insertClick(
+  link: { id: string; partnerId: string },
+  at: string | Date,
+  overrides: Partial<NewClick> = {},
+): Promise<Click> {
+  const createdAt = new Date(at);
+  const row: NewClick = {
+    id: newClickId(createdAt.getTime()),
+    linkId: link.id,
+    partnerId: link.partnerId,
+    createdAt,
+    visitorId: `vis_${crypto.randomUUID()}`,
+    isBot: false,
+    isUnique: true,
+    destination: 'https://www.autodoc.fr/freinage',
+    ...overrides,
+  };
+  return (await dbOf(env).insert(clicks).values(row).returning().get()) as Click;
+}
+
+/** Inserts many clicks in batches (D1 allows at most 100 bound values per statement). */
+export async function insertClicks(rows: NewClick[]): Promise<void> {
+  const db = dbOf(env);
+  for (let i = 0; i < rows.length; i += 3) {
+    await db
+      .insert(clicks)
+      .values(rows.slice(i, i + 3))
+      .run();
+  }
+}
+
+/**
+ * A conversion of `partnerId` at `at`: an approved 100.00 EUR sale with 8.00 commission,
+ * attributed to `click` (by click id) when one is given, else to nothing.
+ */
+export async function insertConversion(
+  partnerId: string,
+  at: string | Date,
+  overrides: Partial<NewConversion> & { click?: Click } = {},
+): Promise<Conversion> {
+  const { click, ...rest } = overrides;
+  const occurredAt = new Date(at);
+  const row: NewConversion = {
+    id: newId('cnv'),
+    partnerId,
+    transactionId: `T${Date.now().toString(36)}${(txn++).toString(36)}`,
+    event: 'sale',
+    status: 'approved',
+    amountMinor: 10_000,
+    currency: 'EUR',
+    commissionMinor: 800,
+    occurredAt,
+    attributionMethod: click ? 'click_id' : 'none',
+    clickId: click?.id ?? null,
+    linkId: click?.linkId ?? null,
+    clickToConversionMs: click ? occurredAt.getTime() - click.createdAt.getTime() : null,
+    ...rest,
+  };
+  return (await dbOf(env).insert(conversions).values(row).returning().get()) as Conversion;
+}
