@@ -70,10 +70,10 @@ export async function recordConversion(
   input: ConversionInput,
   opts: IntakeOptions,
 ): Promise<IntakeResult> {
-  // Attributing and pricing start at once, beside the lookup: a repeat wastes them, a new conversion
-  // (the usual case) saves a round trip.
-  const fresh = newConversion(db, env, partner, input, opts);
-  fresh.catch(() => {});
+  // Unless it is known to exist, attributing and pricing start at once, beside the lookup: a repeat
+  // wastes them, a new conversion (the usual case) saves a round trip.
+  let fresh = opts.snapshot?.existing ? null : newConversion(db, env, partner, input, opts);
+  fresh?.catch(() => {});
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const existing =
       attempt === 0 && opts.snapshot
@@ -91,6 +91,7 @@ export async function recordConversion(
       if (change === 'retry') continue;
       return { status: change.changed ? 'updated' : 'duplicate', dryRun: opts.dryRun, conversion: change.conversion };
     }
+    fresh ??= newConversion(db, env, partner, input, opts);
     const row = await fresh;
     if (opts.dryRun) return { status: 'recorded', dryRun: true, conversion: row };
     const inserted = await insertConversionOnce(db, row, {
