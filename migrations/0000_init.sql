@@ -126,6 +126,7 @@ CREATE TABLE `conversions` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `conversions_txn_uq` ON `conversions` (`partner_id`,`transaction_id`,`event`);--> statement-breakpoint
 CREATE INDEX `conversions_partner_created_idx` ON `conversions` (`partner_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `conversions_partner_occurred_idx` ON `conversions` (`partner_id`,`occurred_at`);--> statement-breakpoint
 CREATE INDEX `conversions_created_idx` ON `conversions` (`created_at`);--> statement-breakpoint
 CREATE INDEX `conversions_status_idx` ON `conversions` (`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `conversions_click_idx` ON `conversions` (`click_id`);--> statement-breakpoint

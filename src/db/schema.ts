@@ -223,6 +223,8 @@ export const conversions = sqliteTable(
   (t) => [
     uniqueIndex('conversions_txn_uq').on(t.partnerId, t.transactionId, t.event),
     index('conversions_partner_created_idx').on(t.partnerId, t.createdAt),
+    // Daily aggregates and partner reports select a partner's conversions by the day they occurred.
+    index('conversions_partner_occurred_idx').on(t.partnerId, t.occurredAt),
     index('conversions_created_idx').on(t.createdAt),
     index('conversions_status_idx').on(t.status, t.createdAt),
     index('conversions_click_idx').on(t.clickId),
