@@ -139,37 +139,32 @@ export async function attemptDelivery(env: Env, delivery: Delivery): Promise<voi
   const problem = webhookUrlProblem(env, url);
   if (problem) return failDelivery(db, delivery.id, `webhookUrl ${problem}.`);
 
-  const body = JSON.stringify(await dailyPayload(env, partner, delivery.date));
-  const secret = await open(env.SECRETS_KEY, partner.signingSecretEnc);
   const startMs = Date.now();
-  const timestampSec = Math.floor(startMs / 1000);
   let statusCode: number | null = null;
   let retryAfter: string | null = null;
   let error: string | null = null;
+  let request: RequestInit | null = null;
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Relais-Webhooks/1.0',
-        'webhook-id': delivery.webhookId,
-        'webhook-timestamp': String(timestampSec),
-        'webhook-signature': await signWebhook(secret, delivery.webhookId, timestampSec, body),
-      },
-      body,
-    });
-    statusCode = res.status;
-    retryAfter = res.headers.get('retry-after');
-    // The answer's body is not needed; cancelling frees the connection at once.
-    await res.body?.cancel();
-    if (statusCode >= 300 && statusCode < 400) error = 'Redirects are not followed.';
-    else if (statusCode >= 300) error = `Answered ${statusCode}.`;
+    request = await signedRequest(env, partner, delivery, startMs);
   } catch (err) {
-    const name = err instanceof Error ? err.name : '';
-    error =
-      name === 'TimeoutError' ? `No answer within ${ATTEMPT_TIMEOUT_MS / 1000} s.` : `Request failed: ${String(err)}`;
+    // Counted as a failed attempt, so that a fault on our side (a secret that no longer opens,
+    // figures that cannot be read) waits on the retry schedule instead of looping.
+    error = `The push could not be prepared: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (request) {
+    try {
+      const res = await fetch(url, request);
+      statusCode = res.status;
+      retryAfter = res.headers.get('retry-after');
+      // The answer's body is not needed; cancelling frees the connection at once.
+      await res.body?.cancel();
+      if (statusCode >= 300 && statusCode < 400) error = 'Redirects are not followed.';
+      else if (statusCode >= 300) error = `Answered ${statusCode}.`;
+    } catch (err) {
+      const name = err instanceof Error ? err.name : '';
+      error =
+        name === 'TimeoutError' ? `No answer within ${ATTEMPT_TIMEOUT_MS / 1000} s.` : `Request failed: ${String(err)}`;
+    }
   }
   const endMs = Date.now();
   const attempt = delivery.attempts + 1;
@@ -188,4 +183,24 @@ export async function attemptDelivery(env: Env, delivery: Delivery): Promise<voi
     nextAttemptAt: step.nextAttemptAt === null ? null : new Date(step.nextAttemptAt),
     at: new Date(endMs),
   });
+}
+
+/** The POST of a day's figures, signed now with the partner's secret (Standard Webhooks). */
+async function signedRequest(env: Env, partner: Partner, delivery: Delivery, nowMs: number): Promise<RequestInit> {
+  const body = JSON.stringify(await dailyPayload(env, partner, delivery.date));
+  const secret = await open(env.SECRETS_KEY, partner.signingSecretEnc);
+  const timestampSec = Math.floor(nowMs / 1000);
+  return {
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Relais-Webhooks/1.0',
+      'webhook-id': delivery.webhookId,
+      'webhook-timestamp': String(timestampSec),
+      'webhook-signature': await signWebhook(secret, delivery.webhookId, timestampSec, body),
+    },
+    body,
+  };
 }

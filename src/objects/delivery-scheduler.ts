@@ -4,7 +4,7 @@ import { dbOf } from '../db/client';
 import { nextDueAt } from '../db/deliveries';
 import { runDueDeliveries } from '../jobs/push';
 
-/** When D1 cannot be read to find the next due time, look again after this. */
+/** After an alarm that failed, or when D1 cannot be read to find the next due time, look again after this. */
 const REARM_ON_ERROR_MS = 60_000;
 
 /**
@@ -21,17 +21,20 @@ export class DeliveryScheduler extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const partnerId = await this.ctx.storage.get<string>('partnerId');
+    let failed = false;
     try {
       if (partnerId) await runDueDeliveries(this.env, partnerId);
     } catch (err) {
       // Logged rather than thrown: the re-arm below decides when to try again, not the runtime's alarm retries.
+      failed = true;
       console.error('delivery alarm failed', partnerId, err instanceof Error ? (err.stack ?? err.message) : err);
     } finally {
-      if (partnerId) await this.arm(partnerId);
+      // After a failure, a delivery still due must not be retried at once, in a loop.
+      if (partnerId) await this.arm(partnerId, failed ? REARM_ON_ERROR_MS : 0);
     }
   }
 
-  private async arm(partnerId: string): Promise<void> {
+  private async arm(partnerId: string, minDelayMs = 0): Promise<void> {
     let at: Date | null;
     try {
       at = await nextDueAt(dbOf(this.env), partnerId);
@@ -39,7 +42,7 @@ export class DeliveryScheduler extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + REARM_ON_ERROR_MS);
       return;
     }
-    if (at) await this.ctx.storage.setAlarm(Math.max(at.getTime(), Date.now()));
+    if (at) await this.ctx.storage.setAlarm(Math.max(at.getTime(), Date.now() + minDelayMs));
     else await this.ctx.storage.deleteAlarm();
   }
 }

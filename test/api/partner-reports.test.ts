@@ -74,6 +74,22 @@ describe('POST /api/v1/partners/:id/reports', () => {
     expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([res.body.id]);
   });
 
+  it('exports the discrepancies as CSV', async () => {
+    const partner = await platformPartner();
+    const res = await api('POST', `/api/v1/partners/${partner.id}/reports`, {
+      body: REPORT,
+      headers: csvHeaders,
+      expect: 201,
+    });
+    const csv = await call('GET', `/api/v1/partner-reports/${res.body.id}?format=csv&kind=amount_mismatch`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const ourId = res.body.discrepancies[0].ours.conversionId;
+    expect(await csv.text()).toBe(
+      'kind,transactionId,ourConversionId,ourEvent,ourStatus,ourAmount,ourCurrency,theirLine,theirEvent,theirStatus,theirRawStatus,theirAmount,theirCurrency\r\n' +
+        `amount_mismatch,B-2,${ourId},sale,pending,50,EUR,3,,approved,Validée,45,EUR\r\n`,
+    );
+  });
+
   it('takes the period from the query when given', async () => {
     const partner = await platformPartner();
     const res = await api('POST', `/api/v1/partners/${partner.id}/reports?from=2026-03-01&to=2026-04-30`, {

@@ -1,4 +1,4 @@
-import { createScheduledController, runDurableObjectAlarm } from 'cloudflare:test';
+import { createScheduledController, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
@@ -238,6 +238,34 @@ describe('daily push', () => {
     expect(d.status).toBe('failed');
     expect(d.lastError).toMatch(/^webhookUrl must/);
     expect(hooks.received.some((r) => r.url.includes('169.254'))).toBe(false);
+  });
+
+  it('counts a push it cannot prepare as a failed attempt, retried on the schedule', async () => {
+    const hooks = standIn();
+    const { partner } = await partnerWithHook('/unsigned');
+    await runDailyCron();
+    await dbOf(env).update(partners).set({ signingSecretEnc: 'v1.AAAA.AAAA' }).where(eq(partners.id, partner.id));
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const [d] = await deliveriesOf(partner.id);
+    expect(d).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null });
+    expect(d.lastError).toMatch(/^The push could not be prepared: /);
+    expect(Date.parse(d.nextAttemptAt) - NOW).toBeGreaterThanOrEqual(4_500);
+    expect(hooks.received.some((r) => r.url.endsWith('/unsigned'))).toBe(false);
+  });
+
+  it('waits a minute before trying again after an alarm that failed', async () => {
+    standIn();
+    const { partner } = await partnerWithHook('/d1-down');
+    await runDailyCron();
+    const at = await runInDurableObject(schedulerOf(env, partner.id), async (instance, state) => {
+      const db = (instance as unknown as { env: Env }).env.DB;
+      vi.spyOn(db, 'batch').mockRejectedValue(new Error('D1 is unavailable'));
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      await instance.alarm();
+      return state.storage.getAlarm();
+    });
+    expect(at).toBe(NOW + 60_000);
+    expect((await deliveriesOf(partner.id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('pushes only to active or paused partners with a webhookUrl', async () => {

@@ -29,6 +29,7 @@ import {
   partnerReportUploadQuery,
   partnerReportWithDiscrepanciesSchema,
 } from '../../schemas/report';
+import { csvResponse } from './reports';
 
 export const partnerReportsApi = router();
 
@@ -36,6 +37,22 @@ export const partnerReportsApi = router();
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
 /** Row issues kept in the summary; the count is always exact. */
 const MAX_ISSUES_KEPT = 100;
+
+const CSV_COLUMNS = [
+  'kind',
+  'transactionId',
+  'ourConversionId',
+  'ourEvent',
+  'ourStatus',
+  'ourAmount',
+  'ourCurrency',
+  'theirLine',
+  'theirEvent',
+  'theirStatus',
+  'theirRawStatus',
+  'theirAmount',
+  'theirCurrency',
+];
 
 const presentReport = (r: PartnerReport) => ({
   id: r.id,
@@ -45,9 +62,19 @@ const presentReport = (r: PartnerReport) => ({
   createdAt: iso(r.createdAt) as string,
 });
 
+type Side = {
+  amountMinor?: number | null;
+  currency?: string;
+  conversionId?: string;
+  line?: number;
+  event?: string | null;
+  status?: string | null;
+  rawStatus?: string | null;
+};
+
 function withMajor(side: unknown) {
   if (!side || typeof side !== 'object') return null;
-  const s = side as { amountMinor?: number | null; currency?: string };
+  const s = side as Side;
   let amount: number | null = null;
   if (typeof s.amountMinor === 'number' && s.currency) {
     try {
@@ -198,16 +225,48 @@ partnerReportsApi.openapi(
       params: idParam,
       query: z.object({
         kind: z.enum(['missing_here', 'missing_there', 'amount_mismatch', 'status_mismatch']).optional(),
+        format: z
+          .enum(['json', 'csv'])
+          .default('json')
+          .openapi({ description: '`csv`: the discrepancies alone, one a line, as `text/csv`.' }),
       }),
     },
-    responses: { 200: jsonOk(partnerReportWithDiscrepanciesSchema, 'The report.'), ...errorResponses },
+    responses: {
+      200: {
+        description: 'The report.',
+        content: {
+          ...jsonOk(partnerReportWithDiscrepanciesSchema, '').content,
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const db = dbOf(c.env);
     const report = await getReport(db, c.req.valid('param').id);
     if (!report) throw notFound('partner report');
     assertVisible(c, report.partnerId, 'partner report');
-    const found = await discrepanciesOf(db, report.id, c.req.valid('query').kind);
-    return c.json({ ...presentReport(report), discrepancies: found.map(presentDiscrepancy) }, 200);
+    const q = c.req.valid('query');
+    const found = (await discrepanciesOf(db, report.id, q.kind)).map(presentDiscrepancy);
+    if (q.format === 'csv') {
+      const rows = found.map((d) => ({
+        kind: d.kind,
+        transactionId: d.transactionId,
+        ourConversionId: d.ours?.conversionId,
+        ourEvent: d.ours?.event,
+        ourStatus: d.ours?.status,
+        ourAmount: d.ours?.amount,
+        ourCurrency: d.ours?.currency,
+        theirLine: d.theirs?.line,
+        theirEvent: d.theirs?.event,
+        theirStatus: d.theirs?.status,
+        theirRawStatus: d.theirs?.rawStatus,
+        theirAmount: d.theirs?.amount,
+        theirCurrency: d.theirs?.currency,
+      }));
+      return csvResponse(`partner-report-${report.id}.csv`, CSV_COLUMNS, rows);
+    }
+    return c.json({ ...presentReport(report), discrepancies: found }, 200);
   },
 );
