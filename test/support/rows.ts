@@ -34,17 +34,6 @@ export async function insertClick(
   return (await dbOf(env).insert(clicks).values(row).returning().get()) as Click;
 }
 
-/** Inserts many clicks in batches (D1 allows at most 100 bound values per statement). */
-export async function insertClicks(rows: NewClick[]): Promise<void> {
-  const db = dbOf(env);
-  for (let i = 0; i < rows.length; i += 3) {
-    await db
-      .insert(clicks)
-      .values(rows.slice(i, i + 3))
-      .run();
-  }
-}
-
 /**
  * A conversion of `partnerId` at `at`: an approved 100.00 EUR sale with 8.00 commission,
  * attributed to `click` (by click id) when one is given, else to nothing.
