@@ -1,5 +1,5 @@
 // /api/v1/partners: partners' lifecycle, settings and secrets.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { dbOf } from '../../db/client';
 import {
