@@ -1,19 +1,319 @@
-// GET|HEAD /:slug: the tracked redirect.
+// GET|HEAD /:slug and GET /r/:code: the tracked redirect, answered from memory; the click is recorded after the 302.
+//
+// Budget: a warm link is answered with no I/O at all. Before the response: one pass over the
+// query, a cookie read, a choice among the link's destinations (user-agent parse only when a
+// rule looks at the device), and the URL, usually by joining precomputed pieces around the new
+// click id. After: hashing, bot verdict, device description and storage (src/services and
+// src/objects), kept alive by `waitUntil`.
 import { dbOf } from '../db/client';
-import { resolveLink } from './link-cache';
+import { acceptDeepLink } from '../domain/deep-link';
+import { buildDestination } from '../domain/destination';
+import { describeDevice, quickDevice } from '../domain/device';
+import { optedOut, VISITOR_COOKIE } from '../domain/identity';
+import { newClickId } from '../domain/ids';
+import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
+import { recordClick, shardOf } from '../services/click-recorder';
+import { type CachedLink, destinationParts, type ReferralTarget, resolveLink, resolveReferral } from './link-cache';
 import { gonePage, notFoundPage } from './pages';
 
-/** Answers a tracked link: 302 to its destination, 404 page when unknown, fallback or 410 when off. */
-export async function redirect(request: Request, env: Env, _ctx: ExecutionContext, slug: string): Promise<Response> {
+const VISITOR_ID = new RegExp(`(?:^|;)\\s*${VISITOR_COOKIE}=([0-9A-HJKMNP-TV-Z]{26})\\s*(?:;|$)`);
+const REFERRAL_CODE = /^[A-Za-z0-9]{4,32}$/;
+const MAX_SUB_ID = 256;
+const MAX_UID = 256;
+// Device descriptions for OS targeting, by user agent: a full parse is costly and user agents repeat.
+const osMemo = new Map<string, string | null>();
+
+/**
+ * Answers a tracked link: 302 to its destination, 404 page when unknown, fallback or 410 when
+ * off. `slug` is already validated; `query` is the raw query string without `?`.
+ * @example redirect(request, env, ctx, 'autodoc-freins', 'sub1=clio')
+ */
+export function redirect(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  slug: string,
+  query: string,
+): Response | Promise<Response> {
   const now = Date.now();
-  const hit = await resolveLink(dbOf(env), slug, now);
-  if (!hit) return notFoundPage();
-  const { link } = hit;
-  if (link.isDisabled || (hit.expiresAtMs !== null && hit.expiresAtMs <= now)) {
-    return link.fallbackUrl ? Response.redirect(link.fallbackUrl, 302) : gonePage();
+  const hit = resolveLink(dbOf(env), slug, now, ctx);
+  if (hit === null) return notFoundPage();
+  if (hit instanceof Promise) {
+    return hit.then((link) => (link ? serve(request, env, ctx, link, query, Date.now(), null) : notFoundPage()));
   }
+  return serve(request, env, ctx, hit, query, now, null);
+}
+
+/**
+ * Answers a referral code (`/r/:code`, case-insensitive) like a link of its partner: the code's
+ * link, else the partner's newest active link, else the partner's website; 404 page when unknown.
+ */
+export function referral(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  rawCode: string,
+  query: string,
+): Response | Promise<Response> {
+  if (!REFERRAL_CODE.test(rawCode)) return notFoundPage();
+  const now = Date.now();
+  const target = resolveReferral(dbOf(env), rawCode.toUpperCase(), now);
+  if (target instanceof Promise) return target.then((t) => serveReferral(request, env, ctx, t, query));
+  return serveReferral(request, env, ctx, target, query);
+}
+
+async function serveReferral(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  target: ReferralTarget | null,
+  query: string,
+): Promise<Response> {
+  if (target === null) return notFoundPage();
+  const hit = target.linkSlug !== null ? await resolveLink(dbOf(env), target.linkSlug, Date.now(), ctx) : target.direct;
+  if (!hit) return gonePage();
+  return serve(request, env, ctx, hit, query, Date.now(), target.code);
+}
+
+function inactive(fallbackUrl: string | null): Response {
+  if (!fallbackUrl) return gonePage();
   return new Response(null, {
     status: 302,
-    headers: { location: link.destination, 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex' },
+    headers: { location: fallbackUrl, 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex' },
   });
+}
+
+function serve(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  hit: CachedLink,
+  query: string,
+  now: number,
+  referralCode: string | null,
+): Response {
+  const { link, partner } = hit;
+  if (link.isDisabled || !partner.isLive || (hit.expiresAtMs !== null && hit.expiresAtMs <= now)) {
+    return inactive(link.fallbackUrl);
+  }
+
+  // One pass over the visitor's parameters: ours are taken out; any other means the URL is built in full.
+  const params = query === '' ? NO_PARAMS : readParams(query);
+  const headers = request.headers;
+  const knownVisitor = VISITOR_ID.exec(headers.get('cookie') ?? '')?.[1];
+  const visitorId = knownVisitor ?? newVisitorId(now);
+  const country = (request.cf?.country as string | undefined) ?? null;
+
+  let base = link.destination;
+  let variant = 'default';
+  let deepLinkRefused = false;
+  let fullBuild = (params.forwards && link.forwardQuery) || hit.templateUsesRequest;
+  if (params.url !== null) {
+    const accepted = acceptDeepLink(params.url, partner.allowedDomains);
+    if (accepted) {
+      base = accepted.href;
+      variant = 'deep_link';
+      fullBuild = true;
+    } else {
+      deepLinkRefused = true;
+    }
+  }
+  if (hit.rules !== null && variant === 'default') {
+    const ua = hit.needsDevice ? headers.get('user-agent') : null;
+    const choice = chooseDestination(
+      hit.rules,
+      {
+        country,
+        device: hit.needsDevice ? quickDevice(ua) : null,
+        os: hit.needsOs ? osOf(ua) : null,
+        languages: hit.needsLanguage ? parseAcceptLanguage(headers.get('accept-language')) : [],
+      },
+      `${visitorId}:${link.id}`,
+    );
+    if (choice.destination !== null) {
+      base = choice.destination;
+      variant = choice.variant;
+    }
+  }
+
+  const clickId = newClickId(now);
+  const subIds = params.subIds;
+  const parts = fullBuild ? null : destinationParts(hit, base);
+  const location =
+    parts === null
+      ? buildDestination({
+          destination: base,
+          trackingTemplate: partner.trackingTemplate,
+          clickId,
+          clickIdParam: partner.clickIdParam,
+          utm: link.utm,
+          linkParams: link.params,
+          affiliateParams: partner.affiliateParams,
+          query: query === '' ? null : [...new URLSearchParams(query)],
+          forwardQuery: link.forwardQuery,
+          subIds: { sub1: subIds[0], sub2: subIds[1], sub3: subIds[2], sub4: subIds[3], sub5: subIds[4] },
+          partnerSlug: partner.slug,
+          linkSlug: link.slug,
+          placement: link.placement,
+          country,
+        })
+      : parts.length === 2
+        ? parts[0] + clickId + parts[1]
+        : parts.join(clickId);
+
+  if (request.method !== 'HEAD') {
+    recordClick(
+      env,
+      ctx,
+      {
+        id: clickId,
+        at: now,
+        linkId: link.id,
+        partnerId: partner.id,
+        visitorId,
+        isNewVisitor: knownVisitor === undefined,
+        userAgent: headers.get('user-agent'),
+        accept: headers.get('accept'),
+        secChUa: headers.get('sec-ch-ua'),
+        purpose:
+          headers.get('sec-purpose') ?? headers.get('purpose') ?? headers.get('x-purpose') ?? headers.get('x-moz'),
+        acceptLanguage: headers.get('accept-language'),
+        referer: headers.get('referer'),
+        country,
+        subIds,
+        utmSource: hit.utm.source,
+        utmMedium: hit.utm.medium,
+        utmCampaign: hit.utm.campaign,
+        placement: link.placement,
+        variant,
+        destination: base,
+        deepLinkRefused,
+        uidHash: null,
+        fingerprint: null,
+        source: referralCode === null ? 'link' : 'referral',
+        referralCode,
+        ip: optedOut(headers) ? null : headers.get('cf-connecting-ip'),
+        uid: params.uid,
+      },
+      shardOf(visitorId),
+    );
+  }
+
+  return new Response(null, {
+    status: 302,
+    headers: {
+      location,
+      'cache-control': 'private, no-store',
+      'x-robots-tag': 'noindex',
+      'set-cookie': `${VISITOR_COOKIE}=${visitorId}${partner.cookieAttributes}`,
+    },
+  });
+}
+
+/** What the redirect takes from the short link's query; the rest is only forwarded. */
+type LinkParams = {
+  subIds: (string | null)[];
+  uid: string | null;
+  /** The deep link (`url=`), when one was given. */
+  url: string | null;
+  /** Whether the query holds parameters other than ours, to forward. */
+  forwards: boolean;
+};
+
+const NO_PARAMS: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
+
+/**
+ * Reads `sub1`..`sub5`, `uid` and `url` (first value of each) as URLSearchParams would, without
+ * building its list of pairs: the common query holds only these, and forwarding, which needs
+ * the pairs, builds them itself.
+ */
+function readParams(query: string): LinkParams {
+  const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    if (end > start) {
+      const eq = query.indexOf('=', start);
+      const hasValue = eq !== -1 && eq < end;
+      const name = decodeComponent(query.slice(start, hasValue ? eq : end));
+      const value = hasValue ? decodeComponent(query.slice(eq + 1, end)) : '';
+      if (name === null || value === null) return readParamsSlowly(query);
+      take(params, name, value);
+    }
+    start = end + 1;
+  }
+  return params;
+}
+
+/** The same through URLSearchParams, for queries whose escapes `decodeURIComponent` refuses. */
+function readParamsSlowly(query: string): LinkParams {
+  const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
+  for (const [name, value] of new URLSearchParams(query)) take(params, name, value);
+  return params;
+}
+
+function take(params: LinkParams, name: string, value: string): void {
+  if (name.length === 4 && name.startsWith('sub') && name > 'sub0' && name < 'sub6') {
+    const i = name.charCodeAt(3) - 49;
+    if (params.subIds[i] === null && value !== '') params.subIds[i] = value.slice(0, MAX_SUB_ID);
+  } else if (name === 'uid') {
+    if (params.uid === null && value !== '' && value.length <= MAX_UID) params.uid = value;
+  } else if (name === 'url') {
+    if (params.url === null && value !== '') params.url = value;
+  } else {
+    params.forwards = true;
+  }
+}
+
+/** A query component decoded as forms are (`+` is a space), or null when its escapes are malformed. */
+function decodeComponent(raw: string): string | null {
+  const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+let randomPool = new Uint8Array(0);
+let randomOffset = 0;
+let timeMs = -1;
+let timePart = '';
+
+/**
+ * A new visitor id: a ULID like `newUlid`'s, drawn from a pool of random bytes refilled 4 KB at a
+ * time and with the time characters computed once per millisecond, since every first visit
+ * mints one on the hot path.
+ */
+function newVisitorId(nowMs: number): string {
+  if (nowMs !== timeMs) {
+    timeMs = nowMs;
+    timePart = '';
+    let t = nowMs;
+    for (let i = 0; i < 10; i++) {
+      timePart = CROCKFORD[t % 32] + timePart;
+      t = Math.floor(t / 32);
+    }
+  }
+  if (randomOffset + 16 > randomPool.length) {
+    randomPool = crypto.getRandomValues(new Uint8Array(4096));
+    randomOffset = 0;
+  }
+  let id = timePart;
+  for (let i = 0; i < 16; i++) id += CROCKFORD[randomPool[randomOffset++]! & 31];
+  return id;
+}
+
+function osOf(userAgent: string | null): string | null {
+  if (!userAgent) return null;
+  let os = osMemo.get(userAgent);
+  if (os === undefined) {
+    if (osMemo.size >= 1_000) osMemo.clear();
+    os = describeDevice(userAgent).os;
+    osMemo.set(userAgent, os);
+  }
+  return os;
 }

@@ -1,0 +1,46 @@
+// GET /api/v1/links/:id/qr: the link's short URL as an SVG QR code, for print and posters.
+import { createRoute, z } from '@hono/zod-openapi';
+import { renderSVG } from 'uqr';
+import { dbOf } from '../../db/client';
+import { getLink } from '../../db/links';
+import { assertVisible } from '../../http/auth';
+import { notFound } from '../../http/errors';
+import { bearer, errorResponses, router } from '../../http/validation';
+import { idParam } from '../../schemas/common';
+import { originOf } from '../origin';
+
+export const qrApi = router();
+
+const qrQuery = z.object({
+  ecc: z
+    .enum(['L', 'M', 'Q', 'H'])
+    .default('M')
+    .openapi({ description: 'Error correction: L 7%, M 15%, Q 25%, H 30% of the code may be damaged.' }),
+});
+
+qrApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/links/{id}/qr',
+    tags: ['Links'],
+    summary: "QR code of a link's short URL",
+    description: 'An SVG image encoding the short URL; scans are tracked like any click on the link.',
+    security: bearer,
+    request: { params: idParam, query: qrQuery },
+    responses: {
+      200: { description: 'The QR code.', content: { 'image/svg+xml': { schema: z.string() } } },
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const link = await getLink(dbOf(c.env), c.req.valid('param').id);
+    if (!link) throw notFound('link');
+    assertVisible(c, link.partnerId, 'link');
+    // A quiet zone of four modules is what the QR specification asks for readers to find the code.
+    const svg = renderSVG(`${originOf(c)}/${link.slug}`, { ecc: c.req.valid('query').ecc, border: 4 });
+    return c.body(svg, 200, {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      'cache-control': 'private, max-age=300',
+    });
+  },
+);

@@ -1,0 +1,57 @@
+// Click resource: validation, types and OpenAPI from one set of schemas.
+import { z } from '@hono/zod-openapi';
+import { isoDate, isoDateTime } from './common';
+
+const timeBound = z.union([isoDateTime, isoDate]);
+
+export const clickListQuery = z.object({
+  linkId: z.string().max(64).optional(),
+  partnerId: z.string().max(64).optional(),
+  from: timeBound.optional().openapi({ description: 'Created at or after (a date means its start, UTC).' }),
+  to: timeBound.optional().openapi({ description: 'Created at or before (a date means its whole day, UTC).' }),
+});
+
+const nullableText = z.string().nullable();
+
+export const clickSchema = z
+  .object({
+    id: z
+      .string()
+      .openapi({ description: 'The click id sent to the partner (a ULID).', example: '01JDQ7Z8V3K2M4N5P6Q7R8S9T0' }),
+    linkId: z
+      .string()
+      .nullable()
+      .openapi({ description: "Null for a referral code that led to the partner's website." }),
+    partnerId: z.string(),
+    createdAt: z.string().openapi({ description: 'When the redirect was served.' }),
+    recordedAt: z.string().openapi({ description: 'When the click reached the database.' }),
+    visitorId: z.string().openapi({ description: 'The first-party `rl_vid` cookie.' }),
+    isBot: z.boolean().openapi({ description: 'Bots are redirected but never counted as billable clicks.' }),
+    botReason: nullableText.openapi({ example: 'link_preview' }),
+    unique: z.boolean().openapi({ description: "The visitor's first click on this link in 24 hours." }),
+    device: nullableText.openapi({ example: 'mobile' }),
+    os: nullableText.openapi({ example: 'iOS' }),
+    browser: nullableText.openapi({ example: 'Safari' }),
+    country: nullableText.openapi({ example: 'FR' }),
+    language: nullableText.openapi({ example: 'fr' }),
+    referrerHost: nullableText,
+    subIds: z
+      .object({ sub1: nullableText, sub2: nullableText, sub3: nullableText, sub4: nullableText, sub5: nullableText })
+      .openapi({ description: 'The `sub1`..`sub5` parameters of the tracked link.' }),
+    utm: z.object({ source: nullableText, medium: nullableText, campaign: nullableText }),
+    placement: nullableText,
+    variant: z.string().openapi({
+      description:
+        '`default`, a targeting rule or A/B variant id (`target:<i>`, `variant:<i>` without one), or `deep_link`.',
+    }),
+    destination: z.string().openapi({ description: 'The destination chosen, before tracking parameters.' }),
+    deepLinkRefused: z
+      .boolean()
+      .openapi({ description: 'A `url=` deep link outside the partner domains was ignored.' }),
+    hasUser: z.boolean().openapi({ description: 'Whether the link carried an app user id (`uid`, kept only hashed).' }),
+    source: z.enum(['link', 'referral']),
+    referralCode: nullableText,
+  })
+  .openapi('Click');
+
+export type ClickView = z.infer<typeof clickSchema>;

@@ -1,0 +1,186 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ALARM_DELAY_MS, ClickBuffer, FLUSH_AT, UNIQUE_WINDOW_MS } from '../../src/objects/click-buffer';
+import { type ClickEvent, wireBatch } from '../../src/services/click-recorder';
+import { clickEvent } from './events';
+
+const namespace = env.CLICK_BUFFER as unknown as DurableObjectNamespace<ClickBuffer>;
+const buffer = () => namespace.get(namespace.idFromName(`test-${crypto.randomUUID()}`));
+type Stub = ReturnType<typeof buffer>;
+
+const record = (stub: Stub, events: ClickEvent[]) =>
+  runInDurableObject(stub, (instance: ClickBuffer) => instance.record(wireBatch(events)));
+
+async function rows(ids: string[]) {
+  const placeholders = ids.map(() => '?').join(',');
+  return (
+    await env.DB.prepare(`SELECT * FROM clicks WHERE id IN (${placeholders}) ORDER BY id`)
+      .bind(...ids)
+      .all()
+  ).results;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('ClickBuffer', () => {
+  it('stores a batch in its own storage and arms the alarm, before anything reaches D1', async () => {
+    const stub = buffer();
+    const events = [clickEvent(), clickEvent()];
+    const before = Date.now();
+    expect(await record(stub, events)).toBe(2);
+    await runInDurableObject(stub, async (instance: ClickBuffer, state) => {
+      expect(state.storage.sql.exec('SELECT n FROM pending').toArray()).toEqual([{ n: 2 }]);
+      expect(await instance.pendingCount()).toBe(2);
+      const alarm = await state.storage.getAlarm();
+      expect(alarm).toBeGreaterThanOrEqual(before + ALARM_DELAY_MS);
+      expect(alarm).toBeLessThanOrEqual(Date.now() + ALARM_DELAY_MS);
+    });
+    expect(await rows(events.map((e) => e.id))).toEqual([]);
+  });
+
+  it('writes its clicks to D1 on the alarm, described, then forgets them', async () => {
+    const stub = buffer();
+    const bot = clickEvent({ userAgent: 'facebookexternalhit/1.1', referer: 'https://m.facebook.com/story' });
+    const person = clickEvent({ subIds: ['clio', null, null, null, 'x'], uidHash: 'U', fingerprint: 'F' });
+    await record(stub, [bot, person]);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const [first, second] = await rows([bot.id, person.id]);
+    expect(first).toMatchObject({
+      id: bot.id,
+      link_id: 'lnk_test',
+      partner_id: 'ptn_test',
+      created_at: bot.at,
+      visitor_id: bot.visitorId,
+      is_bot: 1,
+      bot_reason: 'link_preview',
+      device: 'bot',
+      referrer_host: 'm.facebook.com',
+      language: 'fr',
+      country: 'FR',
+      source: 'link',
+    });
+    expect(second).toMatchObject({
+      is_bot: 0,
+      bot_reason: null,
+      is_unique: 1,
+      device: 'mobile',
+      os: 'iOS',
+      browser: 'Safari',
+      sub1: 'clio',
+      sub5: 'x',
+      uid_hash: 'U',
+      fingerprint: 'F',
+      utm_source: 'relais',
+      utm_medium: 'affiliate',
+      utm_campaign: 'test',
+      variant: 'default',
+      destination: 'https://www.autodoc.fr/freinage',
+      deep_link_refused: 0,
+    });
+    await runInDurableObject(stub, async (instance: ClickBuffer, state) => {
+      expect(await instance.pendingCount()).toBe(0);
+      expect(state.storage.sql.exec('SELECT count(*) AS n FROM pending').one().n).toBe(0);
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+  });
+
+  it('keeps the clicks and re-arms the alarm when D1 refuses the write', async () => {
+    const stub = buffer();
+    const event = clickEvent();
+    await record(stub, [event]);
+    const batch = vi.spyOn(env.DB, 'batch').mockRejectedValueOnce(new Error('D1 is unavailable'));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const before = Date.now();
+    await runDurableObjectAlarm(stub);
+    expect(batch).toHaveBeenCalledTimes(1);
+    expect(await rows([event.id])).toEqual([]);
+    await runInDurableObject(stub, async (instance: ClickBuffer, state) => {
+      expect(await instance.pendingCount()).toBe(1);
+      expect(await state.storage.getAlarm()).toBeGreaterThanOrEqual(before + 2_000);
+    });
+    await runDurableObjectAlarm(stub);
+    expect((await rows([event.id])).length).toBe(1);
+  });
+
+  it('writes a click delivered twice only once', async () => {
+    const stub = buffer();
+    const event = clickEvent();
+    await record(stub, [event]);
+    await record(stub, [{ ...event }]);
+    await runDurableObjectAlarm(stub);
+    await record(stub, [{ ...event }]);
+    await runDurableObjectAlarm(stub);
+    expect((await rows([event.id])).length).toBe(1);
+  });
+
+  it('loses nothing across a restart: a new instance writes what the old one stored', async () => {
+    const stub = buffer();
+    const first = clickEvent({ visitorId: '01JDQ7Z8V3K2M4N5P6Q7R8S9AA' });
+    await record(stub, [first]);
+    await runInDurableObject(stub, async (_old: ClickBuffer, state) => {
+      const restarted = new ClickBuffer(state, env);
+      const again = clickEvent({ visitorId: first.visitorId, at: first.at + 1_000 });
+      await restarted.record(wireBatch([again]));
+      await restarted.alarm();
+      const [a, b] = await rows([first.id, again.id]);
+      expect(a?.is_unique).toBe(1);
+      // The window the first click opened was read back from storage, not from memory.
+      expect(b?.is_unique).toBe(0);
+    });
+  });
+
+  it('counts a click unique again once 24 hours have passed since the last unique one', async () => {
+    const stub = buffer();
+    // Recent enough that the hourly clean-up of windows (by wall-clock time) keeps them.
+    const t = Date.now() - 3_600_000;
+    const visitor = '01JDQ7Z8V3K2M4N5P6Q7R8S9BB';
+    const at = [t, t + 60_000, t + UNIQUE_WINDOW_MS - 1, t + UNIQUE_WINDOW_MS, t + UNIQUE_WINDOW_MS + 5];
+    const events = at.map((time) => clickEvent({ at: time, visitorId: visitor }));
+    await record(stub, events.slice(0, 2));
+    await runDurableObjectAlarm(stub);
+    await record(stub, events.slice(2));
+    await runDurableObjectAlarm(stub);
+    const other = clickEvent({ at: t + 1, visitorId: visitor, linkId: 'lnk_other' });
+    await record(stub, [other]);
+    await runDurableObjectAlarm(stub);
+    expect((await rows(events.map((e) => e.id))).map((r) => r.is_unique)).toEqual([1, 0, 0, 1, 0]);
+    expect((await rows([other.id]))[0]?.is_unique).toBe(1);
+  });
+
+  it('treats a visitor minted for the click as new, without reading its history', async () => {
+    const stub = buffer();
+    const event = clickEvent({ isNewVisitor: true });
+    await record(stub, [event]);
+    await runDurableObjectAlarm(stub);
+    expect((await rows([event.id]))[0]?.is_unique).toBe(1);
+  });
+
+  it(`writes at once, without the alarm, once ${FLUSH_AT} clicks are buffered`, async () => {
+    const stub = buffer();
+    const events = Array.from({ length: FLUSH_AT }, () => clickEvent());
+    await runInDurableObject(stub, async (instance: ClickBuffer) => {
+      await instance.record(wireBatch(events));
+      // The write runs after the answer; waiting for the buffer to drain stands in for the alarm.
+      for (let i = 0; i < 100 && (await instance.pendingCount()) > 0; i++) await scheduler.wait(20);
+      expect(await instance.pendingCount()).toBe(0);
+    });
+    const count = await env.DB.prepare('SELECT count(*) AS n FROM clicks WHERE id IN (SELECT value FROM json_each(?))')
+      .bind(JSON.stringify(events.map((e) => e.id)))
+      .first<{ n: number }>();
+    expect(count?.n).toBe(FLUSH_AT);
+  });
+
+  it('forgets visit windows older than 24 hours', async () => {
+    const stub = buffer();
+    const old = clickEvent({ at: Date.now() - UNIQUE_WINDOW_MS - 60_000 });
+    const recent = clickEvent();
+    await record(stub, [old, recent]);
+    await runDurableObjectAlarm(stub);
+    await runInDurableObject(stub, (_instance, state) => {
+      expect(state.storage.sql.exec('SELECT visitor FROM seen').toArray()).toEqual([{ visitor: recent.visitorId }]);
+    });
+  });
+});

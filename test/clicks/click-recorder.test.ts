@@ -1,0 +1,146 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  CLICK_SHARDS,
+  FLUSH_DELAY_MS,
+  flushClicks,
+  MAX_BATCH,
+  recordClick,
+  shardName,
+  shardOf,
+} from '../../src/services/click-recorder';
+import { pendingClick } from './events';
+
+/** A stand-in for a request's ExecutionContext that keeps what it is asked to wait for. */
+function requestContext() {
+  const waited: Promise<unknown>[] = [];
+  return { waited, ctx: { waitUntil: (p: Promise<unknown>) => waited.push(p), passThroughOnException() {} } };
+}
+
+/** The batches a shard's ClickBuffer stored, as click counts in arrival order. */
+async function storedBatches(shard: number): Promise<number[]> {
+  const stub = env.CLICK_BUFFER.get(env.CLICK_BUFFER.idFromName(shardName(shard)));
+  return runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql
+      .exec<{ n: number }>('SELECT n FROM pending ORDER BY seq')
+      .toArray()
+      .map((r) => r.n),
+  );
+}
+
+/** Visitor ids that all fall in `shard`. */
+function visitorsOf(shard: number, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i++) {
+    const id = `01JDQ7Z8V3K2M4N5P${String(i).padStart(9, '0')}`;
+    if (shardOf(id) === shard) out.push(id);
+  }
+  return out;
+}
+
+afterEach(async () => {
+  await flushClicks(env);
+  vi.restoreAllMocks();
+});
+
+describe('recordClick', () => {
+  it('spreads visitors over the shards, always the same shard for one visitor', () => {
+    const shards = new Set(visitorsOf(3, 1).map(shardOf));
+    expect(shards).toEqual(new Set([3]));
+    const all = new Set(
+      Array.from({ length: 500 }, (_, i) => shardOf(`01JDQ7Z8V3K2M4N5P6Q7${String(i).padStart(6, '0')}`)),
+    );
+    expect(all.size).toBe(CLICK_SHARDS);
+  });
+
+  it('sends the clicks of one window to their shard in one call, after the response', async () => {
+    const shard = 5;
+    const before = await storedBatches(shard);
+    const opener = requestContext();
+    const joiner = requestContext();
+    const [a, b, c] = visitorsOf(shard, 3);
+    recordClick(env, opener.ctx as unknown as ExecutionContext, pendingClick({ visitorId: a }), shard);
+    recordClick(env, joiner.ctx as unknown as ExecutionContext, pendingClick({ visitorId: b }), shard);
+    recordClick(env, joiner.ctx as unknown as ExecutionContext, pendingClick({ visitorId: c }), shard);
+    // Only the request that opened the batch waits for it; nothing was sent yet.
+    expect(opener.waited).toHaveLength(1);
+    expect(joiner.waited).toHaveLength(0);
+    expect(await storedBatches(shard)).toEqual(before);
+    await Promise.all(opener.waited);
+    expect(await storedBatches(shard)).toEqual([...before, 3]);
+  });
+
+  it(`sends a batch at once when it reaches ${MAX_BATCH} clicks`, async () => {
+    const shard = 6;
+    const before = await storedBatches(shard);
+    const request = requestContext();
+    const ctx = request.ctx as unknown as ExecutionContext;
+    for (const visitorId of visitorsOf(shard, MAX_BATCH)) recordClick(env, ctx, pendingClick({ visitorId }), shard);
+    // The timer's promise and the send's: the send resolves without waiting for the timer.
+    expect(request.waited).toHaveLength(2);
+    await request.waited[1];
+    expect(await storedBatches(shard)).toEqual([...before, MAX_BATCH]);
+  });
+
+  it('hands the batch over to a later request when its timer never ran', async () => {
+    const shard = 7;
+    const before = await storedBatches(shard);
+    const [a, b] = visitorsOf(shard, 2);
+    const stalled = requestContext();
+    const later = requestContext();
+    const at = Date.now();
+    recordClick(env, stalled.ctx as unknown as ExecutionContext, pendingClick({ visitorId: a, at }), shard);
+    recordClick(env, later.ctx as unknown as ExecutionContext, pendingClick({ visitorId: b, at: at + 5_000 }), shard);
+    // The later request sent the old batch itself, and opened a new one for its own click.
+    expect(later.waited).toHaveLength(2);
+    await Promise.all([...stalled.waited, ...later.waited]);
+    expect(await storedBatches(shard)).toEqual([...before, 1, 1]);
+  });
+
+  it('retries a failed delivery and delivers the batch once', async () => {
+    const shard = 8;
+    const before = await storedBatches(shard);
+    const real = env.CLICK_BUFFER;
+    let calls = 0;
+    const flaky = {
+      idFromName: (name: string) => real.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = real.get(id);
+        return {
+          record: (batch: unknown) => {
+            calls++;
+            if (calls === 1) return Promise.reject(new Error('Durable Object reset'));
+            return (stub as unknown as { record(b: unknown): Promise<number> }).record(batch);
+          },
+        };
+      },
+    };
+    const request = requestContext();
+    const [visitorId] = visitorsOf(shard, 1);
+    recordClick(
+      { ...env, CLICK_BUFFER: flaky } as unknown as Env,
+      request.ctx as unknown as ExecutionContext,
+      pendingClick({ visitorId }),
+      shard,
+    );
+    await Promise.all(request.waited);
+    expect(calls).toBe(2);
+    expect(await storedBatches(shard)).toEqual([...before, 1]);
+  });
+
+  it('waits a short window only', () => {
+    expect(FLUSH_DELAY_MS).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('flushClicks', () => {
+  it('sends every open batch and resolves once they are stored', async () => {
+    const shard = 9;
+    const before = await storedBatches(shard);
+    const [visitorId] = visitorsOf(shard, 1);
+    recordClick(env, requestContext().ctx as unknown as ExecutionContext, pendingClick({ visitorId }), shard);
+    await flushClicks(env);
+    expect(await storedBatches(shard)).toEqual([...before, 1]);
+  });
+});

@@ -1,0 +1,54 @@
+// Helpers for redirect tests: follow a tracked link as a browser would, and settle the clicks it recorded.
+import { listDurableObjectIds, runDurableObjectAlarm } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import { flushClicks } from '../../src/services/click-recorder';
+import { api, ORIGIN } from '../support/http';
+
+export const BROWSER_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+type VisitOptions = { method?: string; headers?: Record<string, string>; cf?: Record<string, unknown> };
+
+/** A tracked-link request from a phone's browser (unless `headers` say otherwise), redirects not followed. */
+export function visit(path: string, opts: VisitOptions = {}): Promise<Response> {
+  const headers = { 'user-agent': BROWSER_UA, accept: BROWSER_ACCEPT, ...opts.headers };
+  return exports.default.fetch(
+    new Request(`${ORIGIN}${path}`, {
+      method: opts.method ?? 'GET',
+      headers,
+      redirect: 'manual',
+      ...(opts.cf ? { cf: opts.cf } : {}),
+    }),
+  );
+}
+
+/** The `Location` of a 302 as a URL. */
+export function locationOf(res: Response): URL {
+  const location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`expected a 302 with a Location, got ${res.status}`);
+  return new URL(location);
+}
+
+/** Sends this isolate's pending click batches and runs every click buffer's alarm: clicks are then in D1. */
+export async function settleClicks(): Promise<void> {
+  await flushClicks(env);
+  for (const id of await listDurableObjectIds(env.CLICK_BUFFER)) {
+    await runDurableObjectAlarm(env.CLICK_BUFFER.get(id));
+  }
+}
+
+/** The clicks of a link as the API lists them (newest first). */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert exact values
+export async function clicksOf(linkId: string): Promise<any[]> {
+  return (await api('GET', `/api/v1/clicks?linkId=${linkId}&limit=500`, { expect: 200 })).body.data;
+}
+
+/** The click row as stored in D1, every column (for what the API does not show). */
+// biome-ignore lint/suspicious/noExplicitAny: raw rows are read loosely and asserted exactly
+export async function storedClick(id: string): Promise<any> {
+  return env.DB.prepare('SELECT * FROM clicks WHERE id = ?').bind(id).first();
+}
+
+/** The click id a redirect carries under the default `click_id` parameter. */
+export const clickIdOf = (res: Response) => locationOf(res).searchParams.get('click_id') as string;
