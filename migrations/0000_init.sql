@@ -61,12 +61,11 @@ CREATE TABLE `clicks` (
 	`recorded_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `clicks_created_idx` ON `clicks` (`created_at`);--> statement-breakpoint
 CREATE INDEX `clicks_link_created_idx` ON `clicks` (`link_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `clicks_partner_created_idx` ON `clicks` (`partner_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `clicks_visitor_idx` ON `clicks` (`visitor_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `clicks_uid_idx` ON `clicks` (`uid_hash`,`created_at`);--> statement-breakpoint
-CREATE INDEX `clicks_fingerprint_idx` ON `clicks` (`fingerprint`,`created_at`);--> statement-breakpoint
+CREATE INDEX `clicks_uid_idx` ON `clicks` (`uid_hash`,`created_at`) WHERE "clicks"."uid_hash" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `clicks_fingerprint_idx` ON `clicks` (`fingerprint`,`created_at`) WHERE "clicks"."fingerprint" IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `commission_plans` (
 	`id` text PRIMARY KEY NOT NULL,
 	`partner_id` text NOT NULL,

@@ -1,6 +1,6 @@
 // Click queries: the ClickBuffer's batched insert and the API's reads.
 import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
-import { ulidTime } from '../domain/ids';
+import { newUlid, ulidTime } from '../domain/ids';
 import type { Db } from './client';
 import { type Click, clicks } from './schema';
 
@@ -79,11 +79,13 @@ export type ClickFilter = {
 };
 
 /**
- * Clicks newest first. Click ids are ULIDs of the click time, so id order is time order; the
- * time bound derived from the cursor lets SQLite use the (partner|link, created_at) indexes.
+ * Clicks newest first. Click ids are ULIDs of the click time, so id order is time order: a list
+ * of one partner or link walks its (partner|link, created_at) index, bounded by the cursor's
+ * time; the list of everything walks the id itself, bounded by the ids of `from` and `to`.
  */
 export async function listClicks(db: Db, f: ClickFilter): Promise<Click[]> {
   const cursorTime = f.before ? ulidTime(f.before) : null;
+  const scoped = Boolean(f.partnerId || f.linkId);
   return db
     .select()
     .from(clicks)
@@ -93,11 +95,13 @@ export async function listClicks(db: Db, f: ClickFilter): Promise<Click[]> {
         f.linkId ? eq(clicks.linkId, f.linkId) : undefined,
         f.fromMs !== undefined ? gte(clicks.createdAt, new Date(f.fromMs)) : undefined,
         f.toMs !== undefined ? lte(clicks.createdAt, new Date(f.toMs)) : undefined,
-        cursorTime !== null ? lte(clicks.createdAt, new Date(cursorTime)) : undefined,
+        !scoped && f.fromMs !== undefined ? gte(clicks.id, newUlid(f.fromMs).slice(0, 10)) : undefined,
+        !scoped && f.toMs !== undefined ? lt(clicks.id, newUlid(f.toMs + 1).slice(0, 10)) : undefined,
+        scoped && cursorTime !== null ? lte(clicks.createdAt, new Date(cursorTime)) : undefined,
         f.before ? lt(clicks.id, f.before) : undefined,
       ),
     )
-    .orderBy(desc(clicks.createdAt), desc(clicks.id))
+    .orderBy(...(scoped ? [desc(clicks.createdAt), desc(clicks.id)] : [desc(clicks.id)]))
     .limit(f.limit + 1)
     .all();
 }

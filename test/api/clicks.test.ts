@@ -78,6 +78,23 @@ describe('GET /api/v1/clicks', () => {
     expect(await ids('to=2026-11-21T00:00:00Z')).toEqual([b.id, a.id]);
   });
 
+  it('bounds the list of every partner by time too, through the click ids', async () => {
+    const link = await createLink((await createPartner()).id);
+    const other = await createLink((await createPartner()).id);
+    await insertClick(link, '2031-03-09T23:59:59.999Z');
+    const a = await insertClick(link, '2031-03-10T00:00:00Z');
+    const b = await insertClick(other, '2031-03-10T12:00:00Z');
+    const c = await insertClick(link, '2031-03-10T23:59:59.999Z');
+    await insertClick(other, '2031-03-11T00:00:00Z');
+    const res = await api('GET', '/api/v1/clicks?from=2031-03-10&to=2031-03-10', { expect: 200 });
+    expect(res.body.data.map((x: { id: string }) => x.id)).toEqual([c.id, b.id, a.id]);
+    const page = await api('GET', '/api/v1/clicks?from=2031-03-10&to=2031-03-10&limit=1', { expect: 200 });
+    const next = await api('GET', `/api/v1/clicks?from=2031-03-10&to=2031-03-10&cursor=${page.body.nextCursor}`, {
+      expect: 200,
+    });
+    expect(next.body.data.map((x: { id: string }) => x.id)).toEqual([b.id, a.id]);
+  });
+
   it('pages with a cursor, never skipping nor repeating a click', async () => {
     const p = await createPartner();
     const link = await createLink(p.id);
