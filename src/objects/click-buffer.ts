@@ -22,7 +22,7 @@ export const FLUSH_AT = 1_000;
 export const UNIQUE_WINDOW_MS = 86_400_000;
 // D1 accepts strings up to 2 MB; statements stay well below.
 const MAX_STATEMENT_BYTES = 500_000;
-const MAX_BATCHES_PER_WRITE = 200;
+const MAX_ROWS_PER_WRITE = 250;
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 60_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -31,8 +31,17 @@ const MAX_TEXT = 1_024;
 // microseconds: its verdicts are remembered, within a bound.
 const MEMO_MAX = 5_000;
 
+/** A batch as stored: its rows (a JSON array of click rows) and the windows its clicks opened. */
+type PendingBatch = { seq: number; rows: string; n: number; windows: string };
+
 /** A unique click's window: visitor, link (or `ref:<partner>`), start time. */
 type Window = [string, string, number];
+
+/**
+ * About ALARM_DELAY_MS, give or take a fifth: shards filled by the same burst of traffic would
+ * otherwise all write to D1 at the same moment, every second.
+ */
+const alarmDelay = () => Math.round(ALARM_DELAY_MS * (0.8 + Math.random() * 0.4));
 
 const devices = new Map<string, DeviceDescription>();
 const bots = new Map<string, BotVerdict>();
@@ -111,7 +120,7 @@ export class ClickBuffer extends DurableObject<Env> {
     );
     this.buffered += rows.length;
     if (this.alarmAt === null) {
-      this.alarmAt = Date.now() + ALARM_DELAY_MS;
+      this.alarmAt = Date.now() + alarmDelay();
       await this.ctx.storage.setAlarm(this.alarmAt);
     }
     if (this.buffered >= FLUSH_AT) {
@@ -134,7 +143,7 @@ export class ClickBuffer extends DurableObject<Env> {
       console.error('click write to D1 failed', err);
     } finally {
       if (this.buffered > 0) {
-        const delay = failed ? Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1)) : ALARM_DELAY_MS;
+        const delay = failed ? Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1)) : alarmDelay();
         this.alarmAt = Date.now() + delay;
         await this.ctx.storage.setAlarm(this.alarmAt);
       }
@@ -154,19 +163,29 @@ export class ClickBuffer extends DurableObject<Env> {
     return this.writing;
   }
 
+  /**
+   * Writes what was buffered when it started, in D1 transactions of about MAX_ROWS_PER_WRITE
+   * clicks: D1 runs each one in a single go, and a smaller one holds up less of what shares the
+   * database (and, locally, the thread). Clicks that arrive meanwhile wait for the next alarm.
+   */
   private async writeBuffered(): Promise<void> {
+    const until = this.sql.exec<{ last: number | null }>('SELECT max(seq) AS last FROM pending').one().last;
+    if (until === null) return;
     for (;;) {
-      const batches = this.sql
-        .exec<{ seq: number; rows: string; n: number; windows: string }>(
-          'SELECT seq, rows, n, windows FROM pending ORDER BY seq LIMIT ?',
-          MAX_BATCHES_PER_WRITE,
-        )
-        .toArray();
+      const batches: PendingBatch[] = [];
+      let rows = 0;
+      for (const batch of this.sql.exec<PendingBatch>(
+        'SELECT seq, rows, n, windows FROM pending WHERE seq <= ? ORDER BY seq',
+        until,
+      )) {
+        if (rows > 0 && rows + batch.n > MAX_ROWS_PER_WRITE) break;
+        batches.push(batch);
+        rows += batch.n;
+      }
       if (batches.length === 0) return;
       const statements: string[] = [];
       let current: string[] = [];
       let bytes = 0;
-      let count = 0;
       for (const batch of batches) {
         if (bytes > 0 && bytes + batch.rows.length > MAX_STATEMENT_BYTES) {
           statements.push(`[${current.join(',')}]`);
@@ -176,31 +195,34 @@ export class ClickBuffer extends DurableObject<Env> {
         // Each stored batch is a JSON array: its inside joins with others' into one array.
         current.push(batch.rows.slice(1, -1));
         bytes += batch.rows.length;
-        count += batch.n;
       }
       statements.push(`[${current.join(',')}]`);
       await insertClickRows(this.env.DB, statements);
-      // Only what D1 accepted goes; batches stored meanwhile have higher sequence numbers. The
-      // windows of those clicks move to `seen` in the same transaction, so none is ever lost.
-      const windows = batches.filter((b) => b.windows !== '[]').map((b) => b.windows.slice(1, -1));
-      if (windows.length > 0) {
-        this.sql.exec(
-          `INSERT INTO seen (visitor, link, at) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true
-           ON CONFLICT (visitor, link) DO UPDATE SET at = max(at, excluded.at)`,
-          `[${windows.join(',')}]`,
-        );
-        for (const batch of batches) {
-          for (const [visitor, link, at] of JSON.parse(batch.windows) as Window[]) {
-            const key = `${visitor}\n${link}`;
-            if (this.recent.get(key) === at) this.recent.delete(key);
-          }
+      this.forget(batches);
+      this.buffered -= rows;
+    }
+  }
+
+  /**
+   * Drops batches D1 has accepted. Batches stored meanwhile have higher sequence numbers. The
+   * windows their clicks opened move to `seen` in the same transaction, so none is ever lost.
+   */
+  private forget(batches: PendingBatch[]): void {
+    const windows = batches.filter((b) => b.windows !== '[]').map((b) => b.windows.slice(1, -1));
+    if (windows.length > 0) {
+      this.sql.exec(
+        `INSERT INTO seen (visitor, link, at) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true
+         ON CONFLICT (visitor, link) DO UPDATE SET at = max(at, excluded.at)`,
+        `[${windows.join(',')}]`,
+      );
+      for (const batch of batches) {
+        for (const [visitor, link, at] of JSON.parse(batch.windows) as Window[]) {
+          const key = `${visitor}\n${link}`;
+          if (this.recent.get(key) === at) this.recent.delete(key);
         }
       }
-      this.sql.exec('DELETE FROM pending WHERE seq <= ?', batches[batches.length - 1]!.seq);
-      this.buffered -= count;
-      // Under steady load there is always more: the alarm takes the rest, so that a write ends.
-      if (batches.length < MAX_BATCHES_PER_WRITE) return;
     }
+    this.sql.exec('DELETE FROM pending WHERE seq <= ?', batches[batches.length - 1]!.seq);
   }
 
   private rowOf(c: WireClick, isUnique: boolean): ClickRow {

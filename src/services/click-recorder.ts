@@ -13,7 +13,7 @@ import type { ClickBuffer } from '../objects/click-buffer';
 import { fingerprintWith, keyedHasher, userHashWith } from './keyed-hasher';
 
 /** Number of ClickBuffer objects; a visitor always maps to the same one, which decides uniqueness. */
-export const CLICK_SHARDS = 16;
+export const CLICK_SHARDS = 8;
 /** Longest time a click waits in the isolate before its batch is sent. */
 export const FLUSH_DELAY_MS = 50;
 /** A batch is sent at once when it holds this many clicks. */

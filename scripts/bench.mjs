@@ -1,0 +1,270 @@
+#!/usr/bin/env node
+// `npm run bench`: throughput and latency of the tracked redirect against a bare 302 Worker in one
+// workerd, then a check that every redirect served became exactly one click row in D1.
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { applyMigrations, buildBundle, callApi, startWorkers } from './bench/redirect-workers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+// Each Worker's load is split into rounds taken in turn (bare, Relais, bare, Relais...), so that a
+// change in what else the machine does weighs on both alike.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const WARMUP_S = 3;
+const SETTLE_TIMEOUT_MS = 30_000;
+
+// What phones send: a few real browsers and a link-preview bot, so that device description and bot
+// detection see a mix rather than one remembered answer.
+const USER_AGENTS = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+  'Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+];
+const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
+let requestNumber = 0;
+
+/** What request `n` sends: its own address (so each click gets its own fingerprint) and a user agent. */
+function headersOf(n) {
+  return {
+    'user-agent': USER_AGENTS[n % USER_AGENTS.length],
+    accept: ACCEPT,
+    'accept-language': 'fr-FR,fr;q=0.9,en;q=0.8',
+    'cf-connecting-ip': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+  };
+}
+
+/**
+ * One load run of exactly `amount` requests, each numbered in `sub1` so that a lost or doubled
+ * click can be told from another. A fixed amount rather than a duration: a run cut off by a timer
+ * leaves requests in flight that the Worker may serve but autocannon never counts. Throughput is
+ * timed here, up to the last answer (autocannon only notices the end of an `amount` run at its next
+ * one-second tick), and every answer's latency is kept, to the microsecond.
+ */
+function load(url, path, amount) {
+  return new Promise((resolve, reject) => {
+    const latencies = new Float64Array(amount);
+    let answered = 0;
+    let served = 0;
+    let lastAt = 0;
+    const startedAt = performance.now();
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        amount,
+        requests: [
+          {
+            setupRequest(req) {
+              const n = ++requestNumber;
+              req.path = `${path}?sub1=${n}`;
+              req.headers = headersOf(n);
+              return req;
+            },
+          },
+        ],
+      },
+      (err, result) =>
+        err
+          ? reject(err)
+          : resolve({
+              elapsedMs: lastAt - startedAt,
+              latencies: latencies.subarray(0, answered),
+              served,
+              errors: result.errors + result.timeouts + result['4xx'] + result['5xx'],
+            }),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (answered < latencies.length) latencies[answered++] = responseTime;
+      if (statusCode >= 200 && statusCode < 400) served++;
+      lastAt = performance.now();
+    });
+  });
+}
+
+/** The runs of one Worker, merged. */
+function merge(runs) {
+  const all = new Float64Array(runs.reduce((n, r) => n + r.latencies.length, 0));
+  let offset = 0;
+  for (const r of runs) {
+    all.set(r.latencies, offset);
+    offset += r.latencies.length;
+  }
+  all.sort();
+  const at = (q) => all[Math.min(all.length - 1, Math.floor(q * all.length))];
+  const elapsedMs = runs.reduce((n, r) => n + r.elapsedMs, 0);
+  return {
+    reqPerSec: Math.round(all.length / (elapsedMs / 1000)),
+    p50: at(0.5),
+    p99: at(0.99),
+    served: runs.reduce((n, r) => n + r.served, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
+function warmUp(url, path) {
+  return new Promise((resolve, reject) =>
+    autocannon(
+      { url: `${url}${path}`, connections: CONNECTIONS, duration: WARMUP_S, headers: headersOf(0) },
+      (err, r) => (err ? reject(err) : resolve(r.requests.total / WARMUP_S)),
+    ),
+  );
+}
+
+/** Waits until D1 holds every click of the link (and a little longer, to see any duplicate). */
+async function clicksInD1(db, linkId, expected) {
+  const started = Date.now();
+  let last = -1;
+  let stableSince = Date.now();
+  for (;;) {
+    const row = await db
+      .prepare('SELECT count(*) AS n, count(DISTINCT sub1) AS distinctRequests FROM clicks WHERE link_id = ?')
+      .bind(linkId)
+      .first();
+    if (row.n !== last) {
+      last = row.n;
+      stableSince = Date.now();
+    }
+    const settled = Date.now() - stableSince > 1_500;
+    if ((row.n >= expected && settled) || Date.now() - started > SETTLE_TIMEOUT_MS) {
+      return { rows: row.n, distinct: row.distinctRequests, seconds: (stableSince - started) / 1000 };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ms = (v) => `${v.toFixed(1).padStart(6)} ms`;
+function printRow(name, s) {
+  console.log(`${name.padEnd(24)} ${String(s.reqPerSec).padStart(7)} req/s   p50 ${ms(s.p50)}   p99 ${ms(s.p99)}`);
+}
+
+async function main() {
+  // workerd keeps D1 and Durable Object storage in files under the temporary folder; on a disk,
+  // every storage commit would wait for an fsync that a production Worker's machine never does,
+  // and the bench would measure this machine's disk instead of the Worker. Memory-backed if possible.
+  if (existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
+  console.log('Building the Worker (wrangler deploy --dry-run)...');
+  const bundle = buildBundle(root);
+  const { mf, db, relaisUrl, bareUrl, secrets } = await startWorkers(root, bundle);
+  let failed = false;
+  try {
+    await applyMigrations(root, db);
+    const key = secrets.ADMIN_API_KEY;
+    const partner = await callApi(relaisUrl, key, 'POST', '/api/v1/partners', {
+      name: 'Bench Autodoc',
+      status: 'active',
+      integration: 'direct_api',
+      category: 'pieces',
+      allowedDomains: ['autodoc.fr'],
+      commissionRules: [{ percent: 8 }],
+      affiliateParams: { aff_id: 'aau' },
+    });
+    const link = await callApi(relaisUrl, key, 'POST', '/api/v1/links', {
+      partnerId: partner.id,
+      destination: 'https://www.autodoc.fr/pieces/freinage?ref=app',
+      slug: 'bench-freins',
+      placement: 'diagnostic_freins',
+    });
+    // The warm-up has its own link, so that the check below counts the measured runs only.
+    const warmLink = await callApi(relaisUrl, key, 'POST', '/api/v1/links', {
+      partnerId: partner.id,
+      destination: 'https://www.autodoc.fr/pieces/freinage?ref=app',
+      slug: 'bench-warm',
+    });
+    const path = `/${link.slug}`;
+
+    console.log(`Warming up both Workers (${WARMUP_S} s each)...`);
+    const bareRate = await warmUp(bareUrl, path);
+    await warmUp(relaisUrl, `/${warmLink.slug}`);
+    const amount = Math.max(CONNECTIONS * 20, Math.round((bareRate * DURATION_S) / ROUNDS));
+
+    console.log(
+      `Loading each Worker with ${amount * ROUNDS} GET requests over ${CONNECTIONS} connections, in ${ROUNDS} alternating rounds...`,
+    );
+    const bareRuns = [];
+    const relaisRuns = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      bareRuns.push(await load(bareUrl, path, amount));
+      relaisRuns.push(await load(relaisUrl, path, amount));
+    }
+    const bare = merge(bareRuns);
+    const relais = merge(relaisRuns);
+
+    console.log('');
+    printRow('bare 302 Worker', bare);
+    printRow('relais GET /:slug', relais);
+    const ratio = relais.reqPerSec / bare.reqPerSec;
+    const p99Limit = 2 * bare.p99 + 1;
+    console.log(
+      `throughput ${(ratio * 100).toFixed(1)}% of the bare Worker's (target >= 60%, aim 75%): ${ratio >= 0.6 ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + 1 = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
+    );
+
+    console.log('Waiting for the click buffers to write to D1...');
+    const recorded = await clicksInD1(db, link.id, relais.served);
+    const lost = relais.served - recorded.distinct;
+    const duplicated = recorded.rows - recorded.distinct;
+    console.log(
+      `clicks: ${relais.served} redirects served (non-HEAD, 2xx/3xx), ${recorded.rows} rows in D1 ` +
+        `(all there ${recorded.seconds.toFixed(1)} s after the last request): ${lost} lost, ${duplicated} duplicated`,
+    );
+    if (lost !== 0 || duplicated !== 0 || recorded.rows !== relais.served) failed = true;
+    if (relais.errors > 0 || bare.errors > 0) {
+      console.log(`errors: bare ${bare.errors}, relais ${relais.errors}`);
+      failed = true;
+    }
+
+    const postbackBench = join(root, 'scripts', 'bench', 'postback.mjs');
+    if (existsSync(postbackBench)) {
+      if (!(await benchPostbacksOn(postbackBench, relaisUrl, key, db, bare))) failed = true;
+    }
+  } finally {
+    await mf.dispose();
+    rmSync(dirname(bundle), { recursive: true, force: true });
+  }
+  if (failed) {
+    console.error('FAILED: what was stored differs from what was served (see above).');
+    process.exit(1);
+  }
+}
+
+/** Signed conversion postbacks against the same Worker (scripts/bench/postback.mjs), beside the bare Worker's figures. */
+async function benchPostbacksOn(file, relaisUrl, key, db, bare) {
+  const { benchPostbacks } = await import(pathToFileURL(file).href);
+  const partner = await callApi(relaisUrl, key, 'POST', '/api/v1/partners', {
+    name: 'Bench Oscaro',
+    status: 'active',
+    integration: 'direct_api',
+    category: 'pieces',
+    allowedDomains: ['oscaro.com'],
+    commissionRules: [{ percent: 5 }],
+  });
+  console.log('Loading POST /pb/:slug with signed postbacks...');
+  const r = await benchPostbacks({
+    url: relaisUrl,
+    partnerSlug: partner.slug,
+    signingSecret: partner.signingSecret,
+    connections: CONNECTIONS,
+    durationSec: DURATION_S,
+  });
+  console.log('');
+  printRow('bare 302 Worker', bare);
+  printRow('relais POST /pb/:slug', r);
+  const stored = await db
+    .prepare('SELECT count(*) AS n FROM conversions WHERE partner_id = ?')
+    .bind(partner.id)
+    .first();
+  console.log(`conversions: ${r.acknowledged} acknowledged of ${r.sent} sent, ${stored.n} stored`);
+  return stored.n === r.acknowledged;
+}
+
+await main();
