@@ -73,7 +73,7 @@ describe('daily job', () => {
     await writeCursor(dbOf(env), 'daily:aggregate', cut.id);
 
     await cron('*/15 * * * *', NOW + 15 * 60_000);
-    expect(await totalOf(last.id, DAY)).toBeDefined();
+    expect(await totalOf(last.id, DAY)).toMatchObject({ partnerId: last.id, date: DAY, linkId: '*' });
     expect(await totalOf(cut.id, DAY)).toBeUndefined();
     expect(await readCursor(dbOf(env), 'daily')).toBe(`${DAY} done`);
     expect(await readCursor(dbOf(env), 'daily:aggregate')).toBeNull();
@@ -84,8 +84,8 @@ describe('daily job', () => {
     const before = new Date(NOW - 2 * 86_400_000).toISOString().slice(0, 10);
     await writeCursor(dbOf(env), 'daily', `${before} aggregate`);
     await cron('10 0 * * *', NOW);
-    expect(await totalOf(p.id, before)).toBeDefined();
-    expect(await totalOf(p.id, DAY)).toBeDefined();
+    expect(await totalOf(p.id, before)).toMatchObject({ partnerId: p.id, date: before, linkId: '*' });
+    expect(await totalOf(p.id, DAY)).toMatchObject({ partnerId: p.id, date: DAY, linkId: '*' });
   });
 
   it('ignores a cron expression it does not know', async () => {

@@ -70,7 +70,7 @@ describe('updateConversionIf', () => {
     ).toBeUndefined();
     expect(
       await updateConversionIf(db, row.id, { status: 'pending', attributionMethod: 'none' }, patch, history),
-    ).toBeDefined();
+    ).toMatchObject({ id: row.id, attributionMethod: 'click_id' });
     expect(await historyOf(db, row.id)).toHaveLength(2);
   });
 });
