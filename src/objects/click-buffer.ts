@@ -200,6 +200,10 @@ export class ClickBuffer extends DurableObject<Env> {
       await insertClickRows(this.env.DB, statements);
       this.forget(batches);
       this.buffered -= rows;
+      // A chain of D1 calls never leaves the event loop idle, and an idle loop is when workerd
+      // reads the network: without a pause, the requests that arrive meanwhile wait for the
+      // whole backlog, not just one transaction.
+      await scheduler.wait(1);
     }
   }
 

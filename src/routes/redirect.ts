@@ -12,7 +12,7 @@ import { describeDevice, quickDevice } from '../domain/device';
 import { optedOut, VISITOR_COOKIE } from '../domain/identity';
 import { newClickId } from '../domain/ids';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
-import { recordClick, shardOf } from '../services/click-recorder';
+import { pendingClick, recordClick, shardOf } from '../services/click-recorder';
 import { type CachedLink, destinationParts, type ReferralTarget, resolveLink, resolveReferral } from './link-cache';
 import { gonePage, notFoundPage } from './pages';
 
@@ -165,36 +165,38 @@ function serve(
     recordClick(
       env,
       ctx,
-      {
-        id: clickId,
-        at: now,
-        linkId: link.id,
-        partnerId: partner.id,
-        visitorId,
-        isNewVisitor: knownVisitor === undefined,
-        userAgent: headers.get('user-agent'),
-        accept: headers.get('accept'),
-        secChUa: headers.get('sec-ch-ua'),
-        purpose:
-          headers.get('sec-purpose') ?? headers.get('purpose') ?? headers.get('x-purpose') ?? headers.get('x-moz'),
-        acceptLanguage: headers.get('accept-language'),
-        referer: headers.get('referer'),
-        country,
-        subIds,
-        utmSource: hit.utm.source,
-        utmMedium: hit.utm.medium,
-        utmCampaign: hit.utm.campaign,
-        placement: link.placement,
-        variant,
-        destination: base,
-        deepLinkRefused,
-        uidHash: null,
-        fingerprint: null,
-        source: referralCode === null ? 'link' : 'referral',
-        referralCode,
-        ip: optedOut(headers) ? null : headers.get('cf-connecting-ip'),
-        uid: params.uid,
-      },
+      pendingClick(
+        {
+          id: clickId,
+          at: now,
+          linkId: link.id,
+          partnerId: partner.id,
+          visitorId,
+          isNewVisitor: knownVisitor === undefined,
+          userAgent: headers.get('user-agent'),
+          accept: headers.get('accept'),
+          secChUa: headers.get('sec-ch-ua'),
+          purpose:
+            headers.get('sec-purpose') ?? headers.get('purpose') ?? headers.get('x-purpose') ?? headers.get('x-moz'),
+          acceptLanguage: headers.get('accept-language'),
+          referer: headers.get('referer'),
+          country,
+          subIds,
+          utmSource: hit.utm.source,
+          utmMedium: hit.utm.medium,
+          utmCampaign: hit.utm.campaign,
+          placement: link.placement,
+          variant,
+          destination: base,
+          deepLinkRefused,
+          uidHash: null,
+          fingerprint: null,
+          source: referralCode === null ? 'link' : 'referral',
+          referralCode,
+        },
+        optedOut(headers) ? null : headers.get('cf-connecting-ip'),
+        params.uid,
+      ),
       shardOf(visitorId),
     );
   }

@@ -12,7 +12,11 @@ import { stickyHash } from '../domain/targeting';
 import type { ClickBuffer } from '../objects/click-buffer';
 import { fingerprintWith, keyedHasher, userHashWith } from './keyed-hasher';
 
-/** Number of ClickBuffer objects; a visitor always maps to the same one, which decides uniqueness. */
+/**
+ * Number of ClickBuffer objects; a visitor always maps to the same one, which decides uniqueness.
+ * More shards spread the RPCs of many lightly loaded isolates; fewer make each RPC and each D1
+ * write carry more clicks. Eight measured best in `npm run bench` (against 4 and 16).
+ */
 export const CLICK_SHARDS = 8;
 /** Longest time a click waits in the isolate before its batch is sent. */
 export const FLUSH_DELAY_MS = 50;
@@ -53,17 +57,6 @@ export type ClickEvent = {
   fingerprint: string | null;
   source: 'link' | 'referral';
   referralCode: string | null;
-};
-
-/**
- * A click as the redirect leaves it: the event plus the raw values only this isolate may see
- * (one object per click: the hot path allocates as little as it can).
- */
-export type PendingClick = ClickEvent & {
-  /** The visitor's IP, null when they opted out of tracking: only its keyed hash leaves the isolate. */
-  ip: string | null;
-  /** The app user id (`uid`): only its keyed hash leaves the isolate. */
-  uid: string | null;
 };
 
 /**
@@ -128,12 +121,16 @@ export const INTERNED: readonly number[] = [
   WIRE.referralCode,
 ];
 
-/** Builds a batch, each repeated string sent once. */
+/** Builds a batch of events, each repeated string sent once. */
 export function wireBatch(events: ClickEvent[]): WireBatch {
+  return internBatch(events.map(toWire));
+}
+
+/** A batch of wire clicks, their repeated strings replaced by indexes (in place). */
+function internBatch(wires: WireClick[]): WireBatch {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  const clicks = events.map((e) => {
-    const wire = toWire(e);
+  const clicks = wires.map((wire) => {
     for (const position of INTERNED) {
       const value = wire[position];
       if (typeof value !== 'string') continue;
@@ -160,6 +157,28 @@ export function readBatch(batch: WireBatch): WireClick[] {
     }
   }
   return clicks;
+}
+
+/**
+ * A click as the redirect leaves it: its wire form followed by the raw values only this isolate
+ * may see, at `RAW_IP` (the visitor's IP, null when they opted out of tracking) and `RAW_UID`
+ * (the app user id); both are replaced by keyed hashes, and cut off, before the click leaves.
+ * One array per click: it waits up to FLUSH_DELAY_MS, long enough to outlive the young
+ * generation of the garbage collector, so the hot path keeps only this.
+ */
+export type PendingClick = WireClick;
+
+const RAW_IP = 29;
+const RAW_UID = 30;
+
+/**
+ * The pending form of an event, with the raw IP and user id beside it.
+ * @example recordClick(env, ctx, pendingClick(event, ip, uid), shardOf(event.visitorId));
+ */
+export function pendingClick(e: ClickEvent, ip: string | null, uid: string | null): PendingClick {
+  const wire = toWire(e);
+  wire.push(ip, uid);
+  return wire;
 }
 
 /** The wire form of an event (see `WIRE`). */
@@ -242,17 +261,18 @@ function shardId(ns: { idFromName(name: string): DurableObjectId }, shard: numbe
  * request that made it. A promise shared by many requests and settled from another one is
  * exactly what workerd's cross-request promise handling cancels once its creator has ended,
  * and pinning every request for the batch's lifetime measurably slows the isolate.
- * @example recordClick(env, ctx, { ...event, ip, uid }, shardOf(event.visitorId));
+ * @example recordClick(env, ctx, pendingClick(event, ip, uid), shardOf(event.visitorId));
  */
 export function recordClick(env: Env, ctx: ExecutionContext, click: PendingClick, shard: number): void {
+  const at = click[WIRE.at] as number;
   let batch = open[shard];
   // A batch whose timer should have fired long ago lost its opener (cancelled): this request takes it over.
-  if (batch !== undefined && click.at - batch.openedAt > STALE_BATCH_MS) {
+  if (batch !== undefined && at - batch.openedAt > STALE_BATCH_MS) {
     ctx.waitUntil(take(env, shard, batch));
     batch = undefined;
   }
   if (batch === undefined) {
-    const opened: Batch = { clicks: [], openedAt: click.at };
+    const opened: Batch = { clicks: [], openedAt: at };
     open[shard] = opened;
     batch = opened;
     ctx.waitUntil(
@@ -280,7 +300,8 @@ async function send(env: Env, shard: number, clicks: PendingClick[]): Promise<vo
   let batch: WireBatch;
   try {
     const hash = hasherFor(env.HASH_KEY);
-    batch = wireBatch(clicks.map((click) => withHashes(hash, click)));
+    for (const click of clicks) withHashes(hash, click);
+    batch = internBatch(clicks);
   } catch (err) {
     lost += clicks.length;
     console.error('click batch not hashed', clicks.length, err);
@@ -311,14 +332,16 @@ function hasherFor(key: string): ReturnType<typeof keyedHasher> {
   return hasher.hash;
 }
 
-/** The click with its app user id and IP replaced by their keyed hashes (the raw values are dropped). */
-function withHashes(hash: ReturnType<typeof keyedHasher>, click: PendingClick): ClickEvent {
-  if (click.uid !== null) click.uidHash = userHashWith(hash, click.uid);
-  if (click.ip !== null)
-    click.fingerprint = fingerprintWith(hash, click.ip, click.userAgent ?? '', fingerprintDay(click.at));
-  click.uid = null;
-  click.ip = null;
-  return click;
+/** Replaces the click's raw app user id and IP by their keyed hashes (the raw values are cut off). */
+function withHashes(hash: ReturnType<typeof keyedHasher>, click: PendingClick): void {
+  const uid = click[RAW_UID] as string | null | undefined;
+  const ip = click[RAW_IP] as string | null | undefined;
+  if (uid) click[WIRE.uidHash] = userHashWith(hash, uid);
+  if (ip) {
+    const ua = (click[WIRE.userAgent] as string | null) ?? '';
+    click[WIRE.fingerprint] = fingerprintWith(hash, ip, ua, fingerprintDay(click[WIRE.at] as number));
+  }
+  click.length = RAW_IP;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Builders of click events for the click buffer and recorder tests.
-import type { ClickEvent, PendingClick } from '../../src/services/click-recorder';
+import { type ClickEvent, type PendingClick, pendingClick as withRaw } from '../../src/services/click-recorder';
 
 let n = 0;
 
@@ -38,10 +38,9 @@ export function clickEvent(overrides: Partial<ClickEvent> = {}): ClickEvent {
   };
 }
 
-/** The same as the redirect leaves it in the recorder. */
-export const pendingClick = (overrides: Partial<ClickEvent> = {}, raw: Partial<PendingClick> = {}): PendingClick => ({
-  ...clickEvent(overrides),
-  ip: null,
-  uid: null,
-  ...raw,
-});
+/** The same as the redirect leaves it for the recorder. */
+export const pendingClick = (
+  overrides: Partial<ClickEvent> = {},
+  ip: string | null = null,
+  uid: string | null = null,
+): PendingClick => withRaw(clickEvent(overrides), ip, uid);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearLinkCache, LINK_CACHE_TTL_MS, linkCacheStats } from '../../src/routes/link-cache';
 import { createLink, createPartner, uniqueSlug } from '../support/builders';
 import { api } from '../support/http';
@@ -219,6 +220,44 @@ describe('link cache', () => {
     clearLinkCache();
     const before = linkCacheStats().d1Reads;
     await visit(`/${link.slug}`);
+    expect(linkCacheStats().d1Reads).toBe(before + 1);
+  });
+});
+
+describe('link cache expiry', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('never serves an entry older than the TTL: a change made behind its back shows once it expires', async () => {
+    const p = await createPartner();
+    const link = await createLink(p.id);
+    await visit(`/${link.slug}`);
+    await env.DB.prepare('UPDATE links SET destination = ? WHERE id = ?')
+      .bind('https://www.autodoc.fr/pneus', link.id)
+      .run();
+    expect(locationOf(await visit(`/${link.slug}`)).pathname).toBe('/freinage');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + LINK_CACHE_TTL_MS + 1);
+    expect(locationOf(await visit(`/${link.slug}`)).pathname).toBe('/pneus');
+  });
+
+  it('reloads a link in the background shortly before it expires, answering from memory meanwhile', async () => {
+    const p = await createPartner();
+    const link = await createLink(p.id);
+    await visit(`/${link.slug}`);
+    await env.DB.prepare('UPDATE links SET destination = ? WHERE id = ?')
+      .bind('https://www.autodoc.fr/pneus', link.id)
+      .run();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + LINK_CACHE_TTL_MS - 1_000);
+    const before = linkCacheStats().d1Reads;
+    expect(locationOf(await visit(`/${link.slug}`)).pathname).toBe('/freinage');
+    expect(linkCacheStats().d1Reads).toBe(before + 1);
+    // The reload has landed by the next request, which neither waits nor reads D1 again.
+    await vi.waitFor(async () => {
+      expect(locationOf(await visit(`/${link.slug}`)).pathname).toBe('/pneus');
+    });
     expect(linkCacheStats().d1Reads).toBe(before + 1);
   });
 });
