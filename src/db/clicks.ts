@@ -54,16 +54,39 @@ const INSERT_FROM_JSON = `INSERT OR IGNORE INTO clicks (${CLICK_ROW_COLUMNS.join
   (_, i) => `value ->> ${i}`,
 ).join(', ')} FROM jsonb_each(?1)`;
 
+// A click written as not unique for want of its visitor's history becomes unique when D1 holds
+// no unique click of the same visitor on the same link in the window before it. Rows written
+// earlier in the same transaction count: one statement per generation (see `insertClickRows`).
+// The visitor's index, named, since a planner without statistics may prefer the partner's,
+// which spans all of the partner's clicks of the day.
+const CONFIRM_UNIQUE = `UPDATE clicks SET is_unique = 1 WHERE id IN (SELECT value FROM json_each(?1)) AND NOT EXISTS (
+  SELECT 1 FROM clicks AS prior INDEXED BY clicks_visitor_idx WHERE prior.visitor_id = clicks.visitor_id
+    AND prior.created_at > clicks.created_at - ?2 AND prior.created_at <= clicks.created_at
+    AND prior.id <> clicks.id AND prior.is_unique = 1
+    AND prior.link_id = clicks.link_id AND prior.partner_id = clicks.partner_id)`;
+
 /**
  * Writes clicks to D1 in one transaction: each element of `jsonArrays` is a JSON array of
  * click rows (see `CLICK_ROW_COLUMNS`) and becomes one statement of a single D1 batch, so
- * either every row is written or none is.
- * @example await insertClickRows(env.DB, ['[["01J...","lnk_1","ptn_1",1764000000000,...]]'])
+ * either every row is written or none is. Then `checks`, generation by generation, settle the
+ * uniqueness of the clicks named there (ids; at most one click of a visitor and link per
+ * generation, so that each sees the verdict on the one before).
+ * @example await insertClickRows(env.DB, ['[["01J...","lnk_1","ptn_1",1764000000000,...]]'], [], 86_400_000)
  */
-export async function insertClickRows(d1: D1Database, jsonArrays: string[]): Promise<void> {
+export async function insertClickRows(
+  d1: D1Database,
+  jsonArrays: string[],
+  checks: string[][],
+  uniqueWindowMs: number,
+): Promise<void> {
   if (jsonArrays.length === 0) return;
-  const statement = d1.prepare(INSERT_FROM_JSON);
-  await d1.batch(jsonArrays.map((json) => statement.bind(json)));
+  const insert = d1.prepare(INSERT_FROM_JSON);
+  const statements = jsonArrays.map((json) => insert.bind(json));
+  if (checks.length > 0) {
+    const confirm = d1.prepare(CONFIRM_UNIQUE);
+    for (const ids of checks) statements.push(confirm.bind(JSON.stringify(ids), uniqueWindowMs));
+  }
+  await d1.batch(statements);
 }
 
 export type ClickFilter = {

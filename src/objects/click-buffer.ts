@@ -1,12 +1,14 @@
-// ClickBuffer Durable Object: stores click batches durably, decides uniqueness, and writes clicks to D1 in bulk.
+// ClickBuffer Durable Object: stores click batches durably and writes clicks to D1 in bulk.
 //
 // Life of a click: an isolate sends a batch (one RPC); `record` describes each click (device,
-// bot verdict, language, referrer host, uniqueness), appends the batch to this object's own
-// SQLite storage and answers; the output gate holds the answer until the batch is durable, so
-// an acknowledged click survives any restart. Batches are written to D1 when enough have
-// piled up or by the alarm, about a second after the first one arrived, and deleted here only
-// once D1 has accepted them. A failed write keeps them and the alarm retries with back-off.
-// The user-agent parse and the bot verdict happen here, never on the redirect's response path.
+// bot verdict, language, referrer host, whether D1 must settle its uniqueness), appends the batch to this object's own
+// SQLite storage as one row and answers; the output gate holds the answer until the batch is
+// durable, so an acknowledged click survives any restart. Batches are written to D1 when enough
+// have piled up or by the alarm, about a second after the first one arrived, and deleted here
+// only once D1 has accepted them. A failed write keeps them and the alarm retries with back-off.
+// Stored batches are also kept in memory (up to QUEUE_MAX_ROWS clicks), so that writing them
+// reads nothing back from storage: per batch, storage sees one insert and, per D1 write, one
+// delete. The user-agent parse and the bot verdict happen here, never on the redirect's response path.
 import { DurableObject } from 'cloudflare:workers';
 import { type ClickRow, insertClickRows } from '../db/clicks';
 import { type BotVerdict, detectBot } from '../domain/bots';
@@ -18,24 +20,30 @@ import { readBatch, WIRE, type WireBatch, type WireClick } from '../services/cli
 export const ALARM_DELAY_MS = 1_000;
 /** Buffered clicks that trigger a write at once, without waiting for the alarm. */
 export const FLUSH_AT = 1_000;
-/** A click is unique when its visitor made no unique click on the same link in this window. */
+/**
+ * A click is unique when its visitor made no unique click on the same link in this window.
+ * A visitor minted for the click has no history: its click is unique. A returning visitor's is
+ * written as not unique and settled by the D1 transaction that writes it, against the clicks
+ * already there (see `insertClickRows`): the history lives in D1, not here.
+ */
 export const UNIQUE_WINDOW_MS = 86_400_000;
+/** Stored clicks also held in memory; a longer backlog (D1 down for a while) is read back from storage. */
+export const QUEUE_MAX_ROWS = 20_000;
 // D1 accepts strings up to 2 MB; statements stay well below.
 const MAX_STATEMENT_BYTES = 500_000;
 const MAX_ROWS_PER_WRITE = 250;
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 60_000;
-const PRUNE_EVERY_MS = 3_600_000;
 const MAX_TEXT = 1_024;
 // User agents repeat heavily (a few hundred cover most traffic), and ua-parser costs tens of
 // microseconds: its verdicts are remembered, within a bound.
 const MEMO_MAX = 5_000;
 
-/** A batch as stored: its rows (a JSON array of click rows) and the windows its clicks opened. */
-type PendingBatch = { seq: number; rows: string; n: number; windows: string };
-
-/** A unique click's window: visitor, link (or `ref:<partner>`), start time. */
-type Window = [string, string, number];
+/**
+ * A stored batch: its click rows (a JSON array) and the clicks whose uniqueness D1 must settle
+ * (a JSON array of `[click id, visitor and link]`).
+ */
+type StoredBatch = { seq: number; rows: string; n: number; checks: string };
 
 /**
  * About ALARM_DELAY_MS, give or take a fifth: shards filled by the same burst of traffic would
@@ -74,26 +82,28 @@ export class ClickBuffer extends DurableObject<Env> {
   private buffered = 0;
   private writing: Promise<void> | null = null;
   private failures = 0;
-  private prunedAt = 0;
-  /**
-   * Windows opened by clicks still waiting here (`visitor\nlink` -> time): they reach the
-   * `seen` table only with the D1 write that takes their clicks, so a batch costs no write
-   * beyond its own row, and after a restart they are read back from `pending`.
-   */
-  private readonly recent = new Map<string, number>();
+  private nextSeq = 1;
+  /** Stored batches not yet in D1, oldest first: all of them, unless `spilled`. */
+  private queue: StoredBatch[] = [];
+  private queuedRows = 0;
+  /** Batches after the queue's are in storage only; the queue is refilled from there once drained. */
+  private spilled = false;
+  /** Highest sequence number written to D1. */
+  private writtenSeq = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, rows TEXT NOT NULL, n INTEGER NOT NULL,
-        windows TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS seen (visitor TEXT NOT NULL, link TEXT NOT NULL, at INTEGER NOT NULL,
-        PRIMARY KEY (visitor, link)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS batches (seq INTEGER PRIMARY KEY, rows TEXT NOT NULL, n INTEGER NOT NULL,
+        checks TEXT NOT NULL);
     `);
-    for (const { n, windows } of this.sql.exec<{ n: number; windows: string }>('SELECT n, windows FROM pending')) {
-      this.buffered += n;
-      for (const [visitor, link, at] of JSON.parse(windows) as Window[]) this.recent.set(`${visitor}\n${link}`, at);
+    this.upgradeStorage();
+    for (const batch of this.sql.exec<StoredBatch>('SELECT seq, rows, n, checks FROM batches ORDER BY seq')) {
+      if (this.buffered === 0) this.writtenSeq = batch.seq - 1;
+      this.buffered += batch.n;
+      this.nextSeq = batch.seq + 1;
+      this.enqueue(batch);
     }
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
@@ -102,22 +112,33 @@ export class ClickBuffer extends DurableObject<Env> {
 
   /**
    * Stores a batch of clicks; resolves once they are durable here (the D1 write comes later).
-   * One write whatever the batch size (the batch itself), plus one read when returning
-   * visitors need their history.
+   * One storage write whatever the batch size: the batch itself.
    * @example await stub.record(wireBatch([event])) // 1
    */
   async record(batch: WireBatch): Promise<number> {
     if (!Array.isArray(batch?.clicks) || batch.clicks.length === 0) return 0;
     const clicks = readBatch(batch);
-    const { unique, opened } = this.openWindows(clicks);
+    const seq = this.nextSeq++;
     const rows: ClickRow[] = new Array(clicks.length);
-    for (let i = 0; i < clicks.length; i++) rows[i] = this.rowOf(clicks[i]!, unique[i]!);
+    const checks: [string, string][] = [];
+    for (let i = 0; i < clicks.length; i++) {
+      const c = clicks[i]!;
+      const isNewVisitor = c[WIRE.isNewVisitor] === 1;
+      if (!isNewVisitor) {
+        // A referral without a link counts per partner.
+        checks.push([c[WIRE.id] as string, `${c[WIRE.visitorId]}\n${c[WIRE.linkId] || `ref:${c[WIRE.partnerId]}`}`]);
+      }
+      rows[i] = this.rowOf(c, isNewVisitor);
+    }
+    const stored: StoredBatch = { seq, rows: JSON.stringify(rows), n: rows.length, checks: JSON.stringify(checks) };
     this.sql.exec(
-      'INSERT INTO pending (rows, n, windows) VALUES (?, ?, ?)',
-      JSON.stringify(rows),
-      rows.length,
-      JSON.stringify(opened),
+      'INSERT INTO batches (seq, rows, n, checks) VALUES (?, ?, ?, ?)',
+      seq,
+      stored.rows,
+      stored.n,
+      stored.checks,
     );
+    this.enqueue(stored);
     this.buffered += rows.length;
     if (this.alarmAt === null) {
       this.alarmAt = Date.now() + alarmDelay();
@@ -136,7 +157,6 @@ export class ClickBuffer extends DurableObject<Env> {
     try {
       await this.write();
       this.failures = 0;
-      this.prune(Date.now());
     } catch (err) {
       failed = true;
       this.failures++;
@@ -155,6 +175,17 @@ export class ClickBuffer extends DurableObject<Env> {
     return this.buffered;
   }
 
+  /** Keeps a stored batch in memory too, unless the backlog is already too long; whether it did. */
+  private enqueue(batch: StoredBatch): boolean {
+    if (this.spilled || this.queuedRows + batch.n > QUEUE_MAX_ROWS) {
+      this.spilled = true;
+      return false;
+    }
+    this.queue.push(batch);
+    this.queuedRows += batch.n;
+    return true;
+  }
+
   /** Writes what is buffered to D1; one write at a time, later callers share the one under way. */
   private write(): Promise<void> {
     this.writing ??= this.writeBuffered().finally(() => {
@@ -169,36 +200,19 @@ export class ClickBuffer extends DurableObject<Env> {
    * database (and, locally, the thread). Clicks that arrive meanwhile wait for the next alarm.
    */
   private async writeBuffered(): Promise<void> {
-    const until = this.sql.exec<{ last: number | null }>('SELECT max(seq) AS last FROM pending').one().last;
-    if (until === null) return;
+    const until = this.nextSeq - 1;
     for (;;) {
-      const batches: PendingBatch[] = [];
-      let rows = 0;
-      for (const batch of this.sql.exec<PendingBatch>(
-        'SELECT seq, rows, n, windows FROM pending WHERE seq <= ? ORDER BY seq',
-        until,
-      )) {
-        if (rows > 0 && rows + batch.n > MAX_ROWS_PER_WRITE) break;
-        batches.push(batch);
-        rows += batch.n;
-      }
+      const batches = this.nextBatches(until);
       if (batches.length === 0) return;
-      const statements: string[] = [];
-      let current: string[] = [];
-      let bytes = 0;
-      for (const batch of batches) {
-        if (bytes > 0 && bytes + batch.rows.length > MAX_STATEMENT_BYTES) {
-          statements.push(`[${current.join(',')}]`);
-          current = [];
-          bytes = 0;
-        }
-        // Each stored batch is a JSON array: its inside joins with others' into one array.
-        current.push(batch.rows.slice(1, -1));
-        bytes += batch.rows.length;
+      const rows = batches.reduce((n, b) => n + b.n, 0);
+      await insertClickRows(this.env.DB, statementsOf(batches), generationsOf(batches), UNIQUE_WINDOW_MS);
+      const last = batches[batches.length - 1]!.seq;
+      this.sql.exec('DELETE FROM batches WHERE seq <= ?', last);
+      if (this.queue[0]?.seq === batches[0]!.seq) {
+        this.queue.splice(0, batches.length);
+        this.queuedRows -= rows;
       }
-      statements.push(`[${current.join(',')}]`);
-      await insertClickRows(this.env.DB, statements);
-      this.forget(batches);
+      this.writtenSeq = last;
       this.buffered -= rows;
       // A chain of D1 calls never leaves the event loop idle, and an idle loop is when workerd
       // reads the network: without a pause, the requests that arrive meanwhile wait for the
@@ -207,26 +221,47 @@ export class ClickBuffer extends DurableObject<Env> {
     }
   }
 
-  /**
-   * Drops batches D1 has accepted. Batches stored meanwhile have higher sequence numbers. The
-   * windows their clicks opened move to `seen` in the same transaction, so none is ever lost.
-   */
-  private forget(batches: PendingBatch[]): void {
-    const windows = batches.filter((b) => b.windows !== '[]').map((b) => b.windows.slice(1, -1));
-    if (windows.length > 0) {
-      this.sql.exec(
-        `INSERT INTO seen (visitor, link, at) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true
-         ON CONFLICT (visitor, link) DO UPDATE SET at = max(at, excluded.at)`,
-        `[${windows.join(',')}]`,
-      );
-      for (const batch of batches) {
-        for (const [visitor, link, at] of JSON.parse(batch.windows) as Window[]) {
-          const key = `${visitor}\n${link}`;
-          if (this.recent.get(key) === at) this.recent.delete(key);
-        }
+  /** The next batches to write, up to about MAX_ROWS_PER_WRITE clicks and sequence `until`: from memory when queued. */
+  private nextBatches(until: number): StoredBatch[] {
+    const batches: StoredBatch[] = [];
+    let rows = 0;
+    const take = (batch: StoredBatch) => {
+      if (batch.seq > until || (rows > 0 && rows + batch.n > MAX_ROWS_PER_WRITE)) return false;
+      batches.push(batch);
+      rows += batch.n;
+      return true;
+    };
+    if (this.queue.length > 0) {
+      for (const batch of this.queue) if (!take(batch)) break;
+      return batches;
+    }
+    if (!this.spilled) return batches;
+    let more = false;
+    for (const batch of this.sql.exec<StoredBatch>(
+      'SELECT seq, rows, n, checks FROM batches WHERE seq > ? ORDER BY seq',
+      this.writtenSeq,
+    )) {
+      if (!take(batch)) {
+        more = true;
+        break;
       }
     }
-    this.sql.exec('DELETE FROM pending WHERE seq <= ?', batches[batches.length - 1]!.seq);
+    // Storage holds nothing beyond what is being written: batches can be queued again.
+    if (!more) this.spilled = false;
+    return batches;
+  }
+
+  /** Clicks written before storage held batches as they are now are moved over (once). */
+  private upgradeStorage(): void {
+    const old = this.sql.exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('pending', 'seen')",
+    );
+    const names = old.toArray().map((r) => r.name);
+    if (names.includes('pending')) {
+      this.sql.exec("INSERT INTO batches (seq, rows, n, checks) SELECT seq, rows, n, '[]' FROM pending");
+      this.sql.exec('DROP TABLE pending');
+    }
+    if (names.includes('seen')) this.sql.exec('DROP TABLE seen');
   }
 
   private rowOf(c: WireClick, isUnique: boolean): ClickRow {
@@ -279,46 +314,44 @@ export class ClickBuffer extends DurableObject<Env> {
       c[WIRE.source] ?? 'link',
     ];
   }
+}
 
-  /**
-   * Which clicks open a new 24-hour window for their visitor and link, that is, are unique. A
-   * visitor minted for the click has no history; others are looked up among the windows opened
-   * by clicks still here, then in the `seen` table (one query for the whole batch).
-   */
-  private openWindows(clicks: WireClick[]): { unique: boolean[]; opened: Window[] } {
-    const keys = clicks.map((c) => `${c[WIRE.visitorId]}\n${(c[WIRE.linkId] as string) || `ref:${c[WIRE.partnerId]}`}`);
-    const lookup: string[][] = [];
-    for (let i = 0; i < clicks.length; i++) {
-      if (!clicks[i]![WIRE.isNewVisitor] && !this.recent.has(keys[i]!)) lookup.push(keys[i]!.split('\n'));
+/** The D1 statements of some stored batches: their JSON arrays of rows, joined up to MAX_STATEMENT_BYTES each. */
+function statementsOf(batches: StoredBatch[]): string[] {
+  const statements: string[] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const batch of batches) {
+    if (bytes > 0 && bytes + batch.rows.length > MAX_STATEMENT_BYTES) {
+      statements.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 0;
     }
-    const known = new Map<string, number>();
-    if (lookup.length > 0) {
-      const rows = this.sql.exec<{ visitor: string; link: string; at: number }>(
-        `SELECT visitor, link, at FROM seen WHERE (visitor, link) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))`,
-        JSON.stringify(lookup),
-      );
-      for (const { visitor, link, at } of rows) known.set(`${visitor}\n${link}`, at);
-    }
-    const unique: boolean[] = new Array(clicks.length);
-    const opened: Window[] = [];
-    for (let i = 0; i < clicks.length; i++) {
-      const key = keys[i]!;
-      const at = clicks[i]![WIRE.at] as number;
-      const last = this.recent.get(key) ?? known.get(key);
-      const isUnique = last === undefined || at - last >= UNIQUE_WINDOW_MS;
-      unique[i] = isUnique;
-      if (isUnique) {
-        this.recent.set(key, at);
-        const cut = key.indexOf('\n');
-        opened.push([key.slice(0, cut), key.slice(cut + 1), at]);
-      }
-    }
-    return { unique, opened };
+    // Each stored batch is a JSON array: its inside joins with others' into one array.
+    current.push(batch.rows.slice(1, -1));
+    bytes += batch.rows.length;
   }
+  statements.push(`[${current.join(',')}]`);
+  return statements;
+}
 
-  private prune(nowMs: number): void {
-    if (nowMs - this.prunedAt < PRUNE_EVERY_MS) return;
-    this.prunedAt = nowMs;
-    this.sql.exec('DELETE FROM seen WHERE at <= ?', nowMs - UNIQUE_WINDOW_MS);
+/**
+ * The clicks of some batches whose uniqueness D1 must settle, in generations: a visitor's
+ * second unsettled click on a link in these batches goes in the second generation, and so on,
+ * so that each is settled after the one before it.
+ */
+function generationsOf(batches: StoredBatch[]): string[][] {
+  const generations: string[][] = [];
+  const seen = new Map<string, number>();
+  for (const batch of batches) {
+    if (batch.checks === '[]') continue;
+    for (const [id, key] of JSON.parse(batch.checks) as [string, string][]) {
+      const generation = seen.get(key) ?? 0;
+      seen.set(key, generation + 1);
+      const ids = generations[generation];
+      if (ids) ids.push(id);
+      else generations[generation] = [id];
+    }
   }
+  return generations;
 }

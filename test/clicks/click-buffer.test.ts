@@ -1,7 +1,13 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ALARM_DELAY_MS, ClickBuffer, FLUSH_AT, UNIQUE_WINDOW_MS } from '../../src/objects/click-buffer';
+import {
+  ALARM_DELAY_MS,
+  ClickBuffer,
+  FLUSH_AT,
+  QUEUE_MAX_ROWS,
+  UNIQUE_WINDOW_MS,
+} from '../../src/objects/click-buffer';
 import { type ClickEvent, wireBatch } from '../../src/services/click-recorder';
 import { clickEvent } from './events';
 
@@ -32,7 +38,7 @@ describe('ClickBuffer', () => {
     const before = Date.now();
     expect(await record(stub, events)).toBe(2);
     await runInDurableObject(stub, async (instance: ClickBuffer, state) => {
-      expect(state.storage.sql.exec('SELECT n FROM pending').toArray()).toEqual([{ n: 2 }]);
+      expect(state.storage.sql.exec('SELECT n FROM batches').toArray()).toEqual([{ n: 2 }]);
       expect(await instance.pendingCount()).toBe(2);
       // About a second, spread by a fifth either way so that shards do not all write together.
       const alarm = await state.storage.getAlarm();
@@ -83,7 +89,7 @@ describe('ClickBuffer', () => {
     });
     await runInDurableObject(stub, async (instance: ClickBuffer, state) => {
       expect(await instance.pendingCount()).toBe(0);
-      expect(state.storage.sql.exec('SELECT count(*) AS n FROM pending').one().n).toBe(0);
+      expect(state.storage.sql.exec('SELECT count(*) AS n FROM batches').one().n).toBe(0);
       expect(await state.storage.getAlarm()).toBeNull();
     });
   });
@@ -188,14 +194,77 @@ describe('ClickBuffer', () => {
     expect(count?.n).toBe(600);
   });
 
-  it('forgets visit windows older than 24 hours', async () => {
+  it("checks a returning visitor's click in D1 when it has no memory of the visitor", async () => {
+    const t = Date.now() - 3_600_000;
+    const visitor = '01JDQ7Z8V3K2M4N5P6Q7R8S9CC';
+    const earlier = buffer();
+    const first = clickEvent({ at: t - 60_000, visitorId: visitor });
+    await record(earlier, [first]);
+    await runDurableObjectAlarm(earlier);
+    // Another object (as after a restart) knows nothing of the visitor: D1 holds the answer.
+    const later = buffer();
+    const again = clickEvent({ at: t, visitorId: visitor });
+    const elsewhere = clickEvent({ at: t, visitorId: visitor, linkId: 'lnk_other' });
+    const stranger = clickEvent({ at: t });
+    await record(later, [again, elsewhere, stranger]);
+    await runDurableObjectAlarm(later);
+    expect((await rows([first.id, again.id, elsewhere.id, stranger.id])).map((r) => [r.id, r.is_unique])).toEqual([
+      [first.id, 1],
+      [again.id, 0],
+      [elsewhere.id, 1],
+      [stranger.id, 1],
+    ]);
+  });
+
+  it("settles a visitor's unknown clicks on a link one after the other", async () => {
+    const t = Date.now() - 3_600_000;
+    const visitor = '01JDQ7Z8V3K2M4N5P6Q7R8S9DD';
+    const old = clickEvent({ at: t - UNIQUE_WINDOW_MS - 60_000, visitorId: visitor });
+    const earlier = buffer();
+    await record(earlier, [old]);
+    await runDurableObjectAlarm(earlier);
+    // The first opens a new window (the old one is over); the second falls inside it, which D1
+    // can only tell once the first is settled.
     const stub = buffer();
-    const old = clickEvent({ at: Date.now() - UNIQUE_WINDOW_MS - 60_000 });
-    const recent = clickEvent();
-    await record(stub, [old, recent]);
+    const events = [clickEvent({ at: t, visitorId: visitor }), clickEvent({ at: t + 60_000, visitorId: visitor })];
+    await record(stub, events);
     await runDurableObjectAlarm(stub);
-    await runInDurableObject(stub, (_instance, state) => {
-      expect(state.storage.sql.exec('SELECT visitor FROM seen').toArray()).toEqual([{ visitor: recent.visitorId }]);
+    expect((await rows(events.map((e) => e.id))).map((r) => r.is_unique)).toEqual([1, 0]);
+  });
+
+  it('settles in D1 the uniqueness of returning visitors only, not of visitors minted for the click', async () => {
+    const stub = buffer();
+    await record(stub, [clickEvent({ isNewVisitor: true }), clickEvent({ isNewVisitor: true })]);
+    const write = vi.spyOn(env.DB, 'batch');
+    await runDurableObjectAlarm(stub);
+    await record(stub, [clickEvent({ isNewVisitor: false })]);
+    await runDurableObjectAlarm(stub);
+    // The insert alone, then the insert and one check.
+    expect(write.mock.calls.map(([statements]) => statements.length)).toEqual([1, 2]);
+  });
+
+  it(`reads a backlog longer than ${QUEUE_MAX_ROWS} clicks back from storage, and loses none of it across a restart`, async () => {
+    const stub = buffer();
+    const ids: string[] = [];
+    const batchOf = () => {
+      const events = Array.from({ length: 500 }, () => clickEvent({ isNewVisitor: true }));
+      ids.push(...events.map((e) => e.id));
+      return wireBatch(events);
+    };
+    await runInDurableObject(stub, async (instance: ClickBuffer, state) => {
+      // D1 refuses every write meanwhile, so the backlog grows past what memory holds.
+      const refuse = vi.spyOn(env.DB, 'batch').mockRejectedValue(new Error('D1 is unavailable'));
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      for (let i = 0; i < QUEUE_MAX_ROWS / 500 + 2; i++) await instance.record(batchOf());
+      await instance.alarm().catch(() => {});
+      refuse.mockRestore();
+      const restarted = new ClickBuffer(state, env);
+      await restarted.record(batchOf());
+      while ((await restarted.pendingCount()) > 0) await restarted.alarm();
     });
+    const count = await env.DB.prepare('SELECT count(*) AS n FROM clicks WHERE id IN (SELECT value FROM json_each(?))')
+      .bind(JSON.stringify(ids))
+      .first<{ n: number }>();
+    expect(count?.n).toBe(ids.length);
   });
 });

@@ -23,7 +23,7 @@ async function storedBatches(shard: number): Promise<number[]> {
   const stub = env.CLICK_BUFFER.get(env.CLICK_BUFFER.idFromName(shardName(shard)));
   return runInDurableObject(stub, (_instance, state) =>
     state.storage.sql
-      .exec<{ n: number }>('SELECT n FROM pending ORDER BY seq')
+      .exec<{ n: number }>('SELECT n FROM batches ORDER BY seq')
       .toArray()
       .map((r) => r.n),
   );

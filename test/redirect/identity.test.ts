@@ -116,10 +116,14 @@ describe('app user id and fingerprint', () => {
     await flushClicks(env);
     for (const id of await listDurableObjectIds(env.CLICK_BUFFER)) {
       const stored = await runInDurableObject(env.CLICK_BUFFER.get(id), (_instance, state) =>
-        JSON.stringify([
-          state.storage.sql.exec('SELECT * FROM pending').toArray(),
-          state.storage.sql.exec('SELECT * FROM seen').toArray(),
-        ]),
+        JSON.stringify(
+          state.storage.sql
+            .exec<{ name: string }>(
+              "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+            )
+            .toArray()
+            .map(({ name }) => state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()),
+        ),
       );
       expect(stored).not.toContain(ip);
     }
