@@ -10,7 +10,7 @@ import { acceptDeepLink } from '../domain/deep-link';
 import { buildDestination } from '../domain/destination';
 import { describeDevice, quickDevice } from '../domain/device';
 import { optedOut, VISITOR_COOKIE } from '../domain/identity';
-import { newClickId } from '../domain/ids';
+import { newClickId, newUlid } from '../domain/ids';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
 import { pendingClick, recordClick, shardOf } from '../services/click-recorder';
 import { type CachedLink, destinationParts, type ReferralTarget, resolveLink, resolveReferral } from './link-cache';
@@ -101,7 +101,7 @@ function serve(
   const params = query === '' ? NO_PARAMS : readParams(query);
   const headers = request.headers;
   const knownVisitor = VISITOR_ID.exec(headers.get('cookie') ?? '')?.[1];
-  const visitorId = knownVisitor ?? newVisitorId(now);
+  const visitorId = knownVisitor ?? newUlid(now);
   const country = (request.cf?.country as string | undefined) ?? null;
 
   let base = link.destination;
@@ -277,36 +277,6 @@ function decodeComponent(raw: string): string | null {
   } catch {
     return null;
   }
-}
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-let randomPool = new Uint8Array(0);
-let randomOffset = 0;
-let timeMs = -1;
-let timePart = '';
-
-/**
- * A new visitor id: a ULID like `newUlid`'s, drawn from a pool of random bytes refilled 4 KB at a
- * time and with the time characters computed once per millisecond, since every first visit
- * mints one on the hot path.
- */
-function newVisitorId(nowMs: number): string {
-  if (nowMs !== timeMs) {
-    timeMs = nowMs;
-    timePart = '';
-    let t = nowMs;
-    for (let i = 0; i < 10; i++) {
-      timePart = CROCKFORD[t % 32] + timePart;
-      t = Math.floor(t / 32);
-    }
-  }
-  if (randomOffset + 16 > randomPool.length) {
-    randomPool = crypto.getRandomValues(new Uint8Array(4096));
-    randomOffset = 0;
-  }
-  let id = timePart;
-  for (let i = 0; i < 16; i++) id += CROCKFORD[randomPool[randomOffset++]! & 31];
-  return id;
 }
 
 function osOf(userAgent: string | null): string | null {

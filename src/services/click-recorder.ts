@@ -332,6 +332,17 @@ function hasherFor(key: string): ReturnType<typeof keyedHasher> {
   return hasher.hash;
 }
 
+// The salt's day of the last click hashed: clicks come in time order, so it rarely changes.
+let day = { from: 0, to: 0, name: '' };
+
+function dayOf(atMs: number): string {
+  if (atMs < day.from || atMs >= day.to) {
+    const from = atMs - (atMs % 86_400_000);
+    day = { from, to: from + 86_400_000, name: fingerprintDay(atMs) };
+  }
+  return day.name;
+}
+
 /** Replaces the click's raw app user id and IP by their keyed hashes (the raw values are cut off). */
 function withHashes(hash: ReturnType<typeof keyedHasher>, click: PendingClick): void {
   const uid = click[RAW_UID] as string | null | undefined;
@@ -339,7 +350,7 @@ function withHashes(hash: ReturnType<typeof keyedHasher>, click: PendingClick): 
   if (uid) click[WIRE.uidHash] = userHashWith(hash, uid);
   if (ip) {
     const ua = (click[WIRE.userAgent] as string | null) ?? '';
-    click[WIRE.fingerprint] = fingerprintWith(hash, ip, ua, fingerprintDay(click[WIRE.at] as number));
+    click[WIRE.fingerprint] = fingerprintWith(hash, ip, ua, dayOf(click[WIRE.at] as number));
   }
   click.length = RAW_IP;
 }
