@@ -174,6 +174,17 @@ export function invalidateLink(slug: string): void {
   referrals.clear();
 }
 
+/**
+ * Forgets in this isolate every link of a partner whose settings changed (status, template,
+ * parameters, domains): the next redirect of each reads D1 again.
+ */
+export function invalidatePartnerLinks(partnerId: string): void {
+  epoch++;
+  for (const [slug, entry] of links) if (entry.value?.partner.id === partnerId) links.delete(slug);
+  loadingLinks.clear();
+  referrals.clear();
+}
+
 /** How many times the cache went to D1 since the isolate started (read by tests and the bench). */
 export function linkCacheStats() {
   return { d1Reads, size: links.size, referrals: referrals.size };

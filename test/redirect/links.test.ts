@@ -193,6 +193,28 @@ describe('link cache', () => {
     expect((await visit(`/${slug}`)).status).toBe(302);
   });
 
+  it("stops a partner's links at once when the partner ends, and when it is deleted", async () => {
+    const ending = await createPartner();
+    const ended = await createLink(ending.id);
+    expect((await visit(`/${ended.slug}`)).status).toBe(302);
+    await api('PATCH', `/api/v1/partners/${ending.id}`, { body: { status: 'ended' }, expect: 200 });
+    expect((await visit(`/${ended.slug}`)).status).toBe(410);
+
+    const leaving = await createPartner();
+    const deleted = await createLink(leaving.id);
+    expect((await visit(`/${deleted.slug}`)).status).toBe(302);
+    await api('DELETE', `/api/v1/partners/${leaving.id}`, { expect: 204 });
+    expect((await visit(`/${deleted.slug}`)).status).toBe(410);
+  });
+
+  it("applies a partner's new affiliate parameters to its cached links at once", async () => {
+    const p = await createPartner();
+    const link = await createLink(p.id);
+    await visit(`/${link.slug}`);
+    await api('PATCH', `/api/v1/partners/${p.id}`, { body: { affiliateParams: { aff_id: 'nouveau' } }, expect: 200 });
+    expect(locationOf(await visit(`/${link.slug}`)).searchParams.get('aff_id')).toBe('nouveau');
+  });
+
   it('remembers an unknown slug briefly, so a scan does not reach D1 each time', async () => {
     const slug = uniqueSlug('scan');
     await visit(`/${slug}`);

@@ -33,6 +33,7 @@ import {
   partnerUpdateSchema,
   partnerWithSecretsSchema,
 } from '../../schemas/partner';
+import { invalidatePartnerLinks } from '../link-cache';
 import { originOf } from '../origin';
 
 export const partnersApi = router();
@@ -276,6 +277,7 @@ partnersApi.openapi(
     delete patch.commissionRules;
     if (body.slug && body.slug !== current.slug) patch.slug = await uniqueSlug(c, body.slug, current.name);
     const row = await updatePartner(dbOf(c.env), current.id, patch, body.commissionRules);
+    invalidatePartnerLinks(current.id);
     return c.json(presentPartner(row, originOf(c)), 200);
   },
 );
@@ -295,6 +297,7 @@ partnersApi.openapi(
     requireAdmin(c);
     const p = await visiblePartner(c, c.req.valid('param').id);
     await softDeletePartner(dbOf(c.env), p.id);
+    invalidatePartnerLinks(p.id);
     return c.body(null, 204);
   },
 );
