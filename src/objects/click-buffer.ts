@@ -1,14 +1,15 @@
 // ClickBuffer Durable Object: stores click batches durably and writes clicks to D1 in bulk.
 //
 // Life of a click: an isolate sends a batch (one RPC); `record` describes each click (device,
-// bot verdict, language, referrer host, whether D1 must settle its uniqueness), appends the batch to this object's own
-// SQLite storage as one row and answers; the output gate holds the answer until the batch is
-// durable, so an acknowledged click survives any restart. Batches are written to D1 when enough
-// have piled up or by the alarm, about a second after the first one arrived, and deleted here
-// only once D1 has accepted them. A failed write keeps them and the alarm retries with back-off.
-// Stored batches are also kept in memory (up to QUEUE_MAX_ROWS clicks), so that writing them
-// reads nothing back from storage: per batch, storage sees one insert and, per D1 write, one
-// delete. The user-agent parse and the bot verdict happen here, never on the redirect's response path.
+// bot verdict, language, referrer host, whether D1 must settle its uniqueness), appends the
+// batch to this object's own SQLite storage as one row and answers; the output gate holds the
+// answer until the batch is durable, so an acknowledged click survives any restart. Batches are
+// written to D1 when enough have piled up or by the alarm, about a second after the first one
+// arrived, and deleted here only once D1 has accepted them. A failed write keeps them and the
+// alarm retries with back-off. Stored batches are also kept in memory (up to QUEUE_MAX_ROWS
+// clicks), so that writing them reads nothing back from storage: per batch, storage sees one
+// insert and, per D1 write, one delete. The user-agent parse and the bot verdict happen here,
+// never on the redirect's response path.
 import { DurableObject } from 'cloudflare:workers';
 import { type ClickRow, insertClickRows } from '../db/clicks';
 import { type BotVerdict, detectBot } from '../domain/bots';
