@@ -38,6 +38,43 @@ export type DestinationInput = {
   country?: string | null;
 };
 
+/** What a destination takes from the link itself. */
+export type LinkSettings = {
+  utm?: Utm | null;
+  params?: Readonly<Record<string, string>> | null;
+  slug: string;
+  placement?: string | null;
+};
+
+/** What a destination takes from the link's partner. */
+export type PartnerSettings = {
+  trackingTemplate?: string | null;
+  clickIdParam?: string | null;
+  affiliateParams?: Readonly<Record<string, string>> | null;
+  slug?: string | null;
+};
+
+/**
+ * The part of `buildDestination`'s input that comes from a link and its partner; the caller adds
+ * the destination, the click id and what it knows of the visitor.
+ * @example buildDestination({ ...settingsInput(link, partner), destination: link.destination, clickId })
+ */
+export function settingsInput(
+  link: LinkSettings,
+  partner: PartnerSettings,
+): Omit<DestinationInput, 'destination' | 'clickId'> {
+  return {
+    trackingTemplate: partner.trackingTemplate,
+    clickIdParam: partner.clickIdParam,
+    utm: link.utm,
+    linkParams: link.params,
+    affiliateParams: partner.affiliateParams,
+    partnerSlug: partner.slug,
+    linkSlug: link.slug,
+    placement: link.placement,
+  };
+}
+
 /**
  * The redirect target of a click, serialised by `URL`.
  *

@@ -3,7 +3,7 @@ import { dbOf } from '../db/client';
 import { claimCheck, linksToCheck, saveCheck } from '../db/link-health';
 import type { Link, Partner } from '../db/schema';
 import { utcDateOf } from '../domain/aggregation';
-import { buildDestination } from '../domain/destination';
+import { buildDestination, settingsInput } from '../domain/destination';
 import { newClickId } from '../domain/ids';
 import { type ChainEnd, linkHealthOf, MAX_HOPS, nextHopUrl } from '../domain/link-health';
 import { urlProblem } from '../domain/url-policy';
@@ -45,18 +45,7 @@ export async function runLinkHealth(env: Env, nowMs: number = Date.now()): Promi
 
 /** The URL a click on the link would be sent to, carrying `clickId`. */
 function probeUrl(link: Link, partner: Partner, clickId: string): string {
-  return buildDestination({
-    destination: link.destination,
-    trackingTemplate: partner.trackingTemplate,
-    clickId,
-    clickIdParam: partner.clickIdParam,
-    utm: link.utm,
-    linkParams: link.params,
-    affiliateParams: partner.affiliateParams,
-    partnerSlug: partner.slug,
-    linkSlug: link.slug,
-    placement: link.placement,
-  });
+  return buildDestination({ ...settingsInput(link, partner), destination: link.destination, clickId });
 }
 
 /**

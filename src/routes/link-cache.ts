@@ -14,7 +14,7 @@ import { findReferralCode } from '../db/codes';
 import { findLinkForRedirect, getLink, newestLinkOfPartner } from '../db/links';
 import { getPartner } from '../db/partners';
 import type { Link, Partner } from '../db/schema';
-import { buildDestination, DEFAULT_UTM } from '../domain/destination';
+import { buildDestination, DEFAULT_UTM, settingsInput } from '../domain/destination';
 import { newUlid } from '../domain/ids';
 import { type LinkRules, needsDevice } from '../domain/targeting';
 
@@ -213,18 +213,7 @@ export function destinationParts(hit: CachedLink, base: string): string[] | null
   let parts = hit.parts.get(base);
   if (parts !== undefined) return parts;
   const build = (clickId: string) =>
-    buildDestination({
-      destination: base,
-      trackingTemplate: hit.partner.trackingTemplate,
-      clickId,
-      clickIdParam: hit.partner.clickIdParam,
-      utm: hit.link.utm,
-      linkParams: hit.link.params,
-      affiliateParams: hit.partner.affiliateParams,
-      partnerSlug: hit.partner.slug,
-      linkSlug: hit.link.slug,
-      placement: hit.link.placement,
-    });
+    buildDestination({ ...settingsInput(hit.link, hit.partner), destination: base, clickId });
   try {
     sentinels ??= [newUlid(0), newUlid(0)];
     const [a, b] = sentinels;

@@ -7,7 +7,7 @@
 // src/objects), kept alive by `waitUntil`.
 import { dbOf } from '../db/client';
 import { acceptDeepLink } from '../domain/deep-link';
-import { buildDestination } from '../domain/destination';
+import { buildDestination, settingsInput } from '../domain/destination';
 import { describeDevice, quickDevice } from '../domain/device';
 import { optedOut, VISITOR_COOKIE } from '../domain/identity';
 import { newClickId, newUlid } from '../domain/ids';
@@ -142,19 +142,12 @@ function serve(
   const location =
     parts === null
       ? buildDestination({
+          ...settingsInput(link, partner),
           destination: base,
-          trackingTemplate: partner.trackingTemplate,
           clickId,
-          clickIdParam: partner.clickIdParam,
-          utm: link.utm,
-          linkParams: link.params,
-          affiliateParams: partner.affiliateParams,
           query: query === '' ? null : [...new URLSearchParams(query)],
           forwardQuery: link.forwardQuery,
           subIds: { sub1: subIds[0], sub2: subIds[1], sub3: subIds[2], sub4: subIds[3], sub5: subIds[4] },
-          partnerSlug: partner.slug,
-          linkSlug: link.slug,
-          placement: link.placement,
           country,
         })
       : parts.length === 2
