@@ -5,11 +5,12 @@
 //   npx node scripts/bench-aggregate.mjs                      # 1,000,000 clicks, on the project's Node 22
 //   BENCH_CLICKS=200000 npx node scripts/bench-aggregate.mjs
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { applyMigrations, buildBundle, readWranglerConfig } from './bench/redirect-workers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 1_000_000);
@@ -25,57 +26,30 @@ const OTHER = 'ptn_other';
 const ADMIN_KEY = 'bench-admin-key';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relais-bench-aggregate-'));
-const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const esbuild = join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
-const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_DISABLE_TELEMETRY: 'true', CI: 'true' };
-
-function run(cmd, args) {
-  const res = spawnSync(cmd, args, { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (res.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} failed`);
-}
-
 /** The Worker bundled offline as `wrangler deploy` would, and the aggregation module on its own. */
 function build() {
-  run(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', join(tmp, 'worker')]);
+  const worker = buildBundle(root);
   const entry = join(tmp, 'entry.ts');
   writeFileSync(
     entry,
     `export * from ${JSON.stringify(join(root, 'src/db/reports.ts'))};\n` +
       `export { BREAKDOWN_DIMENSIONS } from ${JSON.stringify(join(root, 'src/domain/aggregation.ts'))};\n`,
   );
-  run(esbuild, [
-    entry,
-    '--log-level=error',
-    '--bundle',
-    '--format=esm',
-    '--platform=neutral',
-    `--outfile=${join(tmp, 'reports.mjs')}`,
-  ]);
-  return { worker: join(tmp, 'worker', 'index.js'), reports: join(tmp, 'reports.mjs') };
-}
-
-function wranglerSettings() {
-  const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
-  const durableObjects = {};
-  for (const block of toml.split('[[durable_objects.bindings]]').slice(1)) {
-    const name = /^name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
-    const className = /^class_name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
-    if (name && className) durableObjects[name] = { className, useSQLite: true };
-  }
-  return { compatibilityDate: /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1], durableObjects };
-}
-
-async function applyMigrations(db) {
-  const dir = join(root, 'migrations');
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    const statements = readFileSync(join(dir, file), 'utf8')
-      .split('--> statement-breakpoint')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
-  }
+  const res = spawnSync(
+    esbuild,
+    [
+      entry,
+      '--log-level=error',
+      '--bundle',
+      '--format=esm',
+      '--platform=neutral',
+      `--outfile=${join(tmp, 'reports.mjs')}`,
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (res.status !== 0) throw new Error('esbuild failed');
+  return { worker, reports: join(tmp, 'reports.mjs') };
 }
 
 async function timed(label, fn) {
@@ -121,7 +95,7 @@ async function main() {
   );
   const paths = await timed('build (wrangler deploy --dry-run, esbuild)', async () => build());
   const reports = await import(pathToFileURL(paths.value.reports).href);
-  const settings = wranglerSettings();
+  const settings = readWranglerConfig(root);
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       // On disk, as D1 keeps its data, rather than in memory.
@@ -148,7 +122,7 @@ async function main() {
   );
   try {
     const db = await mf.getD1Database('DB', 'relais');
-    await applyMigrations(db);
+    await applyMigrations(root, db);
     for (const [id, slug] of [
       [PARTNER, 'bench'],
       [OTHER, 'other'],
@@ -230,6 +204,7 @@ async function main() {
   } finally {
     await mf.dispose();
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(dirname(paths.value.worker), { recursive: true, force: true });
   }
 }
 
