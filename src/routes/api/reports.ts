@@ -124,6 +124,21 @@ async function checkPartner(c: Context<AppEnv>, partnerId: string | undefined) {
   if (partnerId && !(await getPartner(dbOf(c.env), partnerId))) throw notFound('partner');
 }
 
+/** Whose figures and which days a report covers: a partner key sees only its own partner. */
+async function scopeOf(c: Context<AppEnv>, q: { partnerId?: string; from?: string; to?: string }) {
+  const partnerId = scopedPartnerId(c, q.partnerId);
+  await checkPartner(c, partnerId);
+  return { partnerId, range: rangeOf(q) };
+}
+
+/** A report's answers: JSON, or a CSV file with `format=csv`. */
+function reportResponses<T extends Parameters<typeof jsonOk>[0]>(schema: T, description: string) {
+  return {
+    200: { description, content: { ...jsonOk(schema, '').content, ...csvContent } },
+    ...errorResponses,
+  };
+}
+
 reportsApi.openapi(
   createRoute({
     method: 'get',
@@ -134,17 +149,12 @@ reportsApi.openapi(
       'Partner totals per day (or one link, or every link with `by=link`), from the daily aggregates. Money in major units of the partner currency; bot clicks are never counted as clicks.',
     security: bearer,
     request: { query: dailyReportQuery },
-    responses: {
-      200: { description: 'Oldest day first.', content: { ...jsonOk(dailyReportSchema, '').content, ...csvContent } },
-      ...errorResponses,
-    },
+    responses: reportResponses(dailyReportSchema, 'Oldest day first.'),
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const partnerId = scopedPartnerId(c, q.partnerId);
-    await checkPartner(c, partnerId);
+    const { partnerId, range } = await scopeOf(c, q);
     await checkLink(c, q.linkId, partnerId);
-    const range = rangeOf(q);
     const rows = await dailyRows(c.env.DB, { ...range, partnerId, linkId: q.linkId, perLink: q.by === 'link' });
     const data = rows.map(presentDaily);
     if (q.format === 'csv') {
@@ -164,19 +174,11 @@ reportsApi.openapi(
       'Summed over the days, per partner and value: traffic source, device, country, placement or sub-id (sub1..sub5). Conversions count under the value of the click they are attributed to.',
     security: bearer,
     request: { query: breakdownQuery },
-    responses: {
-      200: {
-        description: 'Most clicks first.',
-        content: { ...jsonOk(breakdownReportSchema, '').content, ...csvContent },
-      },
-      ...errorResponses,
-    },
+    responses: reportResponses(breakdownReportSchema, 'Most clicks first.'),
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const partnerId = scopedPartnerId(c, q.partnerId);
-    await checkPartner(c, partnerId);
-    const range = rangeOf(q);
+    const { partnerId, range } = await scopeOf(c, q);
     const rows = await breakdownRows(c.env.DB, { ...range, dimension: q.dimension, partnerId });
     const data = rows.map((r) => {
       const commission = safeMajor(r.commission_minor, r.currency);
@@ -215,19 +217,11 @@ reportsApi.openapi(
     description: 'Pending and approved conversions attributed to a click, by time from click to conversion.',
     security: bearer,
     request: { query: timeToConversionQuery },
-    responses: {
-      200: {
-        description: 'Every bucket, shortest first.',
-        content: { ...jsonOk(timeToConversionReportSchema, '').content, ...csvContent },
-      },
-      ...errorResponses,
-    },
+    responses: reportResponses(timeToConversionReportSchema, 'Every bucket, shortest first.'),
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const partnerId = scopedPartnerId(c, q.partnerId);
-    await checkPartner(c, partnerId);
-    const range = rangeOf(q);
+    const { partnerId, range } = await scopeOf(c, q);
     const counts = new Map(
       (await timeToConversionRows(c.env.DB, { ...range, partnerId })).map((r) => [r.bucket, r.conversions]),
     );
