@@ -1,6 +1,7 @@
 // Anomalies flagged by reconciliation: recorded once per kind and subject, resolved by a person, never deleted.
-import { and, desc, eq, isNotNull, isNull, lt } from 'drizzle-orm';
+import { desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from './client';
+import { pageWhere } from './paging';
 import { anomalies } from './schema';
 
 export type Anomaly = typeof anomalies.$inferSelect;
@@ -30,9 +31,10 @@ export async function listAnomalies(
     .select()
     .from(anomalies)
     .where(
-      and(
-        opts.before ? lt(anomalies.id, opts.before) : undefined,
-        opts.partnerId ? eq(anomalies.partnerId, opts.partnerId) : undefined,
+      pageWhere(
+        anomalies.id,
+        anomalies.partnerId,
+        opts,
         opts.kind ? eq(anomalies.kind, opts.kind) : undefined,
         opts.resolved === undefined
           ? undefined

@@ -1,6 +1,7 @@
 // Coupon and referral-code queries.
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from './client';
+import { type PageOptions, pageWhere } from './paging';
 import { type Coupon, coupons, type ReferralCode, referralCodes } from './schema';
 
 export async function insertCoupon(db: Db, row: typeof coupons.$inferInsert): Promise<Coupon | undefined> {
@@ -19,16 +20,11 @@ export async function getCoupon(db: Db, id: string): Promise<Coupon | undefined>
   return db.select().from(coupons).where(eq(coupons.id, id)).get();
 }
 
-export async function listCoupons(db: Db, opts: { limit: number; before?: string; partnerId?: string }) {
+export async function listCoupons(db: Db, opts: PageOptions) {
   return db
     .select()
     .from(coupons)
-    .where(
-      and(
-        opts.before ? lt(coupons.id, opts.before) : undefined,
-        opts.partnerId ? eq(coupons.partnerId, opts.partnerId) : undefined,
-      ),
-    )
+    .where(pageWhere(coupons.id, coupons.partnerId, opts))
     .orderBy(desc(coupons.id))
     .limit(opts.limit + 1)
     .all();
@@ -61,16 +57,11 @@ export async function getReferralCode(db: Db, id: string): Promise<ReferralCode 
   return db.select().from(referralCodes).where(eq(referralCodes.id, id)).get();
 }
 
-export async function listReferralCodes(db: Db, opts: { limit: number; before?: string; partnerId?: string }) {
+export async function listReferralCodes(db: Db, opts: PageOptions) {
   return db
     .select()
     .from(referralCodes)
-    .where(
-      and(
-        opts.before ? lt(referralCodes.id, opts.before) : undefined,
-        opts.partnerId ? eq(referralCodes.partnerId, opts.partnerId) : undefined,
-      ),
-    )
+    .where(pageWhere(referralCodes.id, referralCodes.partnerId, opts))
     .orderBy(desc(referralCodes.id))
     .limit(opts.limit + 1)
     .all();

@@ -1,6 +1,7 @@
 // Pushes to partners (`deliveries`) and each attempt made (`delivery_attempts`).
-import { and, asc, desc, eq, lt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, min, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { pageWhere } from './paging';
 import { type Delivery, deliveries, deliveryAttempts } from './schema';
 
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
@@ -148,9 +149,10 @@ export async function listDeliveries(
     .select()
     .from(deliveries)
     .where(
-      and(
-        opts.before ? lt(deliveries.id, opts.before) : undefined,
-        opts.partnerId ? eq(deliveries.partnerId, opts.partnerId) : undefined,
+      pageWhere(
+        deliveries.id,
+        deliveries.partnerId,
+        opts,
         opts.status ? eq(deliveries.status, opts.status) : undefined,
       ),
     )

@@ -1,6 +1,7 @@
 // Link queries (the API's; the redirect reads links through src/routes/link-cache.ts).
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client';
+import { type PageOptions, pageWhere } from './paging';
 import { type Link, links, type NewLink, partners } from './schema';
 
 export async function getLink(db: Db, id: string): Promise<Link | undefined> {
@@ -15,17 +16,11 @@ export async function linkSlugTaken(db: Db, slug: string): Promise<boolean> {
   return Boolean(await db.select({ id: links.id }).from(links).where(eq(links.slug, slug)).get());
 }
 
-export async function listLinks(db: Db, opts: { limit: number; before?: string; partnerId?: string }): Promise<Link[]> {
+export async function listLinks(db: Db, opts: PageOptions): Promise<Link[]> {
   return db
     .select()
     .from(links)
-    .where(
-      and(
-        isNull(links.deletedAt),
-        opts.before ? lt(links.id, opts.before) : undefined,
-        opts.partnerId ? eq(links.partnerId, opts.partnerId) : undefined,
-      ),
-    )
+    .where(pageWhere(links.id, links.partnerId, opts, isNull(links.deletedAt)))
     .orderBy(desc(links.id))
     .limit(opts.limit + 1)
     .all();

@@ -1,6 +1,7 @@
 // Partners' own conversion reports and the discrepancies found against ours.
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { type PageOptions, pageWhere } from './paging';
 import { conversions, partnerReports, reportDiscrepancies } from './schema';
 
 export type PartnerReport = typeof partnerReports.$inferSelect;
@@ -85,16 +86,11 @@ export async function discrepanciesOf(db: Db, reportId: string, kind?: string): 
     .all();
 }
 
-export async function listReports(db: Db, opts: { limit: number; before?: string; partnerId?: string }) {
+export async function listReports(db: Db, opts: PageOptions) {
   return db
     .select()
     .from(partnerReports)
-    .where(
-      and(
-        opts.before ? lt(partnerReports.id, opts.before) : undefined,
-        opts.partnerId ? eq(partnerReports.partnerId, opts.partnerId) : undefined,
-      ),
-    )
+    .where(pageWhere(partnerReports.id, partnerReports.partnerId, opts))
     .orderBy(desc(partnerReports.id))
     .limit(opts.limit + 1)
     .all();
