@@ -1,4 +1,7 @@
 // Cursor pagination over ids that sort by creation time (ULIDs): stable under inserts.
+import type { Context } from 'hono';
+import { scopedPartnerId } from './auth';
+import type { AppEnv } from './context';
 import { invalidRequest } from './errors';
 
 /** Opaque cursor for "items older than this id". */
@@ -25,4 +28,12 @@ export function page<T extends { id: string }, R>(rows: T[], limit: number, rend
   const data = (more ? rows.slice(0, limit) : rows).map(render);
   const last = more ? rows[limit - 1] : undefined;
   return { data, nextCursor: last ? encodeCursor(last.id) : null };
+}
+
+/**
+ * The page a list query asks for, within the caller's reach: a partner key lists its own rows only.
+ * @example listLinks(db, scopedPage(c, c.req.valid('query')))
+ */
+export function scopedPage(c: Context<AppEnv>, q: { limit: number; cursor?: string; partnerId?: string }) {
+  return { limit: q.limit, before: decodeCursor(q.cursor), partnerId: scopedPartnerId(c, q.partnerId) };
 }

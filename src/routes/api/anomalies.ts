@@ -3,10 +3,10 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type Anomaly, getAnomaly, listAnomalies, setResolved } from '../../db/anomalies';
 import { dbOf } from '../../db/client';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { anomalyListQuery, anomalySchema, anomalyUpdateSchema } from '../../schemas/anomaly';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
@@ -47,9 +47,7 @@ anomaliesApi.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const rows = await listAnomalies(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
+      ...scopedPage(c, q),
       kind: q.kind,
       resolved: q.resolved,
     });

@@ -3,9 +3,9 @@ import { createRoute } from '@hono/zod-openapi';
 import { getClick, listClicks } from '../../db/clicks';
 import { dbOf } from '../../db/client';
 import type { Click } from '../../db/schema';
-import { assertVisible, scopedPartnerId } from '../../http/auth';
+import { assertVisible } from '../../http/auth';
 import { notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { type ClickView, clickListQuery, clickSchema } from '../../schemas/click';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
@@ -67,9 +67,7 @@ clicksApi.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const rows = await listClicks(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
+      ...scopedPage(c, q),
       linkId: q.linkId,
       fromMs: boundMs(q.from, false),
       toMs: boundMs(q.to, true),

@@ -17,9 +17,9 @@ import { getLink } from '../../db/links';
 import { getPartner } from '../../db/partners';
 import type { Coupon, ReferralCode } from '../../db/schema';
 import { newId, newReferralCode } from '../../domain/ids';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
@@ -101,11 +101,7 @@ codesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listCoupons(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
-    });
+    const rows = await listCoupons(dbOf(c.env), scopedPage(c, q));
     return c.json(page(rows, q.limit, presentCoupon), 200);
   },
 );
@@ -183,11 +179,7 @@ codesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listReferralCodes(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
-    });
+    const rows = await listReferralCodes(dbOf(c.env), scopedPage(c, q));
     const origin = originOf(c);
     return c.json(
       page(rows, q.limit, (r) => presentReferral(r, origin)),

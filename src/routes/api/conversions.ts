@@ -6,10 +6,10 @@ import { dbOf } from '../../db/client';
 import { type ConversionHistoryRow, getConversion, historyOf, listConversions } from '../../db/conversions';
 import type { Conversion } from '../../db/schema';
 import { minorToMajor, parseAmount } from '../../domain/money';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { invalidRequest, notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
@@ -110,9 +110,7 @@ conversionsApi.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const rows = await listConversions(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
+      ...scopedPage(c, q),
       status: q.status,
       method: q.method,
       from: bound(q.from, false),

@@ -5,10 +5,10 @@ import { dbOf } from '../../db/client';
 import { attemptsOf, type DeliveryAttempt, getDelivery, listDeliveries } from '../../db/deliveries';
 import { getPartner } from '../../db/partners';
 import type { Delivery } from '../../db/schema';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { queueDailyPush } from '../../jobs/push';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
@@ -60,9 +60,7 @@ deliveriesApi.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const rows = await listDeliveries(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
+      ...scopedPage(c, q),
       status: q.status,
     });
     return c.json(page(rows, q.limit, presentDelivery), 200);

@@ -8,10 +8,10 @@ import type { Link, NewLink } from '../../db/schema';
 import { newId, newSlug } from '../../domain/ids';
 import { isReservedSlug } from '../../domain/reserved-slugs';
 import { urlProblem } from '../../domain/url-policy';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
@@ -137,11 +137,7 @@ linksApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listLinks(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
-    });
+    const rows = await listLinks(dbOf(c.env), scopedPage(c, q));
     const origin = originOf(c);
     return c.json(
       page(rows, q.limit, (l) => presentLink(l, origin)),

@@ -17,10 +17,10 @@ import { CsvError, parseCsv } from '../../domain/csv';
 import { newId } from '../../domain/ids';
 import { minorToMajor } from '../../domain/money';
 import { diffReport, ReportShapeError, readReport } from '../../domain/report-diff';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { partnerFilterQuery } from '../../schemas/link';
@@ -205,11 +205,7 @@ partnerReportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listReports(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
-    });
+    const rows = await listReports(dbOf(c.env), scopedPage(c, q));
     return c.json(page(rows, q.limit, presentReport), 200);
   },
 );

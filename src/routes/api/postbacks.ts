@@ -4,9 +4,9 @@ import { dbOf } from '../../db/client';
 import { getPartner } from '../../db/partners';
 import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
 import { newId } from '../../domain/ids';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
+import { assertVisible, requireAdmin } from '../../http/auth';
 import { AppError, notFound } from '../../http/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
@@ -53,9 +53,7 @@ postbacksApi.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const rows = await listPostbackLog(dbOf(c.env), {
-      limit: q.limit,
-      before: decodeCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
+      ...scopedPage(c, q),
       outcome: q.outcome,
     });
     return c.json(page(rows, q.limit, presentLog), 200);
