@@ -10,7 +10,7 @@
 import { fingerprintDay } from '../domain/identity';
 import { stickyHash } from '../domain/targeting';
 import type { ClickBuffer } from '../objects/click-buffer';
-import { fingerprintWith, keyedHasher, userHashWith } from './keyed-hasher';
+import { KeyedHasher } from './keyed-hasher';
 
 /**
  * Number of ClickBuffer objects; a visitor always maps to the same one. Fewer shards make each
@@ -302,8 +302,8 @@ function take(env: Env, shard: number, batch: Batch): Promise<void> {
 async function send(env: Env, shard: number, clicks: PendingClick[]): Promise<void> {
   let batch: WireBatch;
   try {
-    const hash = hasherFor(env.HASH_KEY);
-    for (const click of clicks) withHashes(hash, click);
+    const hasher = hasherFor(env.HASH_KEY);
+    for (const click of clicks) withHashes(hasher, click);
     batch = internBatch(clicks);
   } catch (err) {
     lost += clicks.length;
@@ -328,11 +328,11 @@ async function send(env: Env, shard: number, clicks: PendingClick[]): Promise<vo
   }
 }
 
-let hasher: { key: string; hash: ReturnType<typeof keyedHasher> } | undefined;
+let hasher: { key: string; hasher: KeyedHasher } | undefined;
 
-function hasherFor(key: string): ReturnType<typeof keyedHasher> {
-  if (hasher?.key !== key) hasher = { key, hash: keyedHasher(key) };
-  return hasher.hash;
+function hasherFor(key: string): KeyedHasher {
+  if (hasher?.key !== key) hasher = { key, hasher: new KeyedHasher(key) };
+  return hasher.hasher;
 }
 
 // The salt's day of the last click hashed: clicks come in time order, so it rarely changes.
@@ -347,13 +347,13 @@ function dayOf(atMs: number): string {
 }
 
 /** Replaces the click's raw app user id and IP by their keyed hashes (the raw values are cut off). */
-function withHashes(hash: ReturnType<typeof keyedHasher>, click: PendingClick): void {
+function withHashes(hasher: KeyedHasher, click: PendingClick): void {
   const uid = click[RAW_UID] as string | null | undefined;
   const ip = click[RAW_IP] as string | null | undefined;
-  if (uid) click[WIRE.uidHash] = userHashWith(hash, uid);
+  if (uid) click[WIRE.uidHash] = hasher.user(uid);
   if (ip) {
     const ua = (click[WIRE.userAgent] as string | null) ?? '';
-    click[WIRE.fingerprint] = fingerprintWith(hash, ip, ua, dayOf(click[WIRE.at] as number));
+    click[WIRE.fingerprint] = hasher.fingerprint(ip, ua, dayOf(click[WIRE.at] as number));
   }
   click.length = RAW_IP;
 }
