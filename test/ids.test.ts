@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newClickId, newSlug, ulidTime } from '../src/domain/ids';
+import { newClickId, newSlug, newUlid, ulidTime } from '../src/domain/ids';
 
 describe('newClickId', () => {
   it('is a 26-character URL-safe id that sorts by time', () => {
@@ -8,6 +8,22 @@ describe('newClickId', () => {
     expect(a).toMatch(/^[0-9A-Z]{26}$/);
     expect(a < b).toBe(true);
     expect(ulidTime(a)).toBe(1_700_000_000_000);
+  });
+});
+
+describe('newUlid', () => {
+  it('is unique within a millisecond and carries the time it was given, whatever came before', () => {
+    const times = [1_700_000_000_000, 1_700_000_000_000, 1_764_000_000_123, 1_700_000_000_000, 0, 2 ** 48 - 1];
+    const seen = new Set<string>();
+    for (const t of times) {
+      for (let i = 0; i < 300; i++) {
+        const id = newUlid(t);
+        expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+        expect(ulidTime(id)).toBe(t);
+        seen.add(id);
+      }
+    }
+    expect(seen.size).toBe(times.length * 300);
   });
 });
 

@@ -179,13 +179,8 @@ const RAW_UID = 30;
  * @example recordClick(env, ctx, pendingClick(event, ip, uid), shardOf(event.visitorId));
  */
 export function pendingClick(e: ClickEvent, ip: string | null, uid: string | null): PendingClick {
-  const wire = toWire(e);
-  wire.push(ip, uid);
-  return wire;
-}
-
-/** The wire form of an event (see `WIRE`). */
-export function toWire(e: ClickEvent): WireClick {
+  // Made at its full length at once: a click is built on every redirect, and growing an
+  // array by two would copy it.
   const s = e.subIds;
   return [
     e.id,
@@ -217,7 +212,16 @@ export function toWire(e: ClickEvent): WireClick {
     e.source,
     e.referralCode,
     e.isNewVisitor ? 1 : 0,
+    ip,
+    uid,
   ];
+}
+
+/** The wire form of an event (see `WIRE`). */
+export function toWire(e: ClickEvent): WireClick {
+  const wire = pendingClick(e, null, null);
+  wire.length = RAW_IP;
+  return wire;
 }
 
 type Batch = { clicks: PendingClick[]; openedAt: number };
