@@ -12,6 +12,7 @@ import { describeDevice, quickDevice } from '../domain/device';
 import { optedOut, VISITOR_COOKIE } from '../domain/identity';
 import { newClickId, newUlid } from '../domain/ids';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
+import { tenure } from '../http/tenure';
 import { pendingClick, recordClick, shardOf } from '../services/click-recorder';
 import { type CachedLink, destinationParts, type ReferralTarget, resolveLink, resolveReferral } from './link-cache';
 import { gonePage, notFoundPage } from './pages';
@@ -100,6 +101,8 @@ function serve(
   // One pass over the visitor's parameters: ours are taken out; any other means the URL is built in full.
   const params = query === '' ? NO_PARAMS : readParams(query);
   const headers = request.headers;
+  tenure(request);
+  tenure(headers);
   const knownVisitor = VISITOR_ID.exec(headers.get('cookie') ?? '')?.[1];
   const visitorId = knownVisitor ?? newUlid(now);
   const country = (request.cf?.country as string | undefined) ?? null;
@@ -194,7 +197,7 @@ function serve(
     );
   }
 
-  return new Response(null, {
+  const response = new Response(null, {
     status: 302,
     headers: {
       location,
@@ -203,6 +206,8 @@ function serve(
       'set-cookie': `${VISITOR_COOKIE}=${visitorId}${partner.cookieAttributes}`,
     },
   });
+  tenure(response);
+  return response;
 }
 
 /** What the redirect takes from the short link's query; the rest is only forwarded. */
