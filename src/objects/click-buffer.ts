@@ -52,19 +52,45 @@ type StoredBatch = { seq: number; rows: string; n: number; checks: string };
  */
 const alarmDelay = () => Math.round(ALARM_DELAY_MS * (0.8 + Math.random() * 0.4));
 
+// Lookups that build nothing when they hit: no key strings, no closures, on every click.
 const devices = new Map<string, DeviceDescription>();
-const bots = new Map<string, BotVerdict>();
 const languages = new Map<string, string | null>();
+/** Bot verdicts by user agent, then by the other headers that sway them (a few per user agent). */
+const bots = new Map<string, BotEntry[]>();
+type BotEntry = { accept: string | null; secChUa: string | null; purpose: string | null; verdict: BotVerdict };
+const MAX_BOT_ENTRIES_PER_AGENT = 16;
+// No header value holds a line feed: this key cannot be a real user agent.
+const NO_USER_AGENT = '\n';
 
-function memo<T>(map: Map<string, T>, key: string, compute: () => T): T {
+function memo<T>(map: Map<string, T>, key: string, compute: (key: string) => T): T {
   let value = map.get(key);
   if (value === undefined) {
     if (map.size >= MEMO_MAX) map.clear();
-    value = compute();
+    value = compute(key);
     map.set(key, value);
   }
   return value;
 }
+
+function botVerdict(ua: string | null, accept: string | null, secChUa: string | null, purpose: string | null) {
+  const key = ua ?? NO_USER_AGENT;
+  let entries = bots.get(key);
+  if (entries !== undefined) {
+    for (const e of entries) {
+      if (e.accept === accept && e.secChUa === secChUa && e.purpose === purpose) return e.verdict;
+    }
+  } else {
+    if (bots.size >= MEMO_MAX) bots.clear();
+    entries = [];
+    bots.set(key, entries);
+  }
+  const verdict = detectBot(ua, { accept, secChUa, purpose });
+  if (entries.length >= MAX_BOT_ENTRIES_PER_AGENT) entries.shift();
+  entries.push({ accept, secChUa, purpose, verdict });
+  return verdict;
+}
+
+const firstLanguage = (acceptLanguage: string) => parseAcceptLanguage(acceptLanguage)[0] ?? null;
 
 const text = (value: string | null | undefined, max = MAX_TEXT) =>
   typeof value === 'string' && value !== '' ? value.slice(0, max) : null;
@@ -267,18 +293,13 @@ export class ClickBuffer extends DurableObject<Env> {
 
   private rowOf(c: WireClick, isUnique: boolean): ClickRow {
     const ua = text(c[WIRE.userAgent] as string | null);
-    const device = ua === null ? describeDevice(null) : memo(devices, ua, () => describeDevice(ua));
+    const device = ua === null ? describeDevice(null) : memo(devices, ua, describeDevice);
     const accept = c[WIRE.accept] as string | null;
     const secChUa = c[WIRE.secChUa] as string | null;
     const purpose = c[WIRE.purpose] as string | null;
-    const bot = memo(bots, `${ua}\n${accept}\n${secChUa}\n${purpose}`, () =>
-      detectBot(ua, { accept, secChUa, purpose }),
-    );
+    const bot = botVerdict(ua, accept, secChUa, purpose);
     const acceptLanguage = c[WIRE.acceptLanguage] as string | null;
-    const language =
-      acceptLanguage === null
-        ? null
-        : memo(languages, acceptLanguage, () => parseAcceptLanguage(acceptLanguage)[0] ?? null);
+    const language = acceptLanguage === null ? null : memo(languages, acceptLanguage, firstLanguage);
     const sub = WIRE.sub1;
     // In the order of CLICK_ROW_COLUMNS.
     return [

@@ -94,6 +94,23 @@ describe('ClickBuffer', () => {
     });
   });
 
+  it('judges each click by its own headers, even when its user agent was judged before with others', async () => {
+    const stub = buffer();
+    const browser = clickEvent();
+    const library = clickEvent({ accept: '*/*' });
+    const prefetch = clickEvent({ purpose: 'prefetch' });
+    const again = clickEvent();
+    await record(stub, [browser, library, prefetch, again]);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const found = await rows([browser.id, library.id, prefetch.id, again.id]);
+    expect(found.map((r) => [r.is_bot, r.bot_reason])).toEqual([
+      [0, null],
+      [1, 'spoofed_browser'],
+      [1, 'prefetch'],
+      [0, null],
+    ]);
+  });
+
   it('keeps the clicks and re-arms the alarm when D1 refuses the write', async () => {
     const stub = buffer();
     const event = clickEvent();
