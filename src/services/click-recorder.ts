@@ -332,11 +332,11 @@ async function send(env: Env, shard: number, clicks: PendingClick[]): Promise<vo
   }
 }
 
-let hasher: { key: string; hasher: KeyedHasher } | undefined;
+let cached: { key: string; hasher: KeyedHasher } | undefined;
 
 function hasherFor(key: string): KeyedHasher {
-  if (hasher?.key !== key) hasher = { key, hasher: new KeyedHasher(key) };
-  return hasher.hasher;
+  if (cached?.key !== key) cached = { key, hasher: new KeyedHasher(key) };
+  return cached.hasher;
 }
 
 // The salt's day of the last click hashed: clicks come in time order, so it rarely changes.

@@ -98,7 +98,7 @@ export class KeyedHasher {
       for (const byte of key) this.byte(byte);
       this.pad();
       key = new Uint8Array(32);
-      for (let i = 0; i < 32; i++) key[i] = this.state[i >> 2]! >>> (24 - 8 * (i & 3));
+      for (let i = 0; i < 32; i++) key[i] = byteOf(this.state, i);
     }
     const pad = new Uint8Array(64);
     for (let i = 0; i < 64; i++) pad[i] = (key[i] ?? 0) ^ 0x36;
@@ -144,7 +144,7 @@ export class KeyedHasher {
     this.pad();
     const state = this.state;
     const block = this.block;
-    for (let i = 0; i < 32; i++) block[i] = state[i >> 2]! >>> (24 - 8 * (i & 3));
+    for (let i = 0; i < 32; i++) block[i] = byteOf(state, i);
     state.set(this.outer);
     this.used = 32;
     this.total = 96;
