@@ -36,9 +36,10 @@ const MAX_ROWS_PER_WRITE = 250;
 /**
  * Pause between two D1 transactions of a backlog. A chain of D1 calls never leaves the event loop
  * idle, and an idle loop is when workerd reads the network: without a pause, the requests that
- * arrive meanwhile wait for the whole backlog. One millisecond was too short for them under load
- * (`npm run bench`, A/B: p99 41 and 42 ms with 1 ms against 30 and 35 ms with 5 ms); on Cloudflare
- * a transaction's round trip is longer than the pause, so the backlog drains nearly as fast.
+ * arrive meanwhile wait for the whole backlog. One millisecond was too short for them under the
+ * bench's load (two builds loaded in turn in one workerd: p99 41 and 42 ms with 1 ms, 30 and 35 ms
+ * with 5 ms). On Cloudflare a transaction's round trip outlasts the pause, so a backlog still
+ * drains nearly as fast.
  */
 const WRITE_PAUSE_MS = 5;
 const RETRY_MIN_MS = 2_000;
