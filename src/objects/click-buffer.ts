@@ -347,20 +347,29 @@ export class ClickBuffer extends DurableObject<Env> {
 /** The D1 statements of some stored batches: their JSON arrays of rows, joined up to MAX_STATEMENT_BYTES each. */
 function statementsOf(batches: StoredBatch[]): string[] {
   const statements: string[] = [];
-  let current: string[] = [];
+  let current: StoredBatch[] = [];
   let bytes = 0;
   for (const batch of batches) {
     if (bytes > 0 && bytes + batch.rows.length > MAX_STATEMENT_BYTES) {
-      statements.push(`[${current.join(',')}]`);
+      statements.push(joinRows(current));
       current = [];
       bytes = 0;
     }
-    // Each stored batch is a JSON array: its inside joins with others' into one array.
-    current.push(batch.rows.slice(1, -1));
+    current.push(batch);
     bytes += batch.rows.length;
   }
-  statements.push(`[${current.join(',')}]`);
+  statements.push(joinRows(current));
   return statements;
+}
+
+/**
+ * One JSON array of the rows of some batches. A single batch's array is used as it is: a
+ * transaction usually holds one batch, and copying its rows would allocate as much again.
+ */
+function joinRows(batches: StoredBatch[]): string {
+  if (batches.length === 1) return batches[0]!.rows;
+  // Each stored batch is a JSON array: its inside joins with others' into one array.
+  return `[${batches.map((b) => b.rows.slice(1, -1)).join(',')}]`;
 }
 
 /**
