@@ -13,9 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 // Each Worker's load is split into rounds taken in turn (bare, Relais, bare, Relais...), so that a
-// change in what else the machine does weighs on both alike. A shared machine's speed can drift by
-// a third within a minute: rounds of a few seconds each keep both Workers in the same phase of it.
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+// change in what else the machine does weighs on both alike.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const WARMUP_S = 3;
 const SETTLE_TIMEOUT_MS = 30_000;
 
