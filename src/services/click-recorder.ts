@@ -318,7 +318,10 @@ async function send(env: Env, shard: number, clicks: PendingClick[]): Promise<vo
   for (let attempt = 1; ; attempt++) {
     try {
       // A stub per send: stubs belong to the request that made them, and batches outlive requests.
-      await ns.get(shardId(ns, shard)).record(batch);
+      const stored = await ns.get(shardId(ns, shard)).record(batch);
+      // A ClickBuffer that stored fewer clicks than it was sent (one that does not read this
+      // batch's shape, during a deploy) has not taken them: they are sent again.
+      if (stored !== clicks.length) throw new Error(`ClickBuffer stored ${stored} of ${clicks.length} clicks`);
       return;
     } catch (err) {
       // Retrying is safe: click ids make the final write idempotent.

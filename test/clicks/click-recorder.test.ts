@@ -39,6 +39,28 @@ function visitorsOf(shard: number, count: number): string[] {
   return out;
 }
 
+/**
+ * The ClickBuffer namespace, except that the first `record` call gets `firstAnswer` instead of
+ * reaching the object; `calls` counts them all.
+ */
+function firstRecordAnswers(firstAnswer: () => Promise<number>) {
+  const real = env.CLICK_BUFFER;
+  const seen = { calls: 0 };
+  const namespace = {
+    idFromName: (name: string) => real.idFromName(name),
+    get: (id: DurableObjectId) => {
+      const stub = real.get(id) as unknown as { record(b: unknown): Promise<number> };
+      return {
+        record: (batch: unknown) => {
+          seen.calls++;
+          return seen.calls === 1 ? firstAnswer() : stub.record(batch);
+        },
+      };
+    },
+  };
+  return { env: { ...env, CLICK_BUFFER: namespace } as unknown as Env, seen };
+}
+
 afterEach(async () => {
   await flushClicks(env);
   vi.restoreAllMocks();
@@ -101,32 +123,27 @@ describe('recordClick', () => {
   it('retries a failed delivery and delivers the batch once', async () => {
     const shard = 8 % CLICK_SHARDS;
     const before = await storedBatches(shard);
-    const real = env.CLICK_BUFFER;
-    let calls = 0;
-    const flaky = {
-      idFromName: (name: string) => real.idFromName(name),
-      get: (id: DurableObjectId) => {
-        const stub = real.get(id);
-        return {
-          record: (batch: unknown) => {
-            calls++;
-            if (calls === 1) return Promise.reject(new Error('Durable Object reset'));
-            return (stub as unknown as { record(b: unknown): Promise<number> }).record(batch);
-          },
-        };
-      },
-    };
+    const flaky = firstRecordAnswers(() => Promise.reject(new Error('Durable Object reset')));
     const request = requestContext();
     const [visitorId] = visitorsOf(shard, 1);
-    recordClick(
-      { ...env, CLICK_BUFFER: flaky } as unknown as Env,
-      request.ctx as unknown as ExecutionContext,
-      pendingClick({ visitorId }),
-      shard,
-    );
+    recordClick(flaky.env, request.ctx as unknown as ExecutionContext, pendingClick({ visitorId }), shard);
     await Promise.all(request.waited);
-    expect(calls).toBe(2);
+    expect(flaky.seen.calls).toBe(2);
     expect(await storedBatches(shard)).toEqual([...before, 1]);
+  });
+
+  it('sends a batch again when its ClickBuffer stored none of it', async () => {
+    const shard = 10 % CLICK_SHARDS;
+    const before = await storedBatches(shard);
+    // A ClickBuffer that does not read the batch answers as for an empty one.
+    const outdated = firstRecordAnswers(() => Promise.resolve(0));
+    const request = requestContext();
+    for (const visitorId of visitorsOf(shard, 2)) {
+      recordClick(outdated.env, request.ctx as unknown as ExecutionContext, pendingClick({ visitorId }), shard);
+    }
+    await Promise.all(request.waited);
+    expect(outdated.seen.calls).toBe(2);
+    expect(await storedBatches(shard)).toEqual([...before, 2]);
   });
 
   it('waits a short window only', () => {
