@@ -41,7 +41,7 @@ function visitorsOf(shard: number, count: number): string[] {
 
 /**
  * The ClickBuffer namespace, except that the first `record` call gets `firstAnswer` instead of
- * reaching the object; `calls` counts them all.
+ * reaching the object; `seen.calls` counts them all.
  */
 function firstRecordAnswers(firstAnswer: () => Promise<number>) {
   const real = env.CLICK_BUFFER;
