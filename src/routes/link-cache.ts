@@ -22,6 +22,8 @@ import { type LinkRules, needsDevice } from '../domain/targeting';
 export const LINK_CACHE_TTL_MS = 10_000;
 const REFRESH_AHEAD_MS = 2_000;
 const NEGATIVE_TTL_MS = 2_000;
+/** Longest wait for another request's load of the same link before reading D1 oneself. */
+export const JOIN_WAIT_MS = 1_000;
 // Memory bound: an entry is a link row, its partner's redirect settings and a few
 // precomputed strings, about 1-3 KB (rules with many targets are the large ones). 10,000
 // entries stay well under 50 MB of the isolate's 128 MB; past that the oldest entry goes
@@ -120,12 +122,19 @@ function put<T>(map: Map<string, Entry<T>>, key: string, value: T | null, nowMs:
   map.set(key, { value, freshUntil: nowMs + (value ? LINK_CACHE_TTL_MS : NEGATIVE_TTL_MS), refreshing: false });
 }
 
+/**
+ * The link of `slug` from D1. Concurrent requests for a slug share one query: a cold or expired
+ * hot link would otherwise send every request in flight to D1 at once.
+ */
 function loadLink(db: Db, slug: string): Promise<CachedLink | null> {
-  let pending = loadingLinks.get(slug);
-  if (pending) return pending;
+  const pending = loadingLinks.get(slug);
+  return pending ? joinLoad(pending, () => startLoad(db, slug)) : startLoad(db, slug);
+}
+
+function startLoad(db: Db, slug: string): Promise<CachedLink | null> {
   d1Reads++;
   const startEpoch = epoch;
-  pending = findLinkForRedirect(db, slug)
+  const pending: Promise<CachedLink | null> = findLinkForRedirect(db, slug)
     .then((row) => {
       const value = row ? cachedLinkOf(row.link, row.partner) : null;
       if (startEpoch === epoch) put(links, slug, value, Date.now());
@@ -136,6 +145,28 @@ function loadLink(db: Db, slug: string): Promise<CachedLink | null> {
     });
   loadingLinks.set(slug, pending);
   return pending;
+}
+
+const LATE = Symbol('late');
+
+/**
+ * Waits for another request's load, with a timer of this request's own beside it. workerd may
+ * cancel as hung a request that waits on nothing but a promise another request's I/O will
+ * settle: with D1 in another process, under load, a few of the requests that joined a load were
+ * answered with an error, every time a hot link expired. Should the load outlast the timer, this
+ * request reads D1 itself.
+ */
+function joinLoad(
+  pending: Promise<CachedLink | null>,
+  ownLoad: () => Promise<CachedLink | null>,
+): Promise<CachedLink | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), JOIN_WAIT_MS);
+  });
+  return Promise.race([pending, late])
+    .then((value) => (value === LATE ? ownLoad() : value))
+    .finally(() => clearTimeout(timer));
 }
 
 /**

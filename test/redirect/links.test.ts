@@ -1,6 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clearLinkCache, LINK_CACHE_TTL_MS, linkCacheStats } from '../../src/routes/link-cache';
+import { dbOf } from '../../src/db/client';
+import {
+  clearLinkCache,
+  JOIN_WAIT_MS,
+  LINK_CACHE_TTL_MS,
+  linkCacheStats,
+  resolveLink,
+} from '../../src/routes/link-cache';
 import { createLink, createPartner, uniqueSlug } from '../support/builders';
 import { api } from '../support/http';
 import { clickIdOf, clicksOf, locationOf, settleClicks, visit } from './helpers';
@@ -168,6 +175,24 @@ describe('link cache', () => {
     const answers = await Promise.all([1, 2, 3, 4].map(() => visit(`/${link.slug}`)));
     expect(answers.map((r) => r.status)).toEqual([302, 302, 302, 302]);
     expect(linkCacheStats().d1Reads).toBe(before + 1);
+  });
+
+  it('reads D1 itself rather than wait longer than JOIN_WAIT_MS for the load of another request', async () => {
+    const p = await createPartner();
+    const link = await createLink(p.id);
+    const before = linkCacheStats().d1Reads;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const first = resolveLink(dbOf(env), link.slug, Date.now());
+      const joined = resolveLink(dbOf(env), link.slug, Date.now());
+      // D1 cannot answer before this test yields: the joined request's own timer fires first.
+      vi.advanceTimersByTime(JOIN_WAIT_MS);
+      const [a, b] = await Promise.all([first, joined]);
+      expect([a?.link.id, b?.link.id]).toEqual([link.id, link.id]);
+      expect(linkCacheStats().d1Reads).toBe(before + 2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('serves a change made through the API at once on the same isolate', async () => {
