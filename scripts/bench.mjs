@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: throughput and latency of the tracked redirect against a bare 302 Worker in one
 // workerd, then a check that every redirect served became exactly one click row in D1.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -142,21 +141,18 @@ async function clicksInD1(db, linkId, expected) {
 }
 
 /**
- * CPU time used so far by this bench's workerd, in milliseconds (Linux; null elsewhere). Throughput
+ * CPU time used so far by one workerd process, in milliseconds (Linux; 0 elsewhere). Throughput
  * moves with whatever else the machine does; CPU per request much less, and it also counts the
  * click writes that happen after the responses.
  */
-function workerdCpuMs() {
+function cpuMs(pid) {
+  if (pid === null) return 0;
   try {
-    const pid = execFileSync('pgrep', ['-P', String(process.pid), '-x', 'workerd'])
-      .toString()
-      .trim()
-      .split('\n')[0];
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     // utime and stime, in clock ticks of 10 ms.
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
-    return null;
+    return 0;
   }
 }
 
@@ -188,7 +184,8 @@ async function main() {
   if (existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
   console.log('Building the Worker (wrangler deploy --dry-run)...');
   const bundle = buildBundle(root);
-  const { mf, db, relaisUrl, bareUrl, secrets } = await startWorkers(root, bundle);
+  const oneProcess = process.env.BENCH_ONE_PROCESS === '1';
+  const { stop, db, relaisUrl, bareUrl, secrets, pids } = await startWorkers(root, bundle, { oneProcess });
   let failed = false;
   try {
     await applyMigrations(root, db);
@@ -219,6 +216,8 @@ async function main() {
     console.log(`Warming up both Workers (${WARMUP_S} s each)...`);
     const bareRate = await warmUp(bareUrl, path);
     await warmUp(relaisUrl, `/${warmLink.slug}`);
+    // Its clicks are written before anything is measured.
+    await drain(db, warmLink.id, Number.POSITIVE_INFINITY);
     const amount = Math.max(CONNECTIONS * 20, Math.round((bareRate * DURATION_S) / ROUNDS));
 
     console.log(
@@ -226,21 +225,31 @@ async function main() {
     );
     const bareRuns = [];
     const relaisRuns = [];
-    const cpu = { bare: 0, relais: 0 };
+    // CPU time of each process during each Worker's rounds, in milliseconds.
+    const cpu = { bare: { edge: 0, storage: 0 }, relais: { edge: 0, storage: 0 } };
+    const measured = async (side, work) => {
+      const edge = cpuMs(pids.edge);
+      const storage = cpuMs(pids.storage);
+      const result = await work();
+      cpu[side].edge += cpuMs(pids.edge) - edge;
+      cpu[side].storage += cpuMs(pids.storage) - storage;
+      return result;
+    };
     for (let i = 0; i < ROUNDS; i++) {
-      let before = workerdCpuMs();
-      bareRuns.push(await load(bareUrl, path, amount));
-      if (before !== null) cpu.bare += workerdCpuMs() - before;
-      before = workerdCpuMs();
-      relaisRuns.push(await load(relaisUrl, path, amount));
-      // The clicks of this round are written before the next round starts: the bare Worker is
-      // not measured while Relais writes, and Relais's CPU includes its writes.
-      await drain(
-        db,
-        link.id,
-        relaisRuns.reduce((n, r) => n + r.served, 0),
+      bareRuns.push(await measured('bare', () => load(bareUrl, path, amount)));
+      relaisRuns.push(
+        await measured('relais', async () => {
+          const run = await load(relaisUrl, path, amount);
+          // The clicks of this round are written before the next round starts: the bare Worker is
+          // not measured while Relais writes, and Relais's CPU includes its writes.
+          await drain(
+            db,
+            link.id,
+            relaisRuns.reduce((n, r) => n + r.served, run.served),
+          );
+          return run;
+        }),
       );
-      if (before !== null) cpu.relais += workerdCpuMs() - before;
     }
     const bare = merge(bareRuns);
     const relais = merge(relaisRuns);
@@ -257,11 +266,15 @@ async function main() {
       `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + 1 = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
     );
 
-    if (cpu.bare > 0 && cpu.relais > 0) {
-      const perRequest = (ms) => (ms * 1000) / (amount * ROUNDS);
+    if (cpu.bare.edge > 0) {
+      const us = (ms) => `${((ms * 1000) / (amount * ROUNDS)).toFixed(1)} us`;
+      const relaisTotal = cpu.relais.edge + cpu.relais.storage;
       console.log(
-        `workerd CPU per request: bare ${perRequest(cpu.bare).toFixed(1)} us, relais ${perRequest(cpu.relais).toFixed(1)} us ` +
-          `including its click writes (bare / relais = ${((cpu.bare / cpu.relais) * 100).toFixed(1)}%)`,
+        oneProcess
+          ? `workerd CPU per request: bare ${us(cpu.bare.edge)}, relais ${us(cpu.relais.edge)} including its click writes`
+          : `workerd CPU per request: bare ${us(cpu.bare.edge)}; relais ${us(cpu.relais.edge)} in the Worker's process ` +
+              `(bare / relais = ${((cpu.bare.edge / cpu.relais.edge) * 100).toFixed(1)}%) ` +
+              `+ ${us(cpu.relais.storage)} in the storage process (Durable Objects, D1) = ${us(relaisTotal)}`,
       );
     }
     console.log('Waiting for the click buffers to write to D1...');
@@ -283,7 +296,7 @@ async function main() {
       if (!(await benchPostbacksOn(postbackBench, relaisUrl, key, db, bare))) failed = true;
     }
   } finally {
-    await mf.dispose();
+    await stop();
     rmSync(dirname(bundle), { recursive: true, force: true });
   }
   if (failed) {

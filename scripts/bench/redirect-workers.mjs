@@ -1,7 +1,7 @@
-// Starts the bench's workerd: the Relais bundle (D1, Durable Objects, secrets) and a bare 302 Worker, both on direct sockets.
-import { spawnSync } from 'node:child_process';
+// Starts the bench's workerd processes: the Relais bundle (D1, Durable Objects, secrets) and a bare 302 Worker, both on direct sockets.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
@@ -12,6 +12,9 @@ const BARE_WORKER = `export default {
     return new Response(null, { status: 302, headers: { location: 'https://www.example.com/landing?utm_source=bench' } });
   },
 };`;
+
+/** The Worker in the storage process: the same bundle, serving only its Durable Objects. */
+const STORAGE_WORKER = 'relais-storage';
 
 /** Builds the Worker offline, exactly as `wrangler deploy` would bundle it, and returns the bundle's path. */
 export function buildBundle(root) {
@@ -45,58 +48,148 @@ export function readWranglerConfig(root) {
   return { compatibilityDate, compatibilityFlags, durableObjects };
 }
 
-/**
- * Starts both Workers in one workerd. Each listens on its own direct socket, so requests skip
- * Miniflare's routing Worker and both are measured through the same path.
- */
-export async function startWorkers(root, bundlePath) {
-  const config = readWranglerConfig(root);
-  const secrets = {
+/** The bench's secrets: random, never the ones of a real deployment. */
+function benchSecrets() {
+  return {
     ADMIN_API_KEY: `rl_admin_${randomBytes(24).toString('base64url')}`,
     HASH_KEY: randomBytes(32).toString('base64url'),
     SECRETS_KEY: randomBytes(32).toString('base64url'),
   };
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
+}
+
+/** The Relais Worker's options, shared by both of its processes. */
+function relaisWorker(config, bundlePath, secrets, name) {
+  return {
+    name,
+    modules: true,
+    scriptPath: bundlePath,
+    // Module names are paths relative to this root; the bundle lives in a temporary folder.
+    modulesRoot: dirname(bundlePath),
+    compatibilityDate: config.compatibilityDate,
+    compatibilityFlags: config.compatibilityFlags,
+    // Postback limits raised far above the load, so that the postback bench measures intake.
+    bindings: {
+      ...secrets,
+      ENVIRONMENT: 'development',
+      PUBLIC_ORIGIN: '',
+      POSTBACK_RATE_PER_SEC: '1000000',
+      POSTBACK_BURST: '1000000',
+      POSTBACK_IP_RATE_PER_SEC: '1000000',
+      POSTBACK_IP_BURST: '1000000',
+    },
+    d1Databases: { DB: 'relais-bench' },
+  };
+}
+
+const bareWorker = (config) => ({
+  name: 'bare',
+  modules: true,
+  script: BARE_WORKER,
+  compatibilityDate: config.compatibilityDate,
+  unsafeDirectSockets: [{}],
+});
+
+/** The workerd processes started by this Node process so far. */
+function workerdPids() {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-x', 'workerd'])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts the Workers as Cloudflare places them: the Relais Worker and the bare Worker in one
+ * workerd (the edge), Relais's Durable Objects and its D1 database in another (storage).
+ *
+ * Why two processes: on Cloudflare a Durable Object never runs in the isolate, nor on the thread,
+ * of the Worker that calls it, and D1 is a remote database. In a single workerd all of them share
+ * one isolate and one thread, so every click write and its garbage would be paid for by the
+ * redirects themselves. Both processes still share this machine's cores with the load generator:
+ * the writes are not free, they only stop blocking the redirect's thread. Miniflare's dev
+ * registry connects the edge's Durable Object bindings to the storage process, and its shared
+ * storage makes the storage process the one owner of D1 (`db` reads the same database).
+ * With `oneProcess`, everything runs in a single workerd instead, as `wrangler dev` would.
+ */
+export async function startWorkers(root, bundlePath, { oneProcess = false } = {}) {
+  const config = readWranglerConfig(root);
+  const secrets = benchSecrets();
+  if (oneProcess) {
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        log: undefined,
+        workers: [
+          {
+            ...relaisWorker(config, bundlePath, secrets, 'relais'),
+            durableObjects: config.durableObjects,
+            unsafeDirectSockets: [{}],
+          },
+          bareWorker(config),
+        ],
+      }),
+    );
+    await mf.ready;
+    return started({ edge: mf, stop: () => mf.dispose(), edgePid: workerdPids()[0], storagePid: null, secrets });
+  }
+
+  const state = mkdtempSync(join(tmpdir(), 'relais-bench-state-'));
+  const shared = (instance) => ({
+    enableDevRegistry: true,
+    unsafeDevRegistryPath: join(state, 'registry'),
+    unsafeEnableSharedStorage: true,
+    resourcePersistencePath: join(state, 'shared'),
+    isolatedResourcePersistencePath: join(state, instance),
+  });
+  const storage = new Miniflare({
+    ...convertV4MiniflareOptions({
+      log: undefined,
+      workers: [
+        { ...relaisWorker(config, bundlePath, secrets, STORAGE_WORKER), durableObjects: config.durableObjects },
+      ],
+    }),
+    ...shared('storage'),
+  });
+  await storage.ready;
+  const [storagePid] = workerdPids();
+  const remoteObjects = Object.fromEntries(
+    Object.entries(config.durableObjects).map(([binding, { className }]) => [
+      binding,
+      { className, scriptName: STORAGE_WORKER },
+    ]),
+  );
+  const edge = new Miniflare({
+    ...convertV4MiniflareOptions({
       log: undefined,
       workers: [
         {
-          name: 'relais',
-          modules: true,
-          scriptPath: bundlePath,
-          // Module names are paths relative to this root; the bundle lives in a temporary folder.
-          modulesRoot: dirname(bundlePath),
-          compatibilityDate: config.compatibilityDate,
-          compatibilityFlags: config.compatibilityFlags,
-          // Postback limits raised far above the load, so that the postback bench measures intake.
-          bindings: {
-            ...secrets,
-            ENVIRONMENT: 'development',
-            PUBLIC_ORIGIN: '',
-            POSTBACK_RATE_PER_SEC: '1000000',
-            POSTBACK_BURST: '1000000',
-            POSTBACK_IP_RATE_PER_SEC: '1000000',
-            POSTBACK_IP_BURST: '1000000',
-          },
-          d1Databases: { DB: 'relais-bench' },
-          durableObjects: config.durableObjects,
+          ...relaisWorker(config, bundlePath, secrets, 'relais'),
+          durableObjects: remoteObjects,
           unsafeDirectSockets: [{}],
         },
-        {
-          name: 'bare',
-          modules: true,
-          script: BARE_WORKER,
-          compatibilityDate: config.compatibilityDate,
-          unsafeDirectSockets: [{}],
-        },
+        bareWorker(config),
       ],
     }),
-  );
-  await mf.ready;
-  const relaisUrl = (await mf.unsafeGetDirectURL('relais')).href.replace(/\/$/, '');
-  const bareUrl = (await mf.unsafeGetDirectURL('bare')).href.replace(/\/$/, '');
-  const db = await mf.getD1Database('DB', 'relais');
-  return { mf, db, relaisUrl, bareUrl, secrets };
+    ...shared('edge'),
+  });
+  await edge.ready;
+  const edgePid = workerdPids().find((pid) => pid !== storagePid);
+  const stop = async () => {
+    await edge.dispose();
+    await storage.dispose();
+    rmSync(state, { recursive: true, force: true });
+  };
+  return started({ edge, stop, edgePid, storagePid, secrets });
+}
+
+async function started({ edge, stop, edgePid, storagePid, secrets }) {
+  const relaisUrl = (await edge.unsafeGetDirectURL('relais')).href.replace(/\/$/, '');
+  const bareUrl = (await edge.unsafeGetDirectURL('bare')).href.replace(/\/$/, '');
+  const db = await edge.getD1Database('DB', 'relais');
+  return { stop, db, relaisUrl, bareUrl, secrets, pids: { edge: edgePid ?? null, storage: storagePid } };
 }
 
 /** Applies the project's migrations with the D1 API, statement by statement, in file order. */
