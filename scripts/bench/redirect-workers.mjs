@@ -144,45 +144,52 @@ export async function startWorkers(root, bundlePath, { oneProcess = false } = {}
     resourcePersistencePath: join(state, 'shared'),
     isolatedResourcePersistencePath: join(state, instance),
   });
-  const storage = new Miniflare({
-    ...convertV4MiniflareOptions({
-      log: undefined,
-      workers: [
-        { ...relaisWorker(config, bundlePath, secrets, STORAGE_WORKER), durableObjects: config.durableObjects },
-      ],
-    }),
-    ...shared('storage'),
-  });
-  await storage.ready;
-  const [storagePid] = workerdPids();
-  const remoteObjects = Object.fromEntries(
-    Object.entries(config.durableObjects).map(([binding, { className }]) => [
-      binding,
-      { className, scriptName: STORAGE_WORKER },
-    ]),
-  );
-  const edge = new Miniflare({
-    ...convertV4MiniflareOptions({
-      log: undefined,
-      workers: [
-        {
-          ...relaisWorker(config, bundlePath, secrets, 'relais'),
-          durableObjects: remoteObjects,
-          unsafeDirectSockets: [{}],
-        },
-        bareWorker(config),
-      ],
-    }),
-    ...shared('edge'),
-  });
-  await edge.ready;
-  const edgePid = workerdPids().find((pid) => pid !== storagePid);
+  const instances = [];
   const stop = async () => {
-    await edge.dispose();
-    await storage.dispose();
+    for (const mf of instances.reverse()) await mf.dispose();
     rmSync(state, { recursive: true, force: true });
   };
-  return started({ edge, stop, edgePid, storagePid, secrets });
+  try {
+    const storage = new Miniflare({
+      ...convertV4MiniflareOptions({
+        log: undefined,
+        workers: [
+          { ...relaisWorker(config, bundlePath, secrets, STORAGE_WORKER), durableObjects: config.durableObjects },
+        ],
+      }),
+      ...shared('storage'),
+    });
+    instances.push(storage);
+    await storage.ready;
+    const [storagePid] = workerdPids();
+    const remoteObjects = Object.fromEntries(
+      Object.entries(config.durableObjects).map(([binding, { className }]) => [
+        binding,
+        { className, scriptName: STORAGE_WORKER },
+      ]),
+    );
+    const edge = new Miniflare({
+      ...convertV4MiniflareOptions({
+        log: undefined,
+        workers: [
+          {
+            ...relaisWorker(config, bundlePath, secrets, 'relais'),
+            durableObjects: remoteObjects,
+            unsafeDirectSockets: [{}],
+          },
+          bareWorker(config),
+        ],
+      }),
+      ...shared('edge'),
+    });
+    instances.push(edge);
+    await edge.ready;
+    const edgePid = workerdPids().find((pid) => pid !== storagePid);
+    return await started({ edge, stop, edgePid, storagePid, secrets });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 async function started({ edge, stop, edgePid, storagePid, secrets }) {
