@@ -6,8 +6,16 @@ import { type Delivery, deliveries, deliveryAttempts } from './schema';
 
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 
-/** The stable `webhook-id` of a partner's push for a day: a re-send is the same message. */
-export const dailyWebhookId = (partnerId: string, date: string) => `msg_daily_${date}_${partnerId}`;
+/**
+ * The `webhook-id` of a partner's push for a day. Retries of a push keep it: they are the same
+ * message. A day sent again on request (`resentAtMs`: after a rebuild, or by an admin) is a new
+ * message, since its figures may have changed, and a receiver that drops the ids it has seen would
+ * otherwise never read the corrected day.
+ */
+export const dailyWebhookId = (partnerId: string, date: string, resentAtMs?: number) =>
+  resentAtMs === undefined
+    ? `msg_daily_${date}_${partnerId}`
+    : `msg_daily_${date}_${partnerId}_${resentAtMs.toString(36)}`;
 
 export async function getDelivery(db: Db, id: string): Promise<Delivery | undefined> {
   return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
@@ -43,12 +51,25 @@ export async function ensureDelivery(
   return { delivery: (await findDelivery(db, row.partnerId, row.date)) as Delivery, created: false };
 }
 
-/** Puts a delivery back in the queue for an attempt at `at`, with a fresh retry schedule. */
-export async function requeueDelivery(db: Db, id: string, url: string, at: Date): Promise<Delivery> {
+/** Puts a delivery back in the queue as a new message for an attempt at `at`, with a fresh retry schedule. */
+export async function requeueDelivery(
+  db: Db,
+  delivery: Pick<Delivery, 'id' | 'partnerId' | 'date'>,
+  url: string,
+  at: Date,
+): Promise<Delivery> {
   return (await db
     .update(deliveries)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, url, updatedAt: new Date() })
-    .where(eq(deliveries.id, id))
+    .set({
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      lastError: null,
+      url,
+      webhookId: dailyWebhookId(delivery.partnerId, delivery.date, at.getTime()),
+      updatedAt: new Date(),
+    })
+    .where(eq(deliveries.id, delivery.id))
     .returning()
     .get()) as Delivery;
 }

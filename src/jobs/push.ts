@@ -38,7 +38,7 @@ function webhookUrlProblem(env: Env, url: string): string | null {
 /**
  * Queues the push of `date` to the partner's webhookUrl and wakes its scheduler. Queuing twice
  * changes nothing (one delivery per partner and day); `force` re-sends a day already delivered
- * or failed, with the same `webhook-id`. A URL that last answered 410 Gone is not tried again
+ * or failed, as a new message (a new `webhook-id`, see `dailyWebhookId`). A URL that last answered 410 Gone is not tried again
  * until the partner's webhookUrl changes (or an admin forces it).
  */
 export async function queueDailyPush(
@@ -62,7 +62,7 @@ export async function queueDailyPush(
     );
     delivery = made.delivery;
   } else if (opts.force) {
-    delivery = await requeueDelivery(db, existing.id, url, now);
+    delivery = await requeueDelivery(db, existing, url, now);
   } else {
     delivery = existing;
   }

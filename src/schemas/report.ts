@@ -98,7 +98,10 @@ export const rebuildSchema = z
   .object({
     date: isoDate,
     partnerId: z.string().min(1).optional().openapi({ description: 'Default: every partner.' }),
-    push: z.boolean().optional().openapi({ description: "Queue the day's push again (same `webhook-id`)." }),
+    push: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Queue the day's push again, as a new message (new `webhook-id`)." }),
   })
   .strict()
   .openapi('RebuildRequest');

@@ -131,7 +131,10 @@ describe('POST /api/v1/deliveries/:id/retry', () => {
       nextAttemptAt: new Date(now).toISOString(),
     });
     await runDurableObjectAlarm(schedulerOf(env, p.id));
-    expect(hooks.received.filter((r) => r.url === 'https://hooks.partner.test/retry')).toHaveLength(1);
+    const sent = hooks.received.filter((r) => r.url === 'https://hooks.partner.test/retry');
+    expect(sent).toHaveLength(1);
+    // A new message: the day's figures may have changed since the failed one.
+    expect(sent[0]?.headers['webhook-id']).toBe(`msg_daily_2033-04-30_${p.id}_${now.toString(36)}`);
     expect((await api('GET', `/api/v1/deliveries/${d.id}`, { expect: 200 })).body).toMatchObject({
       status: 'delivered',
       attempts: 1,

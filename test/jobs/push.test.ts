@@ -290,7 +290,7 @@ describe('daily push', () => {
 });
 
 describe('POST /api/v1/reports/daily/rebuild with push', () => {
-  it('queues the day again under the same webhook-id', async () => {
+  it('queues the corrected day again as a new message, under a webhook-id of its own', async () => {
     const hooks = standIn();
     const { partner, link } = await partnerWithHook('/rebuilt');
     await runDailyCron();
@@ -305,7 +305,8 @@ describe('POST /api/v1/reports/daily/rebuild with push', () => {
     await runDurableObjectAlarm(schedulerOf(env, partner.id));
     const sent = hooks.received.filter((r) => r.url.endsWith('/rebuilt'));
     expect(sent).toHaveLength(2);
-    expect(sent[1]?.headers['webhook-id']).toBe(sent[0]?.headers['webhook-id']);
+    expect(sent[0]?.headers['webhook-id']).toBe(`msg_daily_${DAY}_${partner.id}`);
+    expect(sent[1]?.headers['webhook-id']).toMatch(new RegExp(`^msg_daily_${DAY}_${partner.id}_[0-9a-z]+$`));
     expect((verify(partner.signingSecret, sent[1] as Received) as { totals: { clicks: number } }).totals.clicks).toBe(
       1,
     );

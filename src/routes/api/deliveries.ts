@@ -94,7 +94,9 @@ deliveriesApi.openapi(
     tags: ['Deliveries'],
     summary: 'Send a push again now',
     description:
-      'Queues the day again with a fresh retry schedule and the same `webhook-id`, to the current webhookUrl.',
+      'Queues the day again, with its current figures, to the current webhookUrl and with a fresh retry schedule. ' +
+      'It is a new message: it has a new `webhook-id` (its own retries keep it), so a receiver that drops the ids it ' +
+      'has seen still reads it. Pushes carry their `date`: receivers should store a day by its date.',
     security: bearer,
     request: { params: idParam },
     responses: { 202: jsonOk(deliverySchema, 'Queued.'), ...errorResponses, ...conflictResponse },

@@ -254,7 +254,7 @@ reportsApi.openapi(
     tags: ['Reports'],
     summary: "Recompute a day's aggregates",
     description:
-      "For late data: rebuilds the UTC day from clicks and conversions (rebuilding twice gives the same figures). With `push: true`, queues the day's push to each partner with a webhookUrl again, under the same `webhook-id`.",
+      "For late data: rebuilds the UTC day from clicks and conversions (rebuilding twice gives the same figures). With `push: true`, queues the day's push to each partner with a webhookUrl again, as a new message with a new `webhook-id` (a receiver that drops the ids it has seen still reads the corrected day).",
     security: bearer,
     request: { body: jsonBody(rebuildSchema) },
     responses: { 200: jsonOk(rebuildResultSchema, 'What was rebuilt and queued.'), ...errorResponses },
