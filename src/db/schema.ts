@@ -233,6 +233,8 @@ export const conversions = sqliteTable(
     index('conversions_status_idx').on(t.status, t.createdAt),
     index('conversions_click_idx').on(t.clickId),
     index('conversions_method_idx').on(t.attributionMethod, t.createdAt),
+    // The reconciliation walks conversions in the order they last changed, to rebuild their days.
+    index('conversions_updated_idx').on(t.updatedAt, t.id),
   ],
 );
 

@@ -9,6 +9,7 @@ import { COUNTED_STATUSES, DAY_MS } from '../domain/aggregation';
 import { type ConversionFacts, findAnomalies } from '../domain/anomalies';
 import { newId } from '../domain/ids';
 import { attributeConversion, signalsOfConversion } from '../services/attribution';
+import { refreshChangedDays } from './refresh-days';
 
 /** Clicks reach D1 within seconds, but a stuck buffer may hold them longer: look back a week. */
 export const LATE_ATTRIBUTION_LOOKBACK_MS = 7 * DAY_MS;
@@ -28,14 +29,28 @@ const ANOMALY_PAGES = 10;
 export const CURSOR_ATTRIBUTION = 'reconcile:attribution';
 export const CURSOR_ANOMALIES = 'reconcile:anomalies';
 
-export type ReconcileReport = { reattributed: number; approved: number; checked: number; flagged: number };
+export type ReconcileReport = {
+  reattributed: number;
+  approved: number;
+  checked: number;
+  flagged: number;
+  rebuiltDays: number;
+};
 
 /** One reconciliation run at `nowMs`; every step is idempotent and resumes from its cursor. */
 export async function runReconcile(env: Env, nowMs: number = Date.now()): Promise<ReconcileReport> {
   const late = await reattributeLate(env, nowMs);
   const approved = await autoApprove(env, nowMs);
   const sweep = await flagNewConversions(env, nowMs);
-  return { reattributed: late.reattributed, approved, checked: sweep.checked, flagged: late.flagged + sweep.flagged };
+  // Last, so that the changes above are settled by the next run's.
+  const rebuiltDays = await refreshChangedDays(env, nowMs - SETTLE_MS, nowMs);
+  return {
+    reattributed: late.reattributed,
+    approved,
+    checked: sweep.checked,
+    flagged: late.flagged + sweep.flagged,
+    rebuiltDays,
+  };
 }
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `conversions_updated_idx` ON `conversions` (`updated_at`,`id`);

@@ -1,0 +1,74 @@
+// Keeps aggregated days true to their conversions: a day whose conversions changed after it was
+// aggregated (late attribution, a status change or refund, a postback dated in the past) is
+// rebuilt by the next reconciliation.
+import { dbOf } from '../db/client';
+import { readCursor, writeCursor } from '../db/job-state';
+import { getPartner } from '../db/partners';
+import { rebuildPartnerDay } from '../db/reports';
+import type { Partner } from '../db/schema';
+import { TOTAL_LINK_ID, utcDateOf } from '../domain/aggregation';
+
+export const CURSOR_CHANGED_DAYS = 'reconcile:changed-days';
+/** Where the sweep starts when it has never run: changes older than this are left as they are. */
+export const CHANGED_DAYS_LOOKBACK_MS = 7 * 86_400_000;
+// Per run, bounded so that a run stays within a Worker's D1 query limits; the rest waits for the next.
+const CHANGES_PAGE = 200;
+const CHANGES_PAGES = 5;
+const MAX_DAYS_PER_RUN = 40;
+
+type Change = { id: string; partnerId: string; occurredAt: number; updatedAt: number };
+
+/**
+ * Rebuilds the aggregated days whose conversions changed since the last run. Conversions are
+ * walked in the order they were last changed, from a saved place (`updated_at` and id), up to
+ * `settledBeforeMs`: a write still under way with an older timestamp is then not passed over.
+ * Days never aggregated (today's) are left to the daily job. Answers how many days it rebuilt.
+ */
+export async function refreshChangedDays(env: Env, settledBeforeMs: number, nowMs: number): Promise<number> {
+  const db = dbOf(env);
+  const cursor = parseCursor(await readCursor(db, CURSOR_CHANGED_DAYS), nowMs);
+  const days = new Map<string, { partnerId: string; date: string }>();
+  let last: Change | undefined;
+  for (let p = 0; p < CHANGES_PAGES && days.size < MAX_DAYS_PER_RUN; p++) {
+    const after = last ?? cursor;
+    const { results } = await env.DB.prepare(
+      `SELECT id, partner_id AS partnerId, occurred_at AS occurredAt, updated_at AS updatedAt FROM conversions
+       WHERE (updated_at, id) > (?1, ?2) AND updated_at <= ?3 ORDER BY updated_at, id LIMIT ?4`,
+    )
+      .bind(after.updatedAt, after.id, settledBeforeMs, CHANGES_PAGE)
+      .all<Change>();
+    for (const change of results) {
+      const date = utcDateOf(change.occurredAt);
+      days.set(`${change.partnerId}/${date}`, { partnerId: change.partnerId, date });
+      last = change;
+      if (days.size >= MAX_DAYS_PER_RUN) break;
+    }
+    if (results.length < CHANGES_PAGE) break;
+  }
+  if (last === undefined) return 0;
+
+  const partners = new Map<string, Partner | undefined>();
+  let rebuilt = 0;
+  for (const { partnerId, date } of days.values()) {
+    const aggregated = await env.DB.prepare(
+      'SELECT 1 FROM daily_aggregates WHERE date = ?1 AND partner_id = ?2 AND link_id = ?3',
+    )
+      .bind(date, partnerId, TOTAL_LINK_ID)
+      .first();
+    if (!aggregated) continue;
+    if (!partners.has(partnerId)) partners.set(partnerId, await getPartner(db, partnerId));
+    const partner = partners.get(partnerId);
+    if (!partner) continue;
+    await rebuildPartnerDay(env.DB, { date, partnerId, currency: partner.currency, computedAtMs: nowMs });
+    rebuilt++;
+  }
+  // Saved once the days are rebuilt: a run cut short does them again, which changes nothing.
+  await writeCursor(db, CURSOR_CHANGED_DAYS, `${last.updatedAt}/${last.id}`);
+  return rebuilt;
+}
+
+function parseCursor(saved: string | null, nowMs: number): { updatedAt: number; id: string } {
+  const slash = saved?.indexOf('/') ?? -1;
+  if (saved && slash > 0) return { updatedAt: Number(saved.slice(0, slash)), id: saved.slice(slash + 1) };
+  return { updatedAt: nowMs - CHANGED_DAYS_LOOKBACK_MS, id: '' };
+}
