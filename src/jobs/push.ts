@@ -38,8 +38,9 @@ function webhookUrlProblem(env: Env, url: string): string | null {
 /**
  * Queues the push of `date` to the partner's webhookUrl and wakes its scheduler. Queuing twice
  * changes nothing (one delivery per partner and day); `force` re-sends a day already delivered
- * or failed, as a new message (a new `webhook-id`, see `dailyWebhookId`). A URL that last answered 410 Gone is not tried again
- * until the partner's webhookUrl changes (or an admin forces it).
+ * or failed, as a new message (a new `webhook-id`, see `dailyWebhookId`). A URL that last
+ * answered 410 Gone is not tried again until the partner's webhookUrl changes (or an admin
+ * forces it).
  */
 export async function queueDailyPush(
   env: Env,

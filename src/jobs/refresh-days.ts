@@ -4,13 +4,13 @@
 import { dbOf } from '../db/client';
 import { readCursor, writeCursor } from '../db/job-state';
 import { getPartner } from '../db/partners';
-import { rebuildPartnerDay } from '../db/reports';
+import { dailyRows, rebuildPartnerDay } from '../db/reports';
 import type { Partner } from '../db/schema';
-import { TOTAL_LINK_ID, utcDateOf } from '../domain/aggregation';
+import { DAY_MS, utcDateOf } from '../domain/aggregation';
 
 export const CURSOR_CHANGED_DAYS = 'reconcile:changed-days';
 /** Where the sweep starts when it has never run: changes older than this are left as they are. */
-export const CHANGED_DAYS_LOOKBACK_MS = 7 * 86_400_000;
+export const CHANGED_DAYS_LOOKBACK_MS = 7 * DAY_MS;
 // Per run, bounded so that a run stays within a Worker's D1 query limits; the rest waits for the next.
 const CHANGES_PAGE = 200;
 const CHANGES_PAGES = 5;
@@ -50,12 +50,8 @@ export async function refreshChangedDays(env: Env, settledBeforeMs: number, nowM
   const partners = new Map<string, Partner | undefined>();
   let rebuilt = 0;
   for (const { partnerId, date } of days.values()) {
-    const aggregated = await env.DB.prepare(
-      'SELECT 1 FROM daily_aggregates WHERE date = ?1 AND partner_id = ?2 AND link_id = ?3',
-    )
-      .bind(date, partnerId, TOTAL_LINK_ID)
-      .first();
-    if (!aggregated) continue;
+    const aggregated = await dailyRows(env.DB, { from: date, to: date, partnerId });
+    if (aggregated.length === 0) continue;
     if (!partners.has(partnerId)) partners.set(partnerId, await getPartner(db, partnerId));
     const partner = partners.get(partnerId);
     if (!partner) continue;
