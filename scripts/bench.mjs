@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench`: throughput and latency of the tracked redirect against a bare 302 Worker in one
-// workerd, then a check that every redirect served became exactly one click row in D1.
+// `npm run bench`: throughput and latency of the tracked redirect against a bare 302 Worker in the
+// same workerd (Relais's Durable Objects and D1 in a second one, as on Cloudflare; see
+// scripts/bench/redirect-workers.mjs), then a check that every redirect served became exactly one
+// click row in D1.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
