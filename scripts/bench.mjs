@@ -13,9 +13,11 @@ import { applyMigrations, buildBundle, callApi, startWorkers } from './bench/red
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-// Each Worker's load is split into rounds taken in turn (bare, Relais, bare, Relais...), so that a
-// change in what else the machine does weighs on both alike.
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+// Each Worker's load is split into rounds taken in turn, so that the drift of this machine's speed
+// (the bare Worker's CPU per request moves by a third from one minute to the next) weighs on both
+// alike. The order swaps every round (bare, Relais, Relais, bare, bare...): each Worker follows the
+// other as often, and whatever a round leaves behind (a collection, a backlog) falls on both.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const WARMUP_S = 3;
 const SETTLE_TIMEOUT_MS = 30_000;
 
@@ -237,8 +239,8 @@ async function main() {
       cpu[side].storage += cpuMs(pids.storage) - storage;
       return result;
     };
-    for (let i = 0; i < ROUNDS; i++) {
-      bareRuns.push(await measured('bare', () => load(bareUrl, path, amount)));
+    const bareRound = async () => bareRuns.push(await measured('bare', () => load(bareUrl, path, amount)));
+    const relaisRound = async () =>
       relaisRuns.push(
         await measured('relais', async () => {
           const run = await load(relaisUrl, path, amount);
@@ -252,6 +254,8 @@ async function main() {
           return run;
         }),
       );
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const round of i % 2 === 0 ? [bareRound, relaisRound] : [relaisRound, bareRound]) await round();
     }
     const bare = merge(bareRuns);
     const relais = merge(relaisRuns);
