@@ -289,53 +289,6 @@ describe('daily push', () => {
   });
 });
 
-describe('days corrected after their push', () => {
-  const datesSent = (sent: Received[]) => sent.map((r) => (JSON.parse(r.body) as { date: string }).date);
-
-  it('pushes a delivered day again with the next daily run once its figures were rebuilt, as a new message', async () => {
-    const hooks = standIn();
-    const { partner, link } = await partnerWithHook('/corrected');
-    const click = await insertClick(link, `${DAY}T09:00:00Z`);
-    await insertConversion(partner.id, `${DAY}T09:30:00Z`, { click });
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
-
-    // A postback for that day comes in late, and the day is rebuilt.
-    vi.setSystemTime(NOW + 3_600_000);
-    await insertConversion(partner.id, `${DAY}T11:00:00Z`, { click });
-    await api('POST', '/api/v1/reports/daily/rebuild', { body: { date: DAY, partnerId: partner.id }, expect: 200 });
-
-    const corrected = DAY;
-    NOW += 86_400_000;
-    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
-    vi.setSystemTime(NOW);
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
-    const sent = hooks.received.filter((r) => r.url.endsWith('/corrected'));
-    expect(datesSent(sent)).toEqual([corrected, corrected, DAY]);
-    expect(
-      (verify(partner.signingSecret, sent[1] as Received) as { totals: { conversions: number } }).totals.conversions,
-    ).toBe(2);
-    expect(sent[1]?.headers['webhook-id']).not.toBe(sent[0]?.headers['webhook-id']);
-  });
-
-  it('pushes a delivered day only once when its figures did not change', async () => {
-    const hooks = standIn();
-    const { partner, link } = await partnerWithHook('/unchanged');
-    await insertClick(link, `${DAY}T09:00:00Z`);
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
-
-    const first = DAY;
-    NOW += 86_400_000;
-    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
-    vi.setSystemTime(NOW);
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
-    expect(datesSent(hooks.received.filter((r) => r.url.endsWith('/unchanged')))).toEqual([first, DAY]);
-  });
-});
-
 describe('POST /api/v1/reports/daily/rebuild with push', () => {
   it('queues the corrected day again as a new message, under a webhook-id of its own', async () => {
     const hooks = standIn();
