@@ -1,8 +1,9 @@
 // Pushes to partners (`deliveries`) and each attempt made (`delivery_attempts`).
-import { and, asc, desc, eq, lte, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, min, sql } from 'drizzle-orm';
+import { TOTAL_LINK_ID } from '../domain/aggregation';
 import type { Db } from './client';
 import { pageWhere } from './paging';
-import { type Delivery, deliveries, deliveryAttempts } from './schema';
+import { type Delivery, dailyAggregates, deliveries, deliveryAttempts } from './schema';
 
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 
@@ -49,6 +50,36 @@ export async function ensureDelivery(
     .get();
   if (inserted) return { delivery: inserted, created: true };
   return { delivery: (await findDelivery(db, row.partnerId, row.date)) as Delivery, created: false };
+}
+
+/**
+ * Days of a partner, from `from` to `to`, whose push was delivered before their figures were
+ * last rebuilt (late conversions, refunds, late attribution), oldest first.
+ */
+export async function correctedDays(db: Db, partnerId: string, from: string, to: string): Promise<string[]> {
+  const rows = await db
+    .select({ date: deliveries.date })
+    .from(deliveries)
+    .innerJoin(
+      dailyAggregates,
+      and(
+        eq(dailyAggregates.date, deliveries.date),
+        eq(dailyAggregates.partnerId, deliveries.partnerId),
+        eq(dailyAggregates.linkId, TOTAL_LINK_ID),
+      ),
+    )
+    .where(
+      and(
+        eq(deliveries.partnerId, partnerId),
+        eq(deliveries.status, 'delivered'),
+        gte(deliveries.date, from),
+        lte(deliveries.date, to),
+        gt(dailyAggregates.computedAt, deliveries.deliveredAt),
+      ),
+    )
+    .orderBy(asc(deliveries.date))
+    .all();
+  return rows.map((r) => r.date);
 }
 
 /** Puts a delivery back in the queue as a new message for an attempt at `at`, with a fresh retry schedule. */

@@ -73,6 +73,8 @@ export const partners = sqliteTable(
     previousSecretEnc: text('previous_secret_enc'),
     previousSecretExpiresAt: integer('previous_secret_expires_at', { mode: 'timestamp_ms' }),
     webhookUrl: text('webhook_url'),
+    /** Whether a delivered day is pushed again once its figures were rebuilt (see src/jobs/daily.ts). */
+    pushCorrections: integer('push_corrections', { mode: 'boolean' }).notNull().default(false),
     notes: text('notes'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,5 +1,7 @@
-// The daily job (00:10 UTC): aggregate yesterday for every partner, queue its push, check link health.
+// The daily job (00:10 UTC): aggregate yesterday for every partner, queue its push (and those of
+// corrected days), check link health.
 import { dbOf } from '../db/client';
+import { correctedDays } from '../db/deliveries';
 import { readCursor, writeCursor } from '../db/job-state';
 import { addDays, utcDateOf } from '../domain/aggregation';
 import { aggregatePartnerDay, forEachPartner } from './aggregate';
@@ -7,6 +9,12 @@ import { runLinkHealth } from './link-health';
 import { PUSHED_STATUSES, queueDailyPush } from './push';
 
 export const DAILY_STATE = 'daily';
+/**
+ * How far back a delivered day is pushed again once its figures were rebuilt, for partners that
+ * asked (`pushCorrections`): as far back as the reconciliation rebuilds changed days. At most once
+ * a day per day, so a day that keeps changing does not flood the partner.
+ */
+export const CORRECTION_DAYS = 7;
 const STAGES = ['aggregate', 'push', 'link-health', 'done'] as const;
 type Stage = (typeof STAGES)[number];
 type DailyState = { date: string; stage: Stage };
@@ -51,7 +59,13 @@ async function runStages(env: Env, start: DailyState, nowMs: number): Promise<Da
   }
   if (s.stage === 'push') {
     await forEachPartner(env, 'daily:push', async (p) => {
-      if (PUSHED_STATUSES.includes(p.status)) await queueDailyPush(env, p, s.date, { nowMs });
+      if (!PUSHED_STATUSES.includes(p.status)) return;
+      await queueDailyPush(env, p, s.date, { nowMs });
+      if (!p.pushCorrections) return;
+      const from = addDays(s.date, -CORRECTION_DAYS);
+      for (const date of await correctedDays(dbOf(env), p.id, from, addDays(s.date, -1))) {
+        await queueDailyPush(env, p, date, { force: true, nowMs });
+      }
     });
     s.stage = 'link-health';
     await saveState(env, s);

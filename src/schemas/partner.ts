@@ -47,6 +47,10 @@ const partnerFields = {
     .optional()
     .openapi({ description: "Canonical name -> the partner's name.", example: { transactionId: 'order_id' } }),
   webhookUrl: z.string().max(2000).nullable().optional(),
+  pushCorrections: z.boolean().optional().openapi({
+    description:
+      'Push a delivered day again (a new message, new `webhook-id`) once its figures were rebuilt, for days of the last week, at most once a day. Default false: one push per UTC day.',
+  }),
   websiteUrl: z.string().max(2000).nullable().optional(),
   currency: z
     .string()
@@ -86,6 +90,7 @@ export const partnerSchema = z
     trackingTemplate: z.string().nullable(),
     postbackParams: z.record(z.string(), z.string()),
     webhookUrl: z.string().nullable(),
+    pushCorrections: z.boolean(),
     websiteUrl: z.string().nullable(),
     currency: z.string(),
     clickIdParam: z.string(),

@@ -289,6 +289,62 @@ describe('daily push', () => {
   });
 });
 
+describe('days corrected after their push, for partners that asked (pushCorrections)', () => {
+  const datesSent = (sent: Received[]) => sent.map((r) => (JSON.parse(r.body) as { date: string }).date);
+
+  /** A day pushed, then corrected by a late postback and rebuilt, then the next daily run: what the partner received. */
+  async function correctedThenNextDay(path: string, overrides: Record<string, unknown> = {}) {
+    const hooks = standIn();
+    const { partner, link } = await partnerWithHook(path, overrides);
+    const click = await insertClick(link, `${DAY}T09:00:00Z`);
+    await insertConversion(partner.id, `${DAY}T09:30:00Z`, { click });
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+
+    vi.setSystemTime(NOW + 3_600_000);
+    await insertConversion(partner.id, `${DAY}T11:00:00Z`, { click });
+    await api('POST', '/api/v1/reports/daily/rebuild', { body: { date: DAY, partnerId: partner.id }, expect: 200 });
+
+    const corrected = DAY;
+    NOW += 86_400_000;
+    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
+    vi.setSystemTime(NOW);
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    return { partner, corrected, sent: hooks.received.filter((r) => r.url.endsWith(path)) };
+  }
+
+  it('pushes a delivered day again with the next daily run once its figures were rebuilt, as a new message', async () => {
+    const { partner, corrected, sent } = await correctedThenNextDay('/corrected', { pushCorrections: true });
+    expect(datesSent(sent)).toEqual([corrected, corrected, DAY]);
+    expect(
+      (verify(partner.signingSecret, sent[1] as Received) as { totals: { conversions: number } }).totals.conversions,
+    ).toBe(2);
+    expect(sent[1]?.headers['webhook-id']).not.toBe(sent[0]?.headers['webhook-id']);
+  });
+
+  it('keeps to one push per UTC day for a partner that did not ask', async () => {
+    const { corrected, sent } = await correctedThenNextDay('/one-a-day');
+    expect(datesSent(sent)).toEqual([corrected, DAY]);
+  });
+
+  it('pushes a delivered day only once when its figures did not change', async () => {
+    const hooks = standIn();
+    const { partner, link } = await partnerWithHook('/unchanged', { pushCorrections: true });
+    await insertClick(link, `${DAY}T09:00:00Z`);
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+
+    const first = DAY;
+    NOW += 86_400_000;
+    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
+    vi.setSystemTime(NOW);
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    expect(datesSent(hooks.received.filter((r) => r.url.endsWith('/unchanged')))).toEqual([first, DAY]);
+  });
+});
+
 describe('POST /api/v1/reports/daily/rebuild with push', () => {
   it('queues the corrected day again as a new message, under a webhook-id of its own', async () => {
     const hooks = standIn();

@@ -1,0 +1,1 @@
+ALTER TABLE `partners` ADD `push_corrections` integer DEFAULT false NOT NULL;
