@@ -143,18 +143,10 @@ describe('detectBot', () => {
     }
   });
 
-  it('examines a bounded prefix of huge user agents, quickly', () => {
+  it('examines only a bounded prefix of huge user agents', () => {
+    // A crawler's name past the prefix is not read: the work per user agent has a ceiling.
     const huge = `${CHROME} ${'a'.repeat(100_000)} Googlebot`;
-    const start = performance.now();
     expect(detectBot(huge).reason).not.toBe('crawler');
-    expect(performance.now() - start).toBeLessThan(50);
-  });
-
-  it('classifies thousands of user agents in well under a millisecond each', () => {
-    const all = [...BOT_USER_AGENTS.map((b) => b.ua), ...HUMAN_USER_AGENTS.map((h) => h.ua)];
-    const start = performance.now();
-    for (let i = 0; i < 20; i++) for (const ua of all) detectBot(ua);
-    expect((performance.now() - start) / (20 * all.length)).toBeLessThan(0.1);
   });
 
   it('answers a verdict whose reason is set exactly when it is a bot, for any input', () => {

@@ -286,11 +286,10 @@ describe('parseAcceptLanguage', () => {
     );
   });
 
-  it('reads a long header quickly', () => {
+  it('reads only a bounded prefix of a long header', () => {
+    // French, preferred, comes after the prefix: read whole, the header would put it first.
     const header = `${'en-US;q=0.5,'.repeat(10_000)}fr`;
-    const start = performance.now();
     expect(parseAcceptLanguage(header)).toEqual(['en']);
-    expect(performance.now() - start).toBeLessThan(50);
   });
 });
 
