@@ -292,25 +292,35 @@ describe('daily push', () => {
 describe('days corrected after their push, for partners that asked (pushCorrections)', () => {
   const datesSent = (sent: Received[]) => sent.map((r) => (JSON.parse(r.body) as { date: string }).date);
 
+  /** The daily run at NOW, and the pushes it queued for the partner sent. */
+  async function dailyRunDelivered(partnerId: string) {
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partnerId));
+  }
+
+  /** Moves the clock to the next daily run; answers the day the previous run pushed. */
+  function nextDay(): string {
+    const previous = DAY;
+    NOW += 86_400_000;
+    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
+    vi.setSystemTime(NOW);
+    return previous;
+  }
+
   /** A day pushed, then corrected by a late postback and rebuilt, then the next daily run: what the partner received. */
   async function correctedThenNextDay(path: string, overrides: Record<string, unknown> = {}) {
     const hooks = standIn();
     const { partner, link } = await partnerWithHook(path, overrides);
     const click = await insertClick(link, `${DAY}T09:00:00Z`);
     await insertConversion(partner.id, `${DAY}T09:30:00Z`, { click });
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    await dailyRunDelivered(partner.id);
 
     vi.setSystemTime(NOW + 3_600_000);
     await insertConversion(partner.id, `${DAY}T11:00:00Z`, { click });
     await api('POST', '/api/v1/reports/daily/rebuild', { body: { date: DAY, partnerId: partner.id }, expect: 200 });
 
-    const corrected = DAY;
-    NOW += 86_400_000;
-    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
-    vi.setSystemTime(NOW);
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const corrected = nextDay();
+    await dailyRunDelivered(partner.id);
     return { partner, corrected, sent: hooks.received.filter((r) => r.url.endsWith(path)) };
   }
 
@@ -332,15 +342,10 @@ describe('days corrected after their push, for partners that asked (pushCorrecti
     const hooks = standIn();
     const { partner, link } = await partnerWithHook('/unchanged', { pushCorrections: true });
     await insertClick(link, `${DAY}T09:00:00Z`);
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    await dailyRunDelivered(partner.id);
 
-    const first = DAY;
-    NOW += 86_400_000;
-    DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
-    vi.setSystemTime(NOW);
-    await runDailyCron();
-    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const first = nextDay();
+    await dailyRunDelivered(partner.id);
     expect(datesSent(hooks.received.filter((r) => r.url.endsWith('/unchanged')))).toEqual([first, DAY]);
   });
 });
