@@ -15,7 +15,7 @@ import { type ClickRow, insertClickRows } from '../db/clicks';
 import { type BotVerdict, detectBot } from '../domain/bots';
 import { type DeviceDescription, describeDevice } from '../domain/device';
 import { parseAcceptLanguage } from '../domain/targeting';
-import { readBatch, WIRE, type WireBatch, type WireClick } from '../services/click-recorder';
+import { readBatch, WIRE, type WireBatch, type WireClick, type WireText } from '../services/click-recorder';
 
 /** Delay between the first buffered click and the write to D1. */
 export const ALARM_DELAY_MS = 1_000;
@@ -148,10 +148,12 @@ export class ClickBuffer extends DurableObject<Env> {
 
   /**
    * Stores a batch of clicks; resolves once they are durable here (the D1 write comes later).
-   * One storage write whatever the batch size: the batch itself.
+   * One storage write whatever the batch size: the batch itself. The batch's structure, rather
+   * than its JSON, is what isolates of earlier versions send: still read, for the length of a deploy.
    * @example await stub.record(wireBatch([event])) // 1
    */
-  async record(batch: WireBatch): Promise<number> {
+  async record(sent: WireText | WireBatch): Promise<number> {
+    const batch: WireBatch | null = typeof sent === 'string' ? JSON.parse(sent) : sent;
     if (!Array.isArray(batch?.clicks) || batch.clicks.length === 0) return 0;
     const clicks = readBatch(batch);
     const seq = this.nextSeq++;

@@ -8,7 +8,7 @@ import {
   QUEUE_MAX_ROWS,
   UNIQUE_WINDOW_MS,
 } from '../../src/objects/click-buffer';
-import { type ClickEvent, wireBatch } from '../../src/services/click-recorder';
+import { type ClickEvent, type WireBatch, wireBatch } from '../../src/services/click-recorder';
 import { clickEvent } from './events';
 
 const namespace = env.CLICK_BUFFER as unknown as DurableObjectNamespace<ClickBuffer>;
@@ -32,6 +32,15 @@ afterEach(() => {
 });
 
 describe('ClickBuffer', () => {
+  it('still reads a batch sent as a structure, as isolates of the previous version send it during a deploy', async () => {
+    const stub = buffer();
+    const events = [clickEvent(), clickEvent()];
+    const structured = JSON.parse(wireBatch(events)) as WireBatch;
+    expect(await runInDurableObject(stub, (instance: ClickBuffer) => instance.record(structured))).toBe(2);
+    await runInDurableObject(stub, (instance: ClickBuffer) => instance.alarm());
+    expect((await rows(events.map((e) => e.id))).map((r) => r.id)).toEqual(events.map((e) => e.id).sort());
+  });
+
   it('stores a batch in its own storage and arms the alarm, before anything reaches D1', async () => {
     const stub = buffer();
     const events = [clickEvent(), clickEvent()];

@@ -9,6 +9,7 @@ import {
   recordClick,
   shardName,
   shardOf,
+  WIRE,
 } from '../../src/services/click-recorder';
 import { pendingClick } from './events';
 
@@ -41,11 +42,11 @@ function visitorsOf(shard: number, count: number): string[] {
 
 /**
  * The ClickBuffer namespace, except that the first `record` call gets `firstAnswer` instead of
- * reaching the object; `seen.calls` counts them all.
+ * reaching the object; `seen` counts them all and keeps what each was sent.
  */
 function firstRecordAnswers(firstAnswer: () => Promise<number>) {
   const real = env.CLICK_BUFFER;
-  const seen = { calls: 0 };
+  const seen = { calls: 0, batches: [] as unknown[] };
   const namespace = {
     idFromName: (name: string) => real.idFromName(name),
     get: (id: DurableObjectId) => {
@@ -53,6 +54,7 @@ function firstRecordAnswers(firstAnswer: () => Promise<number>) {
       return {
         record: (batch: unknown) => {
           seen.calls++;
+          seen.batches.push(batch);
           return seen.calls === 1 ? firstAnswer() : stub.record(batch);
         },
       };
@@ -144,6 +146,30 @@ describe('recordClick', () => {
     await Promise.all(request.waited);
     expect(outdated.seen.calls).toBe(2);
     expect(await storedBatches(shard)).toEqual([...before, 2]);
+  });
+
+  it('sends a batch as one JSON string, each repeated value once, with keyed hashes in place of the IP and user id', async () => {
+    const shard = 11 % CLICK_SHARDS;
+    const watched = firstRecordAnswers(() => Promise.resolve(2));
+    const request = requestContext();
+    const [a, b] = visitorsOf(shard, 2);
+    const ctx = request.ctx as unknown as ExecutionContext;
+    recordClick(watched.env, ctx, pendingClick({ visitorId: a }, '203.0.113.7', 'user-42'), shard);
+    recordClick(watched.env, ctx, pendingClick({ visitorId: b }, '203.0.113.8', null), shard);
+    await Promise.all(request.waited);
+    const [sent] = watched.seen.batches;
+    expect(typeof sent).toBe('string');
+    const text = sent as string;
+    expect(text).not.toContain('203.0.113');
+    expect(text).not.toContain('user-42');
+    const batch = JSON.parse(text) as { strings: string[]; clicks: unknown[][] };
+    expect(batch.clicks).toHaveLength(2);
+    expect(batch.strings.filter((s) => s.startsWith('Mozilla/'))).toHaveLength(1);
+    const [first, second] = batch.clicks;
+    expect(first?.[WIRE.uidHash]).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(second?.[WIRE.uidHash]).toBeNull();
+    expect(first?.[WIRE.fingerprint]).not.toBe(second?.[WIRE.fingerprint]);
+    expect(first).toHaveLength(second?.length ?? 0);
   });
 
   it('waits a short window only', () => {
