@@ -199,6 +199,23 @@ async function started({ edge, stop, edgePid, storagePid, secrets }) {
   return { stop, db, relaisUrl, bareUrl, secrets, pids: { edge: edgePid ?? null, storage: storagePid } };
 }
 
+/**
+ * Sets the scheduling policy of every thread of a process (Linux `chrt`): `idle` (SCHED_IDLE) runs
+ * it only on CPU time no other process wants, `normal` (SCHED_OTHER) shares CPU time fairly.
+ * Answers whether it could.
+ */
+export function setSchedulingPolicy(pid, policy) {
+  if (pid === null) return false;
+  try {
+    execFileSync('chrt', ['--all-tasks', policy === 'idle' ? '--idle' : '--other', '--pid', '0', String(pid)], {
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Applies the project's migrations with the D1 API, statement by statement, in file order. */
 export async function applyMigrations(root, db) {
   const dir = join(root, 'migrations');
