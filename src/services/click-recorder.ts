@@ -79,7 +79,7 @@ export type WireBatch = { strings: string[]; clicks: WireClick[] };
  * A batch as the RPC carries it: the JSON of a `WireBatch`. One string crosses the RPC boundary
  * as a single copy, where a structure of some thousands of values is serialised value by value
  * on one side and rebuilt on the other (and again by any hop in between): in `npm run bench`,
- * JSON costs the redirect's isolate about 4 us less per click, and the ClickBuffer 3 us less.
+ * JSON costs the redirect's process about 4 us less per click, and the ClickBuffer's 3 us less.
  */
 export type WireText = string;
 
