@@ -64,13 +64,17 @@ async function waitForHealth(child) {
   throw new Error(`the Worker did not answer on ${base} within 150 s`);
 }
 
+/** Seeds what is still missing (the Worker did it before answering, unless that failed), then counts. */
 async function seed(adminKey) {
-  const res = await fetch(`${base}/api/v1/dev/seed`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminKey}` },
-  });
+  const headers = { authorization: `Bearer ${adminKey}` };
+  const res = await fetch(`${base}/api/v1/dev/seed`, { method: 'POST', headers });
   if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
-  return res.json();
+  const count = async (path) => {
+    const list = await fetch(`${base}/api/v1/${path}?limit=500`, { headers });
+    if (!list.ok) throw new Error(`listing ${path} failed: ${list.status} ${await list.text()}`);
+    return (await list.json()).data.length;
+  };
+  return { partners: await count('partners'), links: await count('links') };
 }
 
 ensureDevVars();
@@ -84,6 +88,9 @@ const child = spawn(
     '--port',
     String(port),
     '--test-scheduled',
+    // The Worker seeds the demo data before it answers its first request (see src/index.ts).
+    '--var',
+    'SEED_DEMO:true',
     '--show-interactive-dev-session=false',
     '--log-level',
     'warn',
@@ -96,10 +103,10 @@ child.on('exit', (code) => process.exit(code ?? 0));
 try {
   await waitForHealth(child);
   const adminKey = readDevVar('ADMIN_API_KEY');
-  const added = await seed(adminKey);
+  const seeded = await seed(adminKey);
   console.log(`
 Relais is running on ${base}
-  demo data:     ${added.partnersAdded} partners and ${added.linksAdded} links added (the rest was already there)
+  demo data:     ${seeded.partners} partners and ${seeded.links} links in the local D1
   admin API key: ${adminKey}
   try a link:    ${base}/autodoc-freins
                  ${base}/barrault-stage1?sub1=clio-iv&uid=user-42

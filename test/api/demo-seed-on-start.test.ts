@@ -1,0 +1,41 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { SEED_PARTNERS } from '../../src/seed/partners';
+import { ADMIN_KEY, ORIGIN } from '../support/http';
+
+/** A request to the Worker under `vars`, as `npm start` runs it (SEED_DEMO) or as deployed. */
+async function fetchWith(vars: Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }) as Request<unknown, IncomingRequestCfProperties>,
+    { ...env, ...vars },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const asAdmin = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
+
+// In file order: the first test needs an isolate that has not seeded yet.
+describe('demo data on start', () => {
+  it('is not seeded where SEED_DEMO is not "true"', async () => {
+    const res = await fetchWith({ SEED_DEMO: 'false' }, '/api/v1/partners', asAdmin);
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('is in D1 before the first answer when SEED_DEMO is "true", for every request that came meanwhile', async () => {
+    const [link, partners, health] = await Promise.all([
+      fetchWith({ SEED_DEMO: 'true' }, '/autodoc-freins'),
+      fetchWith({ SEED_DEMO: 'true' }, '/api/v1/partners?limit=500', asAdmin),
+      fetchWith({ SEED_DEMO: 'true' }, '/health'),
+    ]);
+    expect(link.status).toBe(302);
+    expect(new URL(link.headers.get('location') ?? '').hostname).toBe('www.autodoc.fr');
+    const body = (await partners.json()) as { data: { slug: string }[] };
+    expect(body.data.map((p) => p.slug).sort()).toEqual(SEED_PARTNERS.map((p) => p.slug).sort());
+    expect(health.status).toBe(200);
+  });
+});
