@@ -15,7 +15,10 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export default {
   fetch(request, env, ctx) {
-    if (env.SEED_DEMO === 'true' && !demoReady) return afterDemoSeed(request, env, ctx);
+    // Demo data never goes into a production database, whatever SEED_DEMO says.
+    if (env.SEED_DEMO === 'true' && !demoReady && env.ENVIRONMENT === 'development') {
+      return afterDemoSeed(request, env, ctx);
+    }
     return handle(request, env, ctx);
   },
 
@@ -49,9 +52,10 @@ function handle(request: Request, env: Env, ctx: ExecutionContext): Response | P
   return app.fetch(request, env, ctx);
 }
 
-// `npm start` (SEED_DEMO "true") seeds the demo data before it answers anything: whoever finds the
-// port open finds the demo partners and links too. Seeding is idempotent; a failure is logged and
-// lets requests through (POST /api/v1/dev/seed then tells what went wrong).
+// `npm start` (SEED_DEMO "true", ENVIRONMENT "development") seeds the demo data before it answers
+// anything: whoever finds the port open finds the demo partners and links too. Seeding is
+// idempotent; a failure is logged and lets requests through (POST /api/v1/dev/seed then tells
+// what went wrong).
 let demoSeeding: Promise<void> | null = null;
 let demoReady = false;
 const DEMO_SEED_POLL_MS = 50;

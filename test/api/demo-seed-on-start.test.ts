@@ -17,20 +17,27 @@ async function fetchWith(vars: Partial<Env>, path: string, init: RequestInit = {
   return res;
 }
 
+/** What `npm start` sets. */
+const LOCAL_RUN: Partial<Env> = { SEED_DEMO: 'true', ENVIRONMENT: 'development' };
 const asAdmin = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
 
 // In file order: the first test needs an isolate that has not seeded yet.
 describe('demo data on start', () => {
   it('is not seeded where SEED_DEMO is not "true"', async () => {
-    const res = await fetchWith({ SEED_DEMO: 'false' }, '/api/v1/partners', asAdmin);
+    const res = await fetchWith({ SEED_DEMO: 'false', ENVIRONMENT: 'development' }, '/api/v1/partners', asAdmin);
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('is never seeded outside local development, whatever SEED_DEMO says', async () => {
+    const res = await fetchWith({ SEED_DEMO: 'true', ENVIRONMENT: 'production' }, '/api/v1/partners', asAdmin);
     expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
   });
 
   it('is in D1 before the first answer when SEED_DEMO is "true", for every request that came meanwhile', async () => {
     const [link, partners, health] = await Promise.all([
-      fetchWith({ SEED_DEMO: 'true' }, '/autodoc-freins'),
-      fetchWith({ SEED_DEMO: 'true' }, '/api/v1/partners?limit=500', asAdmin),
-      fetchWith({ SEED_DEMO: 'true' }, '/health'),
+      fetchWith(LOCAL_RUN, '/autodoc-freins'),
+      fetchWith(LOCAL_RUN, '/api/v1/partners?limit=500', asAdmin),
+      fetchWith(LOCAL_RUN, '/health'),
     ]);
     expect(link.status).toBe(302);
     expect(new URL(link.headers.get('location') ?? '').hostname).toBe('www.autodoc.fr');
