@@ -203,3 +203,27 @@ export async function intakeSnapshot(
     plan: plan ? { planId: plan.id, rules: plan.rules } : null,
   };
 }
+
+/** A conversion's place in the order of changes, with what tells its aggregated day. */
+export type ConversionChange = { id: string; partnerId: string; occurredAt: number; updatedAt: number };
+
+/**
+ * Conversions changed after `after` (by `updated_at`, then id) and no later than `untilMs`, in
+ * that order, at most `limit`: the reconciliation's walk over what changed. The row comparison
+ * walks the `(updated_at, id)` index.
+ */
+export async function conversionsChangedAfter(
+  d1: D1Database,
+  after: { updatedAt: number; id: string },
+  untilMs: number,
+  limit: number,
+): Promise<ConversionChange[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT id, partner_id AS partnerId, occurred_at AS occurredAt, updated_at AS updatedAt FROM conversions
+       WHERE (updated_at, id) > (?1, ?2) AND updated_at <= ?3 ORDER BY updated_at, id LIMIT ?4`,
+    )
+    .bind(after.updatedAt, after.id, untilMs, limit)
+    .all<ConversionChange>();
+  return results;
+}

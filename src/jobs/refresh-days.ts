@@ -2,6 +2,7 @@
 // aggregated (late attribution, a status change or refund, a postback dated in the past) is
 // rebuilt by the next reconciliation.
 import { dbOf } from '../db/client';
+import { type ConversionChange, conversionsChangedAfter } from '../db/conversions';
 import { readCursor, writeCursor } from '../db/job-state';
 import { getPartner } from '../db/partners';
 import { dailyRows, rebuildPartnerDay } from '../db/reports';
@@ -16,8 +17,6 @@ const CHANGES_PAGE = 200;
 const CHANGES_PAGES = 5;
 const MAX_DAYS_PER_RUN = 40;
 
-type Change = { id: string; partnerId: string; occurredAt: number; updatedAt: number };
-
 /**
  * Rebuilds the aggregated days whose conversions changed since the last run. Conversions are
  * walked in the order they were last changed, from a saved place (`updated_at` and id), up to
@@ -28,15 +27,10 @@ export async function refreshChangedDays(env: Env, settledBeforeMs: number, nowM
   const db = dbOf(env);
   const cursor = parseCursor(await readCursor(db, CURSOR_CHANGED_DAYS), nowMs);
   const days = new Map<string, { partnerId: string; date: string }>();
-  let last: Change | undefined;
+  let last: ConversionChange | undefined;
   for (let p = 0; p < CHANGES_PAGES && days.size < MAX_DAYS_PER_RUN; p++) {
     const after = last ?? cursor;
-    const { results } = await env.DB.prepare(
-      `SELECT id, partner_id AS partnerId, occurred_at AS occurredAt, updated_at AS updatedAt FROM conversions
-       WHERE (updated_at, id) > (?1, ?2) AND updated_at <= ?3 ORDER BY updated_at, id LIMIT ?4`,
-    )
-      .bind(after.updatedAt, after.id, settledBeforeMs, CHANGES_PAGE)
-      .all<Change>();
+    const results = await conversionsChangedAfter(env.DB, after, settledBeforeMs, CHANGES_PAGE);
     for (const change of results) {
       const date = utcDateOf(change.occurredAt);
       days.set(`${change.partnerId}/${date}`, { partnerId: change.partnerId, date });
