@@ -109,8 +109,8 @@ function workerdPids() {
  * Why two processes: on Cloudflare a Durable Object never runs in the isolate, nor on the thread,
  * of the Worker that calls it, and D1 is a remote database. In a single workerd all of them share
  * one isolate and one thread, so every click write and its garbage would be paid for by the
- * redirects themselves. Both processes still share this machine's cores with the load generator:
- * the writes are not free, they only stop blocking the redirect's thread. Miniflare's dev
+ * redirects themselves. Both processes still share this machine's cores with the load generator,
+ * unless the storage process is given idle time only (`setSchedulingPolicy`). Miniflare's dev
  * registry connects the edge's Durable Object bindings to the storage process, and its shared
  * storage makes the storage process the one owner of D1 (`db` reads the same database).
  * With `oneProcess`, everything runs in a single workerd instead, as `wrangler dev` would.
