@@ -4,9 +4,9 @@ import { dbOf } from '../db/client';
 import { correctedDays } from '../db/deliveries';
 import { readCursor, writeCursor } from '../db/job-state';
 import { addDays, utcDateOf } from '../domain/aggregation';
+import { PUSHED_STATUSES, queueDailyPush } from '../services/deliveries';
 import { aggregatePartnerDay, forEachPartner } from './aggregate';
 import { runLinkHealth } from './link-health';
-import { PUSHED_STATUSES, queueDailyPush } from './push';
 
 export const DAILY_STATE = 'daily';
 /**

@@ -13,9 +13,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import { type ClickRow, insertClickRows } from '../db/clicks';
 import { type BotVerdict, detectBot } from '../domain/bots';
+import { readBatch, WIRE, type WireClick, type WireText } from '../domain/click-wire';
 import { type DeviceDescription, describeDevice } from '../domain/device';
 import { parseAcceptLanguage } from '../domain/targeting';
-import { readBatch, WIRE, type WireBatch, type WireClick, type WireText } from '../services/click-recorder';
 
 /** Delay between the first buffered click and the write to D1. */
 export const ALARM_DELAY_MS = 1_000;
@@ -134,7 +134,6 @@ export class ClickBuffer extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS batches (seq INTEGER PRIMARY KEY, rows TEXT NOT NULL, n INTEGER NOT NULL,
         checks TEXT NOT NULL);
     `);
-    this.upgradeStorage();
     for (const batch of this.sql.exec<StoredBatch>('SELECT seq, rows, n, checks FROM batches ORDER BY seq')) {
       if (this.buffered === 0) this.writtenSeq = batch.seq - 1;
       this.buffered += batch.n;
@@ -148,14 +147,12 @@ export class ClickBuffer extends DurableObject<Env> {
 
   /**
    * Stores a batch of clicks; resolves once they are durable here (the D1 write comes later).
-   * One storage write whatever the batch size: the batch itself. The batch's structure, rather
-   * than its JSON, is what isolates of earlier versions send: still read, for the length of a deploy.
+   * One storage write whatever the batch size: the batch itself.
    * @example await stub.record(wireBatch([event])) // 1
    */
-  async record(sent: WireText | WireBatch): Promise<number> {
-    const batch: WireBatch | null = typeof sent === 'string' ? JSON.parse(sent) : sent;
-    if (!Array.isArray(batch?.clicks) || batch.clicks.length === 0) return 0;
-    const clicks = readBatch(batch);
+  async record(sent: WireText): Promise<number> {
+    const clicks = readBatch(sent);
+    if (clicks.length === 0) return 0;
     const seq = this.nextSeq++;
     const rows: ClickRow[] = new Array(clicks.length);
     const checks: [string, string][] = [];
@@ -284,19 +281,6 @@ export class ClickBuffer extends DurableObject<Env> {
     // Storage holds nothing beyond what is being written: batches can be queued again.
     if (!more) this.spilled = false;
     return batches;
-  }
-
-  /** Clicks written before storage held batches as they are now are moved over (once). */
-  private upgradeStorage(): void {
-    const old = this.sql.exec<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('pending', 'seen')",
-    );
-    const names = old.toArray().map((r) => r.name);
-    if (names.includes('pending')) {
-      this.sql.exec("INSERT INTO batches (seq, rows, n, checks) SELECT seq, rows, n, '[]' FROM pending");
-      this.sql.exec('DROP TABLE pending');
-    }
-    if (names.includes('seen')) this.sql.exec('DROP TABLE seen');
   }
 
   private rowOf(c: WireClick, isUnique: boolean): ClickRow {

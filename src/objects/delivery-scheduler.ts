@@ -2,7 +2,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { dbOf } from '../db/client';
 import { nextDueAt } from '../db/deliveries';
-import { runDueDeliveries } from '../jobs/push';
+import { runDueDeliveries } from '../services/deliveries';
 
 /** After an alarm that failed, or when D1 cannot be read to find the next due time, look again after this. */
 const REARM_ON_ERROR_MS = 60_000;

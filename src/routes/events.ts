@@ -7,11 +7,11 @@ import { getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
 import type { AppEnv } from '../http/context';
 import { AppError } from '../http/errors';
+import { bodyParams, paramsOf, readBodyText } from '../http/request-body';
 import { router } from '../http/validation';
 import { errorSchema } from '../schemas/common';
 import { EVENT_TYPES } from '../schemas/conversion';
 import { isOriginAllowed, originNotAllowed, readEvent, recordEvent } from '../services/events';
-import { bodyParams, paramsOf, readBodyText } from '../services/request-body';
 import { visitorIdOf } from './postback';
 
 export const eventRoutes = router();

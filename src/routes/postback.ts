@@ -9,17 +9,17 @@ import type { Partner } from '../db/schema';
 import { constantTimeEqual, keyedHash } from '../domain/hashing';
 import { VISITOR_COOKIE } from '../domain/identity';
 import { newId } from '../domain/ids';
+import { isIpAllowed } from '../domain/ip-allowlist';
 import { open } from '../domain/secret-box';
 import { verifyWebhook } from '../domain/standard-webhooks';
 import type { AppEnv } from '../http/context';
 import { AppError } from '../http/errors';
+import { bodyParams, paramsOf, readBodyText } from '../http/request-body';
 import { router } from '../http/validation';
+import { ipBucket, partnerBucket, postbackLimits, takeToken } from '../isolate/rate-limit';
 import { errorSchema } from '../schemas/common';
 import { postbackAnswerSchema } from '../schemas/conversion';
-import { isIpAllowed } from '../services/ip-allowlist';
 import { type PostbackAnswer, processPostback, readPostback, redactParams } from '../services/postbacks';
-import { ipBucket, partnerBucket, postbackLimits, takeToken } from '../services/rate-limit';
-import { bodyParams, paramsOf, readBodyText } from '../services/request-body';
 
 export const postbackRoutes = router();
 

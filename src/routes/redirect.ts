@@ -6,6 +6,7 @@
 // click id. After: hashing, bot verdict, device description and storage (src/services and
 // src/objects), kept alive by `waitUntil`.
 import { dbOf } from '../db/client';
+import { pendingClick } from '../domain/click-wire';
 import { acceptDeepLink } from '../domain/deep-link';
 import { buildDestination, settingsInput } from '../domain/destination';
 import { describeDevice, quickDevice } from '../domain/device';
@@ -13,8 +14,14 @@ import { optedOut, VISITOR_COOKIE } from '../domain/identity';
 import { newClickId, newUlid } from '../domain/ids';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
 import { tenure } from '../http/tenure';
-import { pendingClick, recordClick, shardOf } from '../services/click-recorder';
-import { type CachedLink, destinationParts, type ReferralTarget, resolveLink, resolveReferral } from './link-cache';
+import { recordClick, shardOf } from '../isolate/click-recorder';
+import {
+  type CachedLink,
+  destinationParts,
+  type ReferralTarget,
+  resolveLink,
+  resolveReferral,
+} from '../isolate/link-cache';
 import { gonePage, notFoundPage } from './pages';
 
 const VISITOR_ID = new RegExp(`(?:^|;)\\s*${VISITOR_COOKIE}=([0-9A-HJKMNP-TV-Z]{26})\\s*(?:;|$)`);

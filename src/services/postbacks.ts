@@ -3,12 +3,12 @@ import type { Db } from '../db/client';
 import type { IntakeSnapshot } from '../db/conversions';
 import type { Conversion, Partner } from '../db/schema';
 import { renderAnswer } from '../domain/answer-template';
+import { parseIp } from '../domain/ip-allowlist';
 import { minorToMajor } from '../domain/money';
 import { type ConversionInput, parsePostback } from '../domain/postback-input';
 import { AppError, invalidRequest } from '../http/errors';
 import { hashSignals } from './attribution';
 import { type IntakeResult, type IntakeStatus, recordConversion } from './conversions';
-import { parseIp } from './ip-allowlist';
 
 /** What a postback asks, once its transport (query, form, JSON) is read. */
 export type PostbackRequest = {

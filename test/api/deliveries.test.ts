@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { deliveries, deliveryAttempts } from '../../src/db/schema';
 import { newId } from '../../src/domain/ids';
-import { schedulerOf } from '../../src/jobs/push';
+import { schedulerOf } from '../../src/services/deliveries';
 import { createKey, createPartner } from '../support/builders';
 import { api } from '../support/http';
 import { standIn } from '../support/stand-in';

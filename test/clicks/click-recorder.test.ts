@@ -1,6 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WIRE } from '../../src/domain/click-wire';
 import {
   CLICK_SHARDS,
   FLUSH_DELAY_MS,
@@ -9,8 +10,7 @@ import {
   recordClick,
   shardName,
   shardOf,
-  WIRE,
-} from '../../src/services/click-recorder';
+} from '../../src/isolate/click-recorder';
 import { pendingClick } from './events';
 
 /** A stand-in for a request's ExecutionContext that keeps what it is asked to wait for. */

@@ -1,5 +1,5 @@
 // Builders of click events for the click buffer and recorder tests.
-import { type ClickEvent, type PendingClick, pendingClick as withRaw } from '../../src/services/click-recorder';
+import { type ClickEvent, type PendingClick, pendingClick as withRaw } from '../../src/domain/click-wire';
 
 let n = 0;
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { partners } from '../../src/db/schema';
 import worker from '../../src/index';
-import { schedulerOf } from '../../src/jobs/push';
+import { schedulerOf } from '../../src/services/deliveries';
 import { createLink, createPartner } from '../support/builders';
 import { api } from '../support/http';
 import { insertClick, insertConversion } from '../support/rows';

@@ -1,7 +1,7 @@
 // Helpers for redirect tests: follow a tracked link as a browser would, and settle the clicks it recorded.
 import { listDurableObjectIds, runDurableObjectAlarm } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
-import { flushClicks } from '../../src/services/click-recorder';
+import { flushClicks } from '../../src/isolate/click-recorder';
 import { api, ORIGIN } from '../support/http';
 
 export const BROWSER_UA =

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fingerprintDay, fingerprintOf, userHash } from '../../src/domain/identity';
 import { ulidTime } from '../../src/domain/ids';
-import { flushClicks } from '../../src/services/click-recorder';
+import { flushClicks } from '../../src/isolate/click-recorder';
 import { createLink, createPartner } from '../support/builders';
 import { BROWSER_UA, clickIdOf, clicksOf, settleClicks, storedClick, visit } from './helpers';
 

@@ -7,7 +7,7 @@ import {
   LINK_CACHE_TTL_MS,
   linkCacheStats,
   resolveLink,
-} from '../../src/routes/link-cache';
+} from '../../src/isolate/link-cache';
 import { createLink, createPartner, uniqueSlug } from '../support/builders';
 import { api } from '../support/http';
 import { clickIdOf, clicksOf, locationOf, settleClicks, visit } from './helpers';

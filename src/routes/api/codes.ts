@@ -19,6 +19,7 @@ import type { Coupon, ReferralCode } from '../../db/schema';
 import { newId, newReferralCode } from '../../domain/ids';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
+import { originOf } from '../../http/origin';
 import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
@@ -29,7 +30,6 @@ import {
   referralCodeCreateSchema,
   referralCodeSchema,
 } from '../../schemas/link';
-import { originOf } from '../origin';
 
 export const codesApi = router();
 

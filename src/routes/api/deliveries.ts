@@ -10,9 +10,9 @@ import type { AppEnv } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
-import { queueDailyPush } from '../../jobs/push';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { deliveryListQuery, deliverySchema, deliveryWithAttemptsSchema } from '../../schemas/delivery';
+import { queueDailyPush } from '../../services/deliveries';
 
 export const deliveriesApi = router();
 

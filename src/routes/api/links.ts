@@ -11,8 +11,10 @@ import { urlProblem } from '../../domain/url-policy';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
+import { originOf } from '../../http/origin';
 import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
+import { invalidateLink } from '../../isolate/link-cache';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
   type LinkCreate,
@@ -22,8 +24,6 @@ import {
   linkSchema,
   linkUpdateSchema,
 } from '../../schemas/link';
-import { invalidateLink } from '../link-cache';
-import { originOf } from '../origin';
 
 export const linksApi = router();
 

@@ -20,8 +20,10 @@ import { urlProblem } from '../../domain/url-policy';
 import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
+import { originOf } from '../../http/origin';
 import { decodeCursor, page } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
+import { invalidatePartnerLinks } from '../../isolate/link-cache';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
   type PartnerCreate,
@@ -33,8 +35,6 @@ import {
   partnerUpdateSchema,
   partnerWithSecretsSchema,
 } from '../../schemas/partner';
-import { invalidatePartnerLinks } from '../link-cache';
-import { originOf } from '../origin';
 
 export const partnersApi = router();
 

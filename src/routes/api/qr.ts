@@ -5,9 +5,9 @@ import { dbOf } from '../../db/client';
 import { getLink } from '../../db/links';
 import { assertVisible } from '../../http/auth';
 import { notFound } from '../../http/errors';
+import { originOf } from '../../http/origin';
 import { bearer, errorResponses, router } from '../../http/validation';
 import { idParam } from '../../schemas/common';
-import { originOf } from '../origin';
 
 export const qrApi = router();
 

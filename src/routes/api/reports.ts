@@ -23,7 +23,6 @@ import type { AppEnv } from '../../http/context';
 import { invalidRequest, notFound } from '../../http/errors';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { aggregatePartnerDay, partnersAfter } from '../../jobs/aggregate';
-import { queueDailyPush } from '../../jobs/push';
 import {
   breakdownQuery,
   breakdownReportSchema,
@@ -37,6 +36,7 @@ import {
   timeToConversionReportSchema,
   timeToConversionRowSchema,
 } from '../../schemas/report';
+import { queueDailyPush } from '../../services/deliveries';
 
 export const reportsApi = router();
 

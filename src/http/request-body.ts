@@ -1,5 +1,5 @@
 // Reading request bodies of public endpoints without trusting their size, and turning them into parameters.
-import { AppError, invalidRequest } from '../http/errors';
+import { AppError, invalidRequest } from './errors';
 
 /** Largest body a postback or an event may have: 256 KiB holds hundreds of order lines. */
 export const MAX_BODY_BYTES = 256 * 1024;

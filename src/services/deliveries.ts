@@ -19,16 +19,13 @@ import { minorToMajor } from '../domain/money';
 import { open } from '../domain/secret-box';
 import { signWebhook } from '../domain/standard-webhooks';
 import { urlProblem } from '../domain/url-policy';
-import type { DeliveryScheduler } from '../objects/delivery-scheduler';
 
 /** Partners in these statuses get their daily figures. */
 export const PUSHED_STATUSES: readonly Partner['status'][] = ['active', 'paused'];
 
 /** The scheduler object of a partner: one per partner, so that one slow endpoint delays no one else. */
-export function schedulerOf(env: Env, partnerId: string): DurableObjectStub<DeliveryScheduler> {
-  // The generated Env leaves the namespace untyped; the binding is declared for this class in wrangler.toml.
-  const ns = env.DELIVERIES as unknown as DurableObjectNamespace<DeliveryScheduler>;
-  return ns.get(ns.idFromName(partnerId));
+export function schedulerOf(env: Env, partnerId: string) {
+  return env.DELIVERIES.getByName(partnerId);
 }
 
 function webhookUrlProblem(env: Env, url: string): string | null {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyedHash } from '../../src/domain/hashing';
 import { fingerprintOf, userHash } from '../../src/domain/identity';
-import { KeyedHasher } from '../../src/services/keyed-hasher';
+import { KeyedHasher } from '../../src/domain/keyed-hasher';
 
 describe('KeyedHasher', () => {
   it('gives the HMAC-SHA256 of purpose, NUL and value, cut to 24 bytes in base64url', async () => {

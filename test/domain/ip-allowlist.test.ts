@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIpAllowed, parseIp } from '../../src/services/ip-allowlist';
+import { isIpAllowed, parseIp } from '../../src/domain/ip-allowlist';
 
 describe('isIpAllowed', () => {
   it.each([

@@ -1,5 +1,5 @@
 // Postback rate limits: a token bucket per partner and per client address, kept in RateLimiter objects.
-import type { RateDecision, RateLimiter } from '../objects/rate-limiter';
+import type { RateDecision } from '../objects/rate-limiter';
 
 /** Rate (tokens per second) and burst (bucket size) of one kind of bucket. */
 export type Limit = { ratePerSec: number; burst: number };
@@ -41,9 +41,8 @@ export const partnerBucket = (partnerId: string) => `pb:partner:${partnerId}`;
 export const ipBucket = (ipHash: string) => `pb:ip:${ipHash}`;
 
 /** The RateLimiter object of a bucket. */
-export function limiterOf(env: Env, bucket: string): DurableObjectStub<RateLimiter> {
-  const ns = env.RATE_LIMITER as unknown as DurableObjectNamespace<RateLimiter>;
-  return ns.get(ns.idFromName(bucket));
+export function limiterOf(env: Env, bucket: string) {
+  return env.RATE_LIMITER.getByName(bucket);
 }
 
 /**
