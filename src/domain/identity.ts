@@ -31,3 +31,14 @@ export function optedOut(headers: Headers): boolean {
 
 /** Name of the first-party visitor cookie. */
 export const VISITOR_COOKIE = 'rl_vid';
+
+// Visitor ids are ULIDs minted by the redirect: anything else in the cookie is not ours.
+const VISITOR_ID = new RegExp(`(?:^|;)\\s*${VISITOR_COOKIE}=([0-9A-HJKMNP-TV-Z]{26})\\s*(?:;|$)`);
+
+/**
+ * The visitor id of a `Cookie` header, when it holds one of ours.
+ * @example visitorIdOf('theme=dark; rl_vid=01JDQ7Z8V3K2M4N5P6Q7R8S9T0') // '01JDQ7Z8V3K2M4N5P6Q7R8S9T0'
+ */
+export function visitorIdOf(cookieHeader: string | null | undefined): string | null {
+  return cookieHeader ? (VISITOR_ID.exec(cookieHeader)?.[1] ?? null) : null;
+}

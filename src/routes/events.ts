@@ -5,6 +5,7 @@ import { dbOf } from '../db/client';
 import { partnerDomains } from '../db/events';
 import { getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
+import { visitorIdOf } from '../domain/identity';
 import type { AppEnv } from '../http/context';
 import { AppError } from '../http/errors';
 import { bodyParams, paramsOf, readBodyText } from '../http/request-body';
@@ -12,7 +13,6 @@ import { router } from '../http/validation';
 import { errorSchema } from '../schemas/common';
 import { EVENT_TYPES } from '../schemas/conversion';
 import { isOriginAllowed, originNotAllowed, readEvent, recordEvent } from '../services/events';
-import { visitorIdOf } from './postback';
 
 export const eventRoutes = router();
 

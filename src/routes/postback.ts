@@ -7,7 +7,7 @@ import { getPartnerBySlug } from '../db/partners';
 import { insertLogAndReceipt, insertPostbackLog, type NewPostbackLogRow } from '../db/postback-log';
 import type { Partner } from '../db/schema';
 import { constantTimeEqual, keyedHash } from '../domain/hashing';
-import { VISITOR_COOKIE } from '../domain/identity';
+import { visitorIdOf } from '../domain/identity';
 import { newId } from '../domain/ids';
 import { isIpAllowed } from '../domain/ip-allowlist';
 import { open } from '../domain/secret-box';
@@ -38,19 +38,6 @@ const rateLimited = (retryAfterSec: number, what: string) =>
       'Retry-After': String(retryAfterSec),
     },
   );
-
-/** The `rl_vid` cookie, when it looks like one of ours. */
-export function visitorIdOf(cookieHeader: string | null | undefined): string | null {
-  if (!cookieHeader) return null;
-  for (const part of cookieHeader.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === VISITOR_COOKIE) {
-      const id = value.join('=').trim();
-      return /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : null;
-    }
-  }
-  return null;
-}
 
 /**
  * Checks the caller against the partner's settings: its IP allowlist, then a Standard Webhooks

@@ -10,7 +10,7 @@ import { pendingClick } from '../domain/click-wire';
 import { acceptDeepLink } from '../domain/deep-link';
 import { buildDestination, settingsInput } from '../domain/destination';
 import { describeDevice, quickDevice } from '../domain/device';
-import { optedOut, VISITOR_COOKIE } from '../domain/identity';
+import { optedOut, VISITOR_COOKIE, visitorIdOf } from '../domain/identity';
 import { newClickId, newUlid } from '../domain/ids';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
 import { tenure } from '../http/tenure';
@@ -24,7 +24,6 @@ import {
 } from '../isolate/link-cache';
 import { gonePage, notFoundPage } from './pages';
 
-const VISITOR_ID = new RegExp(`(?:^|;)\\s*${VISITOR_COOKIE}=([0-9A-HJKMNP-TV-Z]{26})\\s*(?:;|$)`);
 const REFERRAL_CODE = /^[A-Za-z0-9]{4,32}$/;
 const MAX_SUB_ID = 256;
 const MAX_UID = 256;
@@ -110,7 +109,7 @@ function serve(
   const headers = request.headers;
   tenure(request);
   tenure(headers);
-  const knownVisitor = VISITOR_ID.exec(headers.get('cookie') ?? '')?.[1];
+  const knownVisitor = visitorIdOf(headers.get('cookie'));
   const visitorId = knownVisitor ?? newUlid(now);
   const country = (request.cf?.country as string | undefined) ?? null;
 
@@ -175,7 +174,7 @@ function serve(
           linkId: link.id,
           partnerId: partner.id,
           visitorId,
-          isNewVisitor: knownVisitor === undefined,
+          isNewVisitor: knownVisitor === null,
           userAgent: headers.get('user-agent'),
           accept: headers.get('accept'),
           secChUa: headers.get('sec-ch-ua'),

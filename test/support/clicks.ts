@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { dbOf } from '../../src/db/client';
 import { type Click, clicks, type NewClick } from '../../src/db/schema';
-import { newClickId } from '../../src/domain/ids';
+import { newClickId, newUlid } from '../../src/domain/ids';
 
 /** A human click made an hour ago unless told otherwise; `partnerId` and `linkId` are required. */
 export async function insertClick(
@@ -11,7 +11,8 @@ export async function insertClick(
   const createdAt = overrides.createdAt ?? new Date(Date.now() - 3600_000);
   const row: NewClick = {
     id: newClickId(createdAt.getTime()),
-    visitorId: `vis_${crypto.randomUUID().replaceAll('-', '')}`,
+    // A ULID, as the redirect mints them: the visitor cookie holds nothing else.
+    visitorId: newUlid(createdAt.getTime()),
     isBot: false,
     isUnique: true,
     destination: 'https://www.autodoc.fr/freinage',

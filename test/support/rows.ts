@@ -9,7 +9,7 @@ import {
   type NewClick,
   type NewConversion,
 } from '../../src/db/schema';
-import { newClickId, newId } from '../../src/domain/ids';
+import { newClickId, newId, newUlid } from '../../src/domain/ids';
 
 let txn = 0;
 
@@ -25,7 +25,8 @@ export async function insertClick(
     linkId: link.id,
     partnerId: link.partnerId,
     createdAt,
-    visitorId: `vis_${crypto.randomUUID()}`,
+    // A ULID, as the redirect mints them: the visitor cookie holds nothing else.
+    visitorId: newUlid(createdAt.getTime()),
     isBot: false,
     isUnique: true,
     destination: 'https://www.autodoc.fr/freinage',
