@@ -3,6 +3,7 @@
 import { buildApp, errorResponse } from './app';
 import { isReservedSlug } from './domain/reserved-slugs';
 import { runScheduled } from './jobs/schedule';
+import { LATE, waitShared } from './lib/cross-request';
 import { redirect, referral } from './routes/redirect';
 import { seedDemo } from './seed/seed';
 
@@ -75,9 +76,8 @@ async function afterDemoSeed(request: Request, env: Env, ctx: ExecutionContext):
     ctx.waitUntil(demoSeeding);
     await demoSeeding;
   }
-  // The others wait on timers of their own: waiting on a promise that another request's I/O
-  // settles is what workerd cancels as a hung request.
-  while (!demoReady) await scheduler.wait(DEMO_SEED_POLL_MS);
+  // The others wait with timers of their own beside it (see lib/cross-request.ts).
+  while (!demoReady && (await waitShared(demoSeeding, DEMO_SEED_POLL_MS)) === LATE) {}
   return handle(request, env, ctx);
 }
 

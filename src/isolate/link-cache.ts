@@ -17,6 +17,8 @@ import type { Link, Partner } from '../db/schema';
 import { buildDestination, DEFAULT_UTM, settingsInput } from '../domain/destination';
 import { newUlid } from '../domain/ids';
 import { type LinkRules, needsDevice } from '../domain/targeting';
+import { BoundedMap } from '../lib/bounded-map';
+import { LATE, waitShared } from '../lib/cross-request';
 
 /** Longest time a change made through the API takes to reach every isolate. */
 export const LINK_CACHE_TTL_MS = 10_000;
@@ -68,7 +70,7 @@ export type CachedLink = {
 
 type Entry<T> = { value: T | null; freshUntil: number; refreshing: boolean };
 
-const links = new Map<string, Entry<CachedLink>>();
+const links = new BoundedMap<string, Entry<CachedLink>>(MAX_ENTRIES);
 const loadingLinks = new Map<string, Promise<CachedLink | null>>();
 let d1Reads = 0;
 // Bumped by every invalidation: a load that started before one may hold the old row, so it
@@ -116,9 +118,7 @@ function cachedLinkOf(link: Link, partner: Partner): CachedLink {
   };
 }
 
-/** Keeps the map under its bound: Maps iterate in insertion order, so the first key is the oldest. */
 function put<T>(map: Map<string, Entry<T>>, key: string, value: T | null, nowMs: number): void {
-  if (!map.has(key) && map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
   map.set(key, { value, freshUntil: nowMs + (value ? LINK_CACHE_TTL_MS : NEGATIVE_TTL_MS), refreshing: false });
 }
 
@@ -147,26 +147,17 @@ function startLoad(db: Db, slug: string): Promise<CachedLink | null> {
   return pending;
 }
 
-const LATE = Symbol('late');
-
 /**
- * Waits for another request's load, with a timer of this request's own beside it. workerd may
- * cancel as hung a request that waits on nothing but a promise another request's I/O will
- * settle: with D1 in another process, under load, a few of the requests that joined a load were
- * answered with an error, every time a hot link expired. Should the load outlast the timer, this
- * request reads D1 itself.
+ * Waits for another request's load of the same link, with a timer of this request's own beside
+ * it (see lib/cross-request.ts): under load, with D1 in another process, requests that joined a
+ * load were otherwise cancelled as hung every time a hot link expired. Should the load outlast
+ * the timer, this request reads D1 itself.
  */
 function joinLoad(
   pending: Promise<CachedLink | null>,
   ownLoad: () => Promise<CachedLink | null>,
 ): Promise<CachedLink | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<typeof LATE>((resolve) => {
-    timer = setTimeout(() => resolve(LATE), JOIN_WAIT_MS);
-  });
-  return Promise.race([pending, late])
-    .then((value) => (value === LATE ? ownLoad() : value))
-    .finally(() => clearTimeout(timer));
+  return waitShared(pending, JOIN_WAIT_MS).then((value) => (value === LATE ? ownLoad() : value));
 }
 
 /**
@@ -291,7 +282,7 @@ function websiteLinkOf(partner: Partner, websiteUrl: string): CachedLink {
   return cachedLinkOf(link, partner);
 }
 
-const referrals = new Map<string, Entry<ReferralTarget>>();
+const referrals = new BoundedMap<string, Entry<ReferralTarget>>(MAX_ENTRIES);
 
 async function loadReferral(db: Db, code: string): Promise<ReferralTarget | null> {
   d1Reads++;

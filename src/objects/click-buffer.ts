@@ -16,6 +16,7 @@ import { type BotVerdict, detectBot } from '../domain/bots';
 import { readBatch, WIRE, type WireClick, type WireText } from '../domain/click-wire';
 import { type DeviceDescription, describeDevice } from '../domain/device';
 import { parseAcceptLanguage } from '../domain/targeting';
+import { BoundedMap } from '../lib/bounded-map';
 
 /** Delay between the first buffered click and the write to D1. */
 export const ALARM_DELAY_MS = 1_000;
@@ -62,24 +63,14 @@ type StoredBatch = { seq: number; rows: string; n: number; checks: string };
 const alarmDelay = () => Math.round(ALARM_DELAY_MS * (0.8 + Math.random() * 0.4));
 
 // Lookups that build nothing when they hit: no key strings, no closures, on every click.
-const devices = new Map<string, DeviceDescription>();
-const languages = new Map<string, string | null>();
+const devices = new BoundedMap<string, DeviceDescription>(MEMO_MAX);
+const languages = new BoundedMap<string, string | null>(MEMO_MAX);
 /** Bot verdicts by user agent, then by the other headers that sway them (a few per user agent). */
-const bots = new Map<string, BotEntry[]>();
+const bots = new BoundedMap<string, BotEntry[]>(MEMO_MAX);
 type BotEntry = { accept: string | null; secChUa: string | null; purpose: string | null; verdict: BotVerdict };
 const MAX_BOT_ENTRIES_PER_AGENT = 16;
 // No header value holds a line feed: this key cannot be a real user agent.
 const NO_USER_AGENT = '\n';
-
-function memo<T>(map: Map<string, T>, key: string, compute: (key: string) => T): T {
-  let value = map.get(key);
-  if (value === undefined) {
-    if (map.size >= MEMO_MAX) map.clear();
-    value = compute(key);
-    map.set(key, value);
-  }
-  return value;
-}
 
 function botVerdict(ua: string | null, accept: string | null, secChUa: string | null, purpose: string | null) {
   const key = ua ?? NO_USER_AGENT;
@@ -89,7 +80,6 @@ function botVerdict(ua: string | null, accept: string | null, secChUa: string | 
       if (e.accept === accept && e.secChUa === secChUa && e.purpose === purpose) return e.verdict;
     }
   } else {
-    if (bots.size >= MEMO_MAX) bots.clear();
     entries = [];
     bots.set(key, entries);
   }
@@ -285,13 +275,13 @@ export class ClickBuffer extends DurableObject<Env> {
 
   private rowOf(c: WireClick, isUnique: boolean): ClickRow {
     const ua = text(c[WIRE.userAgent] as string | null);
-    const device = ua === null ? describeDevice(null) : memo(devices, ua, describeDevice);
+    const device = ua === null ? describeDevice(null) : devices.getOrSet(ua, describeDevice);
     const accept = c[WIRE.accept] as string | null;
     const secChUa = c[WIRE.secChUa] as string | null;
     const purpose = c[WIRE.purpose] as string | null;
     const bot = botVerdict(ua, accept, secChUa, purpose);
     const acceptLanguage = c[WIRE.acceptLanguage] as string | null;
-    const language = acceptLanguage === null ? null : memo(languages, acceptLanguage, firstLanguage);
+    const language = acceptLanguage === null ? null : languages.getOrSet(acceptLanguage, firstLanguage);
     const sub = WIRE.sub1;
     // In the order of CLICK_ROW_COLUMNS.
     return [

@@ -12,6 +12,7 @@ import { buildDestination, settingsInput } from '../domain/destination';
 import { describeDevice, quickDevice } from '../domain/device';
 import { optedOut, VISITOR_COOKIE, visitorIdOf } from '../domain/identity';
 import { newClickId, newUlid } from '../domain/ids';
+import { NO_PARAMS, readLinkQuery } from '../domain/link-query';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
 import { tenure } from '../http/tenure';
 import { recordClick, shardOf } from '../isolate/click-recorder';
@@ -22,13 +23,12 @@ import {
   resolveLink,
   resolveReferral,
 } from '../isolate/link-cache';
+import { BoundedMap } from '../lib/bounded-map';
 import { gonePage, notFoundPage } from './pages';
 
 const REFERRAL_CODE = /^[A-Za-z0-9]{4,32}$/;
-const MAX_SUB_ID = 256;
-const MAX_UID = 256;
 // Device descriptions for OS targeting, by user agent: a full parse is costly and user agents repeat.
-const osMemo = new Map<string, string | null>();
+const osMemo = new BoundedMap<string, string | null>(1_000);
 
 /**
  * Answers a tracked link: 302 to its destination, 404 page when unknown, fallback or 410 when
@@ -105,7 +105,7 @@ function serve(
   }
 
   // One pass over the visitor's parameters: ours are taken out; any other means the URL is built in full.
-  const params = query === '' ? NO_PARAMS : readParams(query);
+  const params = query === '' ? NO_PARAMS : readLinkQuery(query);
   const headers = request.headers;
   tenure(request);
   tenure(headers);
@@ -216,80 +216,7 @@ function serve(
   return response;
 }
 
-/** What the redirect takes from the short link's query; the rest is only forwarded. */
-type LinkParams = {
-  subIds: (string | null)[];
-  uid: string | null;
-  /** The deep link (`url=`), when one was given. */
-  url: string | null;
-  /** Whether the query holds parameters other than ours, to forward. */
-  forwards: boolean;
-};
-
-const NO_PARAMS: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
-
-/**
- * Reads `sub1`..`sub5`, `uid` and `url` (first value of each) as URLSearchParams would, without
- * building its list of pairs: the common query holds only these, and forwarding, which needs
- * the pairs, builds them itself.
- */
-function readParams(query: string): LinkParams {
-  const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
-  let start = 0;
-  while (start <= query.length) {
-    let end = query.indexOf('&', start);
-    if (end === -1) end = query.length;
-    if (end > start) {
-      const eq = query.indexOf('=', start);
-      const hasValue = eq !== -1 && eq < end;
-      const name = decodeComponent(query.slice(start, hasValue ? eq : end));
-      const value = hasValue ? decodeComponent(query.slice(eq + 1, end)) : '';
-      if (name === null || value === null) return readParamsSlowly(query);
-      take(params, name, value);
-    }
-    start = end + 1;
-  }
-  return params;
-}
-
-/** The same through URLSearchParams, for queries whose escapes `decodeURIComponent` refuses. */
-function readParamsSlowly(query: string): LinkParams {
-  const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
-  for (const [name, value] of new URLSearchParams(query)) take(params, name, value);
-  return params;
-}
-
-function take(params: LinkParams, name: string, value: string): void {
-  if (name.length === 4 && name.startsWith('sub') && name > 'sub0' && name < 'sub6') {
-    const i = name.charCodeAt(3) - 49;
-    if (params.subIds[i] === null && value !== '') params.subIds[i] = value.slice(0, MAX_SUB_ID);
-  } else if (name === 'uid') {
-    if (params.uid === null && value !== '' && value.length <= MAX_UID) params.uid = value;
-  } else if (name === 'url') {
-    if (params.url === null && value !== '') params.url = value;
-  } else {
-    params.forwards = true;
-  }
-}
-
-/** A query component decoded as forms are (`+` is a space), or null when its escapes are malformed. */
-function decodeComponent(raw: string): string | null {
-  const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
-  if (!text.includes('%')) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return null;
-  }
-}
-
 function osOf(userAgent: string | null): string | null {
   if (!userAgent) return null;
-  let os = osMemo.get(userAgent);
-  if (os === undefined) {
-    if (osMemo.size >= 1_000) osMemo.clear();
-    os = describeDevice(userAgent).os;
-    osMemo.set(userAgent, os);
-  }
-  return os;
+  return osMemo.getOrSet(userAgent, (ua) => describeDevice(ua).os);
 }
