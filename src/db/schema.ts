@@ -424,7 +424,7 @@ export const deliveries = sqliteTable(
     id: text('id').primaryKey(),
     partnerId: text('partner_id').notNull(),
     date: text('date').notNull(),
-    /** Stable per partner and day, so that a re-send is a no-op for the receiver. */
+    /** Stable across the retries of one delivery; a day sent again on purpose gets a new one (`dailyWebhookId`). */
     webhookId: text('webhook_id').notNull(),
     url: text('url').notNull(),
     status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),

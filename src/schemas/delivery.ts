@@ -14,7 +14,10 @@ export const deliverySchema = z
     lastError: z.string().nullable(),
     nextAttemptAt: z.string().nullable(),
     deliveredAt: z.string().nullable(),
-    webhookId: z.string().openapi({ description: 'Same on every re-send of the day: receivers drop repeats.' }),
+    webhookId: z.string().openapi({
+      description:
+        'Same on every retry of this delivery, so receivers can drop repeats; a day sent again on purpose (rebuilt figures, admin re-send) is a new message with a new id.',
+    }),
     url: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
