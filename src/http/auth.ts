@@ -6,9 +6,6 @@ import { constantTimeEqual, keyedHash } from '../domain/hashing';
 import type { AppEnv } from './context';
 import { AppError, forbidden, notFound } from './errors';
 
-/** Who is calling: an admin (every right) or a partner (read-only, its own data). */
-export type Principal = { role: 'admin'; keyId: string | null } | { role: 'partner'; keyId: string; partnerId: string };
-
 /** The hash under which a key is stored; the key itself is never kept. */
 export const hashApiKey = (hashKey: string, key: string) => keyedHash(hashKey, 'api-key', key);
 
