@@ -21,7 +21,8 @@ export const LATE: unique symbol = Symbol('late');
  * if (value === LATE) return loadForThisRequest();
  */
 export function waitShared<T>(shared: Promise<T>, timeoutMs: number): Promise<T | typeof LATE> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Set at once by the Promise executor, which runs synchronously; Workers' clearTimeout takes no undefined.
+  let timer!: ReturnType<typeof setTimeout>;
   const late = new Promise<typeof LATE>((resolve) => {
     timer = setTimeout(() => resolve(LATE), timeoutMs);
   });
