@@ -1,0 +1,57 @@
+// Import rules checked by `npm run lint:deps`: no cycles, and each src/ folder keeps to its layer (README, "Architecture").
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'A cycle means neither module can be understood, tested or moved without the other, and the order in ' +
+        'which the Worker evaluates them decides which one sees the other half-initialised. Type-only imports ' +
+        'count too: they tie the two files just as tightly for whoever reads or changes them.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-imports-no-other-layer',
+      severity: 'error',
+      comment:
+        'src/domain/ is pure logic, no I/O, tested directly with many cases: reaching into db, objects, ' +
+        'services, routes or http would bring I/O and the runtime into it. A future src/lib/ of generic ' +
+        'building blocks sits below it and stays allowed.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/', pathNot: '^src/(domain|lib)/' },
+    },
+    {
+      name: 'routes-only-from-the-entry',
+      severity: 'error',
+      comment:
+        'src/routes/ are the HTTP edges, the top layer: only the app that mounts them (src/app.ts), the Worker ' +
+        'entry (src/index.ts, the redirect fast path) and other routes may use them. Anything else needing ' +
+        "a route's logic wants it moved down into a service or domain/. Tests may import what they test.",
+      from: { path: '^src/', pathNot: '^src/(app\\.ts|index\\.ts|routes/)' },
+      to: { path: '^src/routes/' },
+    },
+    {
+      name: 'db-imports-no-upper-layer',
+      severity: 'error',
+      comment:
+        'src/db/ is the state layer that services, routes, jobs and objects are built on: a query module ' +
+        'that imports one of them inverts the layering and drags the use case into the storage.',
+      from: { path: '^src/db/' },
+      to: { path: '^src/(services|routes|jobs|objects)/' },
+    },
+  ],
+  options: {
+    // The rules are about our own modules; packages are leaves.
+    doNotFollow: { path: 'node_modules' },
+    // Keep type-only imports (`import type`), which TypeScript erases before the bundler sees them.
+    tsPreCompilationDeps: true,
+    // Resolve extensionless imports the way TypeScript does for the Worker code.
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Packages' subpath exports (`hono/http-exception`), resolved as the bundler does.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types', 'default'] },
+    // workerd's own modules, like Node's `node:` ones: part of the runtime, not files to resolve.
+    builtInModules: { add: ['cloudflare:workers', 'cloudflare:test'] },
+  },
+};
