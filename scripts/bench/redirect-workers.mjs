@@ -1,9 +1,10 @@
-// Starts the bench's workerd processes: the Relais bundle (D1, Durable Objects, secrets) and a bare 302 Worker, both on direct sockets.
+// Starts the bench's workerd processes: the Relais bundle (D1, Durable Objects, secrets), a bare 302 Worker and a bare D1 insert Worker, on direct sockets.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 
 /** The simplest possible redirect Worker: the ceiling any redirect can reach on this machine. */
@@ -12,6 +13,9 @@ const BARE_WORKER = `export default {
     return new Response(null, { status: 302, headers: { location: 'https://www.example.com/landing?utm_source=bench' } });
   },
 };`;
+
+/** The simplest possible postback Worker (one D1 insert per POST): the ceiling any postback intake can reach. */
+const BARE_INSERT_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'bare-insert-worker.mjs');
 
 /** The Worker in the storage process: the same bundle, serving only its Durable Objects. */
 const STORAGE_WORKER = 'relais-storage';
@@ -89,6 +93,17 @@ const bareWorker = (config) => ({
   unsafeDirectSockets: [{}],
 });
 
+// Its D1 database is bound like Relais's: with shared storage, the storage process serves it.
+const bareInsertWorker = (config) => ({
+  name: 'bare-insert',
+  modules: true,
+  scriptPath: BARE_INSERT_WORKER,
+  modulesRoot: dirname(BARE_INSERT_WORKER),
+  compatibilityDate: config.compatibilityDate,
+  d1Databases: { DB: 'bare-insert-bench' },
+  unsafeDirectSockets: [{}],
+});
+
 /** The workerd processes started by this Node process so far. */
 function workerdPids() {
   try {
@@ -103,8 +118,9 @@ function workerdPids() {
 }
 
 /**
- * Starts the Workers as Cloudflare places them: the Relais Worker and the bare Worker in one
- * workerd (the edge), Relais's Durable Objects and its D1 database in another (storage).
+ * Starts the Workers as Cloudflare places them: the Relais Worker and the bare Workers in one
+ * workerd (the edge), Relais's Durable Objects and the D1 databases (Relais's and the bare insert
+ * Worker's) in another (storage).
  *
  * Why two processes: on Cloudflare a Durable Object never runs in the isolate, nor on the thread,
  * of the Worker that calls it, and D1 is a remote database. In a single workerd all of them share
@@ -129,6 +145,7 @@ export async function startWorkers(root, bundlePath, { oneProcess = false } = {}
             unsafeDirectSockets: [{}],
           },
           bareWorker(config),
+          bareInsertWorker(config),
         ],
       }),
     );
@@ -178,6 +195,7 @@ export async function startWorkers(root, bundlePath, { oneProcess = false } = {}
             unsafeDirectSockets: [{}],
           },
           bareWorker(config),
+          bareInsertWorker(config),
         ],
       }),
       ...shared('edge'),
@@ -195,8 +213,19 @@ export async function startWorkers(root, bundlePath, { oneProcess = false } = {}
 async function started({ edge, stop, edgePid, storagePid, secrets }) {
   const relaisUrl = (await edge.unsafeGetDirectURL('relais')).href.replace(/\/$/, '');
   const bareUrl = (await edge.unsafeGetDirectURL('bare')).href.replace(/\/$/, '');
+  const bareInsertUrl = (await edge.unsafeGetDirectURL('bare-insert')).href.replace(/\/$/, '');
   const db = await edge.getD1Database('DB', 'relais');
-  return { stop, db, relaisUrl, bareUrl, secrets, pids: { edge: edgePid ?? null, storage: storagePid } };
+  const bareInsertDb = await edge.getD1Database('DB', 'bare-insert');
+  return {
+    stop,
+    db,
+    bareInsertDb,
+    relaisUrl,
+    bareUrl,
+    bareInsertUrl,
+    secrets,
+    pids: { edge: edgePid ?? null, storage: storagePid },
+  };
 }
 
 /**
