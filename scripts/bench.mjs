@@ -2,12 +2,14 @@
 // `npm run bench`: throughput and latency of the tracked redirect against a bare 302 Worker in the
 // same workerd (Relais's Durable Objects and D1 in a second one, as on Cloudflare; see
 // scripts/bench/redirect-workers.mjs), then a check that every redirect served became exactly one
-// click row in D1.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// click row in D1; then signed postbacks against a bare D1 insert Worker (scripts/bench/postback.mjs).
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { cpuMs, printRow, summarize } from './bench/figures.mjs';
+import { benchPostbacks } from './bench/postback.mjs';
 import { applyMigrations, buildBundle, callApi, setSchedulingPolicy, startWorkers } from './bench/redirect-workers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +21,9 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 // other as often, and whatever a round leaves behind (a collection, a backlog) falls on both.
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const WARMUP_S = 3;
+// BENCH_ONLY=postbacks skips the redirect, to iterate on the postback path faster.
+const ONLY = process.env.BENCH_ONLY ?? '';
+if (ONLY !== '' && ONLY !== 'postbacks') throw new Error(`BENCH_ONLY=${ONLY}: only "postbacks" is known`);
 const SETTLE_TIMEOUT_MS = 30_000;
 
 // What phones send: a few real browsers and a link-preview bot, so that device description and bot
@@ -93,26 +98,6 @@ function load(url, path, amount) {
   });
 }
 
-/** The runs of one Worker, merged. */
-function merge(runs) {
-  const all = new Float64Array(runs.reduce((n, r) => n + r.latencies.length, 0));
-  let offset = 0;
-  for (const r of runs) {
-    all.set(r.latencies, offset);
-    offset += r.latencies.length;
-  }
-  all.sort();
-  const at = (q) => all[Math.min(all.length - 1, Math.floor(q * all.length))];
-  const elapsedMs = runs.reduce((n, r) => n + r.elapsedMs, 0);
-  return {
-    reqPerSec: Math.round(all.length / (elapsedMs / 1000)),
-    p50: at(0.5),
-    p99: at(0.99),
-    served: runs.reduce((n, r) => n + r.served, 0),
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-  };
-}
-
 function warmUp(url, path) {
   return new Promise((resolve, reject) =>
     autocannon(
@@ -144,22 +129,6 @@ async function clicksInD1(db, linkId, expected) {
   }
 }
 
-/**
- * CPU time used so far by one workerd process, in milliseconds (Linux; 0 elsewhere). Throughput
- * moves with whatever else the machine does; CPU per request much less, and it also counts the
- * click writes that happen after the responses.
- */
-function cpuMs(pid) {
-  if (pid === null) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime, in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
 /** Until D1 holds `expected` clicks of the link, or nothing more arrives for a second. */
 async function drain(db, linkId, expected) {
   let last = -1;
@@ -176,9 +145,152 @@ async function drain(db, linkId, expected) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-const ms = (v) => `${v.toFixed(1).padStart(6)} ms`;
-function printRow(name, s) {
-  console.log(`${name.padEnd(24)} ${String(s.reqPerSec).padStart(7)} req/s   p50 ${ms(s.p50)}   p99 ${ms(s.p99)}`);
+/**
+ * The redirect against the bare 302 Worker, in alternating rounds, then the check that every
+ * redirect served became exactly one click row. Answers whether it did, and whether the storage
+ * process was left on idle CPU time.
+ */
+async function benchRedirects({ db, relaisUrl, bareUrl, key, pids, oneProcess }) {
+  const partner = await callApi(relaisUrl, key, 'POST', '/api/v1/partners', {
+    name: 'Bench Autodoc',
+    status: 'active',
+    integration: 'direct_api',
+    category: 'pieces',
+    allowedDomains: ['autodoc.fr'],
+    commissionRules: [{ percent: 8 }],
+    affiliateParams: { aff_id: 'aau' },
+  });
+  const link = await callApi(relaisUrl, key, 'POST', '/api/v1/links', {
+    partnerId: partner.id,
+    destination: 'https://www.autodoc.fr/pieces/freinage?ref=app',
+    slug: 'bench-freins',
+    placement: 'diagnostic_freins',
+  });
+  // The warm-up has its own link, so that the check below counts the measured runs only.
+  const warmLink = await callApi(relaisUrl, key, 'POST', '/api/v1/links', {
+    partnerId: partner.id,
+    destination: 'https://www.autodoc.fr/pieces/freinage?ref=app',
+    slug: 'bench-warm',
+  });
+  const path = `/${link.slug}`;
+
+  // The click writes happen after the 302, and on Cloudflare on other machines: the storage
+  // process gets only the CPU time that the edge and the load generator leave, so that it stands
+  // for those machines instead of taking the redirect's core. It still does all of its work (the
+  // rounds wait for it, and its CPU is counted), and BENCH_STORAGE_PRIORITY=normal shares the
+  // cores fairly instead.
+  const storageIdle =
+    !oneProcess && process.env.BENCH_STORAGE_PRIORITY !== 'normal' && setSchedulingPolicy(pids.storage, 'idle');
+  if (!oneProcess) {
+    console.log(
+      storageIdle
+        ? 'Storage process (Durable Objects, D1) on idle CPU time only (SCHED_IDLE), as on other machines.'
+        : 'Storage process (Durable Objects, D1) sharing the CPU fairly with the edge and the load.',
+    );
+  }
+  console.log(`Warming up both Workers (${WARMUP_S} s each)...`);
+  const bareRate = await warmUp(bareUrl, path);
+  await warmUp(relaisUrl, `/${warmLink.slug}`);
+  // Its clicks are written before anything is measured.
+  await drain(db, warmLink.id, Number.POSITIVE_INFINITY);
+  const amount = Math.max(CONNECTIONS * 20, Math.round((bareRate * DURATION_S) / ROUNDS));
+
+  console.log(
+    `Loading each Worker with ${amount * ROUNDS} GET requests over ${CONNECTIONS} connections, in ${ROUNDS} alternating rounds...`,
+  );
+  const bareRuns = [];
+  const relaisRuns = [];
+  // CPU time of each process during each Worker's rounds, in milliseconds.
+  const cpu = { bare: { edge: 0, storage: 0 }, relais: { edge: 0, storage: 0 } };
+  const measured = async (side, work) => {
+    const edge = cpuMs(pids.edge);
+    const storage = cpuMs(pids.storage);
+    const result = await work();
+    cpu[side].edge += cpuMs(pids.edge) - edge;
+    cpu[side].storage += cpuMs(pids.storage) - storage;
+    return result;
+  };
+  const bareRound = async () => bareRuns.push(await measured('bare', () => load(bareUrl, path, amount)));
+  const relaisRound = async () =>
+    relaisRuns.push(
+      await measured('relais', async () => {
+        const run = await load(relaisUrl, path, amount);
+        // The clicks of this round are written before the next round starts: the bare Worker is
+        // not measured while Relais writes, and Relais's CPU includes its writes.
+        await drain(
+          db,
+          link.id,
+          relaisRuns.reduce((n, r) => n + r.served, run.served),
+        );
+        return run;
+      }),
+    );
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const round of i % 2 === 0 ? [bareRound, relaisRound] : [relaisRound, bareRound]) await round();
+  }
+  const bare = summarize(bareRuns);
+  const relais = summarize(relaisRuns);
+
+  console.log('');
+  printRow('bare 302 Worker', bare);
+  printRow('relais GET /:slug', relais);
+  const ratio = relais.reqPerSec / bare.reqPerSec;
+  const p99Limit = 2 * bare.p99 + 1;
+  console.log(
+    `throughput ${(ratio * 100).toFixed(1)}% of the bare Worker's (target >= 60%, aim 75%): ${ratio >= 0.6 ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + 1 = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
+  );
+
+  if (cpu.bare.edge > 0) {
+    const us = (ms) => `${((ms * 1000) / (amount * ROUNDS)).toFixed(1)} us`;
+    const relaisTotal = cpu.relais.edge + cpu.relais.storage;
+    console.log(
+      oneProcess
+        ? `workerd CPU per request: bare ${us(cpu.bare.edge)}, relais ${us(cpu.relais.edge)} including its click writes`
+        : `workerd CPU per request: bare ${us(cpu.bare.edge)}; relais ${us(cpu.relais.edge)} in the Worker's process ` +
+            `(bare / relais = ${((cpu.bare.edge / cpu.relais.edge) * 100).toFixed(1)}%) ` +
+            `+ ${us(cpu.relais.storage)} in the storage process (Durable Objects, D1) = ${us(relaisTotal)}`,
+    );
+  }
+  console.log('Waiting for the click buffers to write to D1...');
+  const recorded = await clicksInD1(db, link.id, relais.served);
+  const lost = relais.served - recorded.distinct;
+  const duplicated = recorded.rows - recorded.distinct;
+  console.log(
+    `clicks: ${relais.served} redirects served (non-HEAD, 2xx/3xx), ${recorded.rows} rows in D1 ` +
+      `(all there ${recorded.seconds.toFixed(1)} s after the last request): ${lost} lost, ${duplicated} duplicated`,
+  );
+  let consistent = lost === 0 && duplicated === 0 && recorded.rows === relais.served;
+  if (relais.errors > 0 || bare.errors > 0) {
+    console.log(`errors: bare ${bare.errors}, relais ${relais.errors}`);
+    consistent = false;
+  }
+  return { consistent, storageIdle };
+}
+
+/** Signed postbacks against the bare insert Worker (scripts/bench/postback.mjs), for a partner of their own. */
+async function benchPostbacksOn({ relaisUrl, bareInsertUrl, key, db, bareInsertDb, pids }) {
+  const partner = await callApi(relaisUrl, key, 'POST', '/api/v1/partners', {
+    name: 'Bench Oscaro',
+    status: 'active',
+    integration: 'direct_api',
+    category: 'pieces',
+    allowedDomains: ['oscaro.com'],
+    commissionRules: [{ percent: 5 }],
+  });
+  return benchPostbacks({
+    relaisUrl,
+    bareInsertUrl,
+    db,
+    bareInsertDb,
+    partner,
+    pids,
+    connections: CONNECTIONS,
+    durationSec: DURATION_S,
+    rounds: ROUNDS,
+  });
 }
 
 async function main() {
@@ -189,135 +301,29 @@ async function main() {
   console.log('Building the Worker (wrangler deploy --dry-run)...');
   const bundle = buildBundle(root);
   const oneProcess = process.env.BENCH_ONE_PROCESS === '1';
-  const { stop, db, relaisUrl, bareUrl, secrets, pids } = await startWorkers(root, bundle, { oneProcess });
+  const workers = await startWorkers(root, bundle, { oneProcess });
+  const { stop, db, pids } = workers;
+  console.log(
+    oneProcess
+      ? 'Layout: one workerd (the Workers, Durable Objects and D1 on one thread, as with wrangler dev).'
+      : 'Layout: two workerd processes, the Workers in one (the edge), Durable Objects and D1 in the other (storage).',
+  );
   let failed = false;
   try {
     await applyMigrations(root, db);
-    const key = secrets.ADMIN_API_KEY;
-    const partner = await callApi(relaisUrl, key, 'POST', '/api/v1/partners', {
-      name: 'Bench Autodoc',
-      status: 'active',
-      integration: 'direct_api',
-      category: 'pieces',
-      allowedDomains: ['autodoc.fr'],
-      commissionRules: [{ percent: 8 }],
-      affiliateParams: { aff_id: 'aau' },
-    });
-    const link = await callApi(relaisUrl, key, 'POST', '/api/v1/links', {
-      partnerId: partner.id,
-      destination: 'https://www.autodoc.fr/pieces/freinage?ref=app',
-      slug: 'bench-freins',
-      placement: 'diagnostic_freins',
-    });
-    // The warm-up has its own link, so that the check below counts the measured runs only.
-    const warmLink = await callApi(relaisUrl, key, 'POST', '/api/v1/links', {
-      partnerId: partner.id,
-      destination: 'https://www.autodoc.fr/pieces/freinage?ref=app',
-      slug: 'bench-warm',
-    });
-    const path = `/${link.slug}`;
-
-    // The click writes happen after the 302, and on Cloudflare on other machines: the storage
-    // process gets only the CPU time that the edge and the load generator leave, so that it stands
-    // for those machines instead of taking the redirect's core. It still does all of its work (the
-    // rounds wait for it, and its CPU is counted), and BENCH_STORAGE_PRIORITY=normal shares the
-    // cores fairly instead.
-    const storageIdle =
-      !oneProcess && process.env.BENCH_STORAGE_PRIORITY !== 'normal' && setSchedulingPolicy(pids.storage, 'idle');
-    if (!oneProcess) {
-      console.log(
-        storageIdle
-          ? 'Storage process (Durable Objects, D1) on idle CPU time only (SCHED_IDLE), as on other machines.'
-          : 'Storage process (Durable Objects, D1) sharing the CPU fairly with the edge and the load.',
-      );
+    const key = workers.secrets.ADMIN_API_KEY;
+    let storageIdle = false;
+    if (ONLY !== 'postbacks') {
+      const redirects = await benchRedirects({ ...workers, key, oneProcess });
+      storageIdle = redirects.storageIdle;
+      if (!redirects.consistent) failed = true;
     }
-    console.log(`Warming up both Workers (${WARMUP_S} s each)...`);
-    const bareRate = await warmUp(bareUrl, path);
-    await warmUp(relaisUrl, `/${warmLink.slug}`);
-    // Its clicks are written before anything is measured.
-    await drain(db, warmLink.id, Number.POSITIVE_INFINITY);
-    const amount = Math.max(CONNECTIONS * 20, Math.round((bareRate * DURATION_S) / ROUNDS));
-
-    console.log(
-      `Loading each Worker with ${amount * ROUNDS} GET requests over ${CONNECTIONS} connections, in ${ROUNDS} alternating rounds...`,
-    );
-    const bareRuns = [];
-    const relaisRuns = [];
-    // CPU time of each process during each Worker's rounds, in milliseconds.
-    const cpu = { bare: { edge: 0, storage: 0 }, relais: { edge: 0, storage: 0 } };
-    const measured = async (side, work) => {
-      const edge = cpuMs(pids.edge);
-      const storage = cpuMs(pids.storage);
-      const result = await work();
-      cpu[side].edge += cpuMs(pids.edge) - edge;
-      cpu[side].storage += cpuMs(pids.storage) - storage;
-      return result;
-    };
-    const bareRound = async () => bareRuns.push(await measured('bare', () => load(bareUrl, path, amount)));
-    const relaisRound = async () =>
-      relaisRuns.push(
-        await measured('relais', async () => {
-          const run = await load(relaisUrl, path, amount);
-          // The clicks of this round are written before the next round starts: the bare Worker is
-          // not measured while Relais writes, and Relais's CPU includes its writes.
-          await drain(
-            db,
-            link.id,
-            relaisRuns.reduce((n, r) => n + r.served, run.served),
-          );
-          return run;
-        }),
-      );
-    for (let i = 0; i < ROUNDS; i++) {
-      for (const round of i % 2 === 0 ? [bareRound, relaisRound] : [relaisRound, bareRound]) await round();
-    }
-    const bare = merge(bareRuns);
-    const relais = merge(relaisRuns);
-
-    console.log('');
-    printRow('bare 302 Worker', bare);
-    printRow('relais GET /:slug', relais);
-    const ratio = relais.reqPerSec / bare.reqPerSec;
-    const p99Limit = 2 * bare.p99 + 1;
-    console.log(
-      `throughput ${(ratio * 100).toFixed(1)}% of the bare Worker's (target >= 60%, aim 75%): ${ratio >= 0.6 ? 'met' : 'MISSED'}`,
-    );
-    console.log(
-      `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + 1 = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
-    );
-
-    if (cpu.bare.edge > 0) {
-      const us = (ms) => `${((ms * 1000) / (amount * ROUNDS)).toFixed(1)} us`;
-      const relaisTotal = cpu.relais.edge + cpu.relais.storage;
-      console.log(
-        oneProcess
-          ? `workerd CPU per request: bare ${us(cpu.bare.edge)}, relais ${us(cpu.relais.edge)} including its click writes`
-          : `workerd CPU per request: bare ${us(cpu.bare.edge)}; relais ${us(cpu.relais.edge)} in the Worker's process ` +
-              `(bare / relais = ${((cpu.bare.edge / cpu.relais.edge) * 100).toFixed(1)}%) ` +
-              `+ ${us(cpu.relais.storage)} in the storage process (Durable Objects, D1) = ${us(relaisTotal)}`,
-      );
-    }
-    console.log('Waiting for the click buffers to write to D1...');
-    const recorded = await clicksInD1(db, link.id, relais.served);
-    const lost = relais.served - recorded.distinct;
-    const duplicated = recorded.rows - recorded.distinct;
-    console.log(
-      `clicks: ${relais.served} redirects served (non-HEAD, 2xx/3xx), ${recorded.rows} rows in D1 ` +
-        `(all there ${recorded.seconds.toFixed(1)} s after the last request): ${lost} lost, ${duplicated} duplicated`,
-    );
-    if (lost !== 0 || duplicated !== 0 || recorded.rows !== relais.served) failed = true;
-    if (relais.errors > 0 || bare.errors > 0) {
-      console.log(`errors: bare ${bare.errors}, relais ${relais.errors}`);
-      failed = true;
-    }
-
-    const postbackBench = join(root, 'scripts', 'bench', 'postback.mjs');
-    if (existsSync(postbackBench) && process.env.BENCH_POSTBACKS !== '0') {
+    if (ONLY === 'postbacks' || process.env.BENCH_POSTBACKS !== '0') {
       // A postback's answer waits for D1: storage is on its path, not behind it.
       if (storageIdle && !setSchedulingPolicy(pids.storage, 'normal')) {
         console.log('(the storage process could not be given its fair share back: postbacks measured with it idle)');
       }
-      if (!(await benchPostbacksOn(postbackBench, relaisUrl, key, db, bare))) failed = true;
+      if (!(await benchPostbacksOn({ ...workers, key }))) failed = true;
     }
   } finally {
     await stop();
@@ -327,36 +333,6 @@ async function main() {
     console.error('FAILED: what was stored differs from what was served (see above).');
     process.exit(1);
   }
-}
-
-/** Signed conversion postbacks against the same Worker (scripts/bench/postback.mjs), beside the bare Worker's figures. */
-async function benchPostbacksOn(file, relaisUrl, key, db, bare) {
-  const { benchPostbacks } = await import(pathToFileURL(file).href);
-  const partner = await callApi(relaisUrl, key, 'POST', '/api/v1/partners', {
-    name: 'Bench Oscaro',
-    status: 'active',
-    integration: 'direct_api',
-    category: 'pieces',
-    allowedDomains: ['oscaro.com'],
-    commissionRules: [{ percent: 5 }],
-  });
-  console.log('Loading POST /pb/:slug with signed postbacks...');
-  const r = await benchPostbacks({
-    url: relaisUrl,
-    partnerSlug: partner.slug,
-    signingSecret: partner.signingSecret,
-    connections: CONNECTIONS,
-    durationSec: DURATION_S,
-  });
-  console.log('');
-  printRow('bare 302 Worker', bare);
-  printRow('relais POST /pb/:slug', r);
-  const stored = await db
-    .prepare('SELECT count(*) AS n FROM conversions WHERE partner_id = ?')
-    .bind(partner.id)
-    .first();
-  console.log(`conversions: ${r.acknowledged} acknowledged of ${r.sent} sent, ${stored.n} stored`);
-  return stored.n === r.acknowledged;
 }
 
 await main();
