@@ -166,8 +166,9 @@ export async function benchPostbacks({
     Math.max(connections * MIN_PER_CONNECTION, Math.round((rates[name] * durationSec) / rounds));
   const amounts = { bare: amountOf('bare'), relais: amountOf('relais') };
   console.log(
-    `Loading each with signed postbacks over ${connections} connections for about ${durationSec} s, in ${rounds} ` +
-      `alternating rounds (bare insert ${amounts.bare * rounds}, Relais ${amounts.relais * rounds} postbacks)...`,
+    `Loading each with signed postbacks over ${connections} connections in ${rounds} alternating rounds, sized to ` +
+      `last ${durationSec} s in all at the warm-up's rate (at least ${connections * MIN_PER_CONNECTION} a round): ` +
+      `bare insert ${amounts.bare * rounds}, Relais ${amounts.relais * rounds} postbacks...`,
   );
   const round = async (name) => {
     const side = sides[name];
