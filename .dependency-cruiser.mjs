@@ -17,8 +17,8 @@ export default {
       severity: 'error',
       comment:
         'src/domain/ is pure logic, no I/O, tested directly with many cases: reaching into db, objects, ' +
-        'services, routes or http would bring I/O and the runtime into it. A future src/lib/ of generic ' +
-        'building blocks sits below it and stays allowed.',
+        'services, routes or http would bring I/O and the runtime into it. src/lib/ holds generic ' +
+        'building blocks with no knowledge of Relais and sits below it.',
       from: { path: '^src/domain/' },
       to: { path: '^src/', pathNot: '^src/(domain|lib)/' },
     },
@@ -36,10 +36,10 @@ export default {
       name: 'db-imports-no-upper-layer',
       severity: 'error',
       comment:
-        'src/db/ is the state layer that services, routes, jobs and objects are built on: a query module ' +
-        'that imports one of them inverts the layering and drags the use case into the storage.',
+        'src/db/ is the state layer that services, routes, jobs, objects and the isolate caches are built on: ' +
+        'a query module that imports one of them inverts the layering and drags the use case into the storage.',
       from: { path: '^src/db/' },
-      to: { path: '^src/(services|routes|jobs|objects)/' },
+      to: { path: '^src/(services|routes|jobs|objects|isolate|http)/' },
     },
   ],
   options: {
