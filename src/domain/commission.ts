@@ -6,8 +6,8 @@
 // 0.8352 -> 0.84, 12.5% of 0.04 is 0.005 -> 0.01, and a total always equals the sum of its
 // lines as shown to the partner. A fixed fee is converted to the currency's minor units the same way.
 import { z } from 'zod';
+import { type ConversionEvent, conversionEventSchema } from './conversion-event';
 import { currencyCodeSchema, divideHalfUp, majorToMinor } from './money';
-import { type ConversionEvent, conversionEventSchema } from './postback-input';
 
 const hasAtMostDecimals = (digits: number) => (value: number) => Number(value.toFixed(digits)) === value;
 

@@ -1,8 +1,8 @@
 // Conversion, postback-log and funnel-event resources: validation, types and OpenAPI from one set of schemas.
 import { z } from '@hono/zod-openapi';
 import { ATTRIBUTION_METHODS } from '../domain/attribution';
+import { CONVERSION_EVENTS } from '../domain/conversion-event';
 import { CONVERSION_STATUSES } from '../domain/conversion-status';
-import { CONVERSION_EVENTS } from '../domain/postback-input';
 import { isoDate, isoDateTime, moneySchema } from './common';
 
 export const EVENT_TYPES = ['add_to_cart', 'lead', 'checkout', 'sale'] as const;

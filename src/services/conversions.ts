@@ -14,7 +14,7 @@ import type { Attribution } from '../domain/attribution';
 import { type CommissionLine, type CommissionRule, commissionFor, reverseCommission } from '../domain/commission';
 import { type ConversionStatus, transition } from '../domain/conversion-status';
 import { newId } from '../domain/ids';
-import type { ConversionInput } from '../domain/postback-input';
+import type { ConversionInput } from '../domain/postback-schema';
 import { AppError } from '../http/errors';
 import { attributeConversion, hashSignals } from './attribution';
 

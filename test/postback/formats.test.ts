@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, type PresetName } from '../../src/domain/postback-input';
+import { PRESETS, type PresetName } from '../../src/domain/postback-presets';
 import { createLink, createPartner } from '../support/builders';
 import { insertClick } from '../support/clicks';
 import { api, call } from '../support/http';
