@@ -2,6 +2,14 @@
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ATTRIBUTION_METHODS } from '../domain/attribution';
+import { CLICK_SOURCES } from '../domain/click-source';
+import { CONVERSION_EVENTS } from '../domain/conversion-event';
+import { CONVERSION_STATUSES, STATUS_CHANGE_SOURCES } from '../domain/conversion-status';
+import { DELIVERY_STATUSES } from '../domain/delivery-status';
+import { EVENT_TYPES } from '../domain/funnel-event';
+import { KEY_ROLES } from '../domain/key-role';
+import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
@@ -37,10 +45,8 @@ export const partners = sqliteTable(
     id: text('id').primaryKey(),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
-    status: text('status', { enum: ['prospect', 'negotiating', 'active', 'paused', 'ended'] }).notNull(),
-    integration: text('integration', {
-      enum: ['direct_api', 'affiliate_platform', 'affiliate_link', 'referral'],
-    }).notNull(),
+    status: text('status', { enum: PARTNER_STATUSES }).notNull(),
+    integration: text('integration', { enum: INTEGRATIONS }).notNull(),
     category: text('category').notNull(),
     websiteUrl: text('website_url'),
     allowedDomains: json<string[]>('allowed_domains').notNull(),
@@ -161,9 +167,7 @@ export const clicks = sqliteTable(
     /** Keyed hash of IP, user agent and language with a daily salt; null when the visitor opted out. */
     fingerprint: text('fingerprint'),
     referralCode: text('referral_code'),
-    source: text('source', { enum: ['link', 'referral'] })
-      .notNull()
-      .default('link'),
+    source: text('source', { enum: CLICK_SOURCES }).notNull().default('link'),
     /** When the buffer wrote the row to D1 (recording latency is `recordedAt - createdAt`). */
     recordedAt: integer('recorded_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -191,8 +195,8 @@ export const conversions = sqliteTable(
       .notNull()
       .references(() => partners.id),
     transactionId: text('transaction_id').notNull(),
-    event: text('event', { enum: ['lead', 'add_to_cart', 'sale'] }).notNull(),
-    status: text('status', { enum: ['pending', 'approved', 'rejected', 'reversed'] }).notNull(),
+    event: text('event', { enum: CONVERSION_EVENTS }).notNull(),
+    status: text('status', { enum: CONVERSION_STATUSES }).notNull(),
     rawStatus: text('raw_status'),
     amountMinor: integer('amount_minor').notNull().default(0),
     currency: text('currency').notNull().default('EUR'),
@@ -204,9 +208,7 @@ export const conversions = sqliteTable(
     coupon: text('coupon'),
     referralCode: text('referral_code'),
     customerHash: text('customer_hash'),
-    attributionMethod: text('attribution_method', {
-      enum: ['click_id', 'cookie', 'referral_code', 'coupon', 'user', 'fingerprint', 'none'],
-    }).notNull(),
+    attributionMethod: text('attribution_method', { enum: ATTRIBUTION_METHODS }).notNull(),
     clickId: text('click_id'),
     /** The click id the partner sent, kept even when no such click is known yet (clicks are written asynchronously). */
     reportedClickId: text('reported_click_id'),
@@ -251,7 +253,7 @@ export const conversionHistory = sqliteTable(
     amountMinor: integer('amount_minor'),
     commissionMinor: integer('commission_minor'),
     reason: text('reason'),
-    source: text('source', { enum: ['postback', 'api', 'reconcile'] }).notNull(),
+    source: text('source', { enum: STATUS_CHANGE_SOURCES }).notNull(),
     createdAt: createdAt(),
   },
   (t) => [index('conversion_history_conv_idx').on(t.conversionId, t.createdAt)],
@@ -262,7 +264,7 @@ export const events = sqliteTable(
   'events',
   {
     id: text('id').primaryKey(),
-    type: text('type', { enum: ['lead', 'add_to_cart', 'checkout', 'sale'] }).notNull(),
+    type: text('type', { enum: EVENT_TYPES }).notNull(),
     clickId: text('click_id'),
     visitorId: text('visitor_id'),
     partnerId: text('partner_id'),
@@ -317,7 +319,7 @@ export const apiKeys = sqliteTable(
     keyHash: text('key_hash').notNull(),
     /** The first characters, to recognise a key in a list. */
     prefix: text('prefix').notNull(),
-    role: text('role', { enum: ['admin', 'partner'] }).notNull(),
+    role: text('role', { enum: KEY_ROLES }).notNull(),
     partnerId: text('partner_id').references(() => partners.id),
     name: text('name'),
     createdAt: createdAt(),
@@ -335,7 +337,7 @@ export const postbackLog = sqliteTable(
     partnerId: text('partner_id'),
     partnerSlug: text('partner_slug').notNull(),
     method: text('method').notNull(),
-    /** `recorded`, `duplicate`, `updated`, `dry_run` or `rejected`. */
+    /** One of POSTBACK_OUTCOMES (src/domain/postback-outcome.ts). */
     outcome: text('outcome').notNull(),
     httpStatus: integer('http_status').notNull(),
     errorCode: text('error_code'),
@@ -427,7 +429,7 @@ export const deliveries = sqliteTable(
     /** Stable across the retries of one delivery; a day sent again on purpose gets a new one (`dailyWebhookId`). */
     webhookId: text('webhook_id').notNull(),
     url: text('url').notNull(),
-    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
@@ -496,7 +498,7 @@ export const reportDiscrepancies = sqliteTable(
     id: text('id').primaryKey(),
     reportId: text('report_id').notNull(),
     partnerId: text('partner_id').notNull(),
-    /** `missing_here`, `missing_there`, `amount_mismatch` or `status_mismatch`. */
+    /** One of DISCREPANCY_KINDS (src/domain/report-diff.ts). */
     kind: text('kind').notNull(),
     transactionId: text('transaction_id').notNull(),
     ours: json<unknown>('ours'),
@@ -513,7 +515,7 @@ export const linkChecks = sqliteTable(
     linkId: text('link_id').notNull(),
     date: text('date').notNull(),
     partnerId: text('partner_id').notNull(),
-    /** `ok`, `broken` or `drops_click_id`. */
+    /** One of LINK_CHECK_STATUSES (src/domain/link-health.ts). */
     status: text('status').notNull(),
     statusCode: integer('status_code'),
     finalUrl: text('final_url'),

@@ -6,6 +6,10 @@ export const conversionStatusSchema = z.enum(CONVERSION_STATUSES);
 export type ConversionStatus = z.infer<typeof conversionStatusSchema>;
 export type Status = ConversionStatus;
 
+/** Who changed a conversion: a partner's postback, an admin through the API, or the reconciliation job. */
+export const STATUS_CHANGE_SOURCES = ['postback', 'api', 'reconcile'] as const;
+export type StatusChangeSource = (typeof STATUS_CHANGE_SOURCES)[number];
+
 export type Transition = 'same' | 'allowed' | 'invalid';
 
 // Rejected and reversed are final: money taken back is never paid again by a late postback.

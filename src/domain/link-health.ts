@@ -3,7 +3,12 @@
 /** Redirects followed before giving up; a longer chain is reported broken. */
 export const MAX_HOPS = 5;
 
-export type LinkHealthStatus = 'ok' | 'broken' | 'drops_click_id';
+/** The verdicts of a check. */
+export const LINK_HEALTH_STATUSES = ['ok', 'broken', 'drops_click_id'] as const;
+export type LinkHealthStatus = (typeof LINK_HEALTH_STATUSES)[number];
+
+/** What a day's check of a link shows: its verdict, or `checking` while the check is under way. */
+export const LINK_CHECK_STATUSES = [...LINK_HEALTH_STATUSES, 'checking'] as const;
 
 /**
  * Whether `url` still carries `clickId` anywhere a landing page can read it back (a query

@@ -1,13 +1,10 @@
 // A partner's own conversion report against ours: its rows read through the partner's column names, then compared.
+import { CONVERSION_EVENTS, type ConversionEvent } from './conversion-event';
+import { CONVERSION_STATUSES, type ConversionStatus } from './conversion-status';
 import { parseAmount } from './money';
 
 export const REPORT_FIELDS = ['transactionId', 'amount', 'currency', 'status', 'event', 'occurredAt'] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
-
-const STATUSES = ['pending', 'approved', 'rejected', 'reversed'] as const;
-const EVENTS = ['lead', 'add_to_cart', 'sale'] as const;
-type Status = (typeof STATUSES)[number];
-type Event = (typeof EVENTS)[number];
 
 /** A row of the partner's report in our terms; null where the report does not say. */
 export type TheirRow = {
@@ -15,9 +12,9 @@ export type TheirRow = {
   transactionId: string;
   amountMinor: number | null;
   currency: string;
-  status: Status | null;
+  status: ConversionStatus | null;
   rawStatus: string | null;
-  event: Event | null;
+  event: ConversionEvent | null;
   occurredAtMs: number | null;
 };
 
@@ -77,7 +74,7 @@ export function readReport(
   return { rows, issues };
 }
 
-type Columns = Record<'transactionId' | 'amount' | 'currency' | 'status' | 'event' | 'occurredAt', number | undefined>;
+type Columns = Record<ReportField, number | undefined>;
 
 /** One row in our terms, or why it cannot be read. */
 function readRow(
@@ -117,9 +114,9 @@ function readRow(
     transactionId,
     amountMinor,
     currency,
-    status: (STATUSES as readonly string[]).includes(mapped ?? '') ? (mapped as Status) : null,
+    status: (CONVERSION_STATUSES as readonly string[]).includes(mapped ?? '') ? (mapped as ConversionStatus) : null,
     rawStatus,
-    event: (EVENTS as readonly string[]).includes(eventText) ? (eventText as Event) : null,
+    event: (CONVERSION_EVENTS as readonly string[]).includes(eventText) ? (eventText as ConversionEvent) : null,
     occurredAtMs,
   };
 }
@@ -159,7 +156,8 @@ export type OurConversion = {
   occurredAtMs: number;
 };
 
-export type DiscrepancyKind = 'missing_here' | 'missing_there' | 'amount_mismatch' | 'status_mismatch';
+export const DISCREPANCY_KINDS = ['missing_here', 'missing_there', 'amount_mismatch', 'status_mismatch'] as const;
+export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
 export type Discrepancy = {
   kind: DiscrepancyKind;

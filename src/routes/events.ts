@@ -5,13 +5,13 @@ import { dbOf } from '../db/client';
 import { partnerDomains } from '../db/events';
 import { getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
+import { EVENT_TYPES } from '../domain/funnel-event';
 import { visitorIdOf } from '../domain/identity';
 import type { AppEnv } from '../http/context';
 import { AppError } from '../http/errors';
 import { bodyParams, paramsOf, readBodyText } from '../http/request-body';
 import { router } from '../http/validation';
 import { errorSchema } from '../schemas/common';
-import { EVENT_TYPES } from '../schemas/conversion';
 import { isOriginAllowed, originNotAllowed, readEvent, recordEvent } from '../services/events';
 
 export const eventRoutes = router();

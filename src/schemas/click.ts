@@ -1,5 +1,6 @@
 // Click resource: validation, types and OpenAPI from one set of schemas.
 import { z } from '@hono/zod-openapi';
+import { CLICK_SOURCES } from '../domain/click-source';
 import { isoDate, isoDateTime } from './common';
 
 const timeBound = z.union([isoDateTime, isoDate]);
@@ -49,7 +50,7 @@ export const clickSchema = z
       .boolean()
       .openapi({ description: 'A `url=` deep link outside the partner domains was ignored.' }),
     hasUser: z.boolean().openapi({ description: 'Whether the link carried an app user id (`uid`, kept only hashed).' }),
-    source: z.enum(['link', 'referral']),
+    source: z.enum(CLICK_SOURCES),
     referralCode: nullableText,
   })
   .openapi('Click');

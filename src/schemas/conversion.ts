@@ -2,11 +2,10 @@
 import { z } from '@hono/zod-openapi';
 import { ATTRIBUTION_METHODS } from '../domain/attribution';
 import { CONVERSION_EVENTS } from '../domain/conversion-event';
-import { CONVERSION_STATUSES } from '../domain/conversion-status';
+import { CONVERSION_STATUSES, STATUS_CHANGE_SOURCES } from '../domain/conversion-status';
+import { EVENT_TYPES } from '../domain/funnel-event';
+import { INTAKE_STATUSES, POSTBACK_OUTCOMES } from '../domain/postback-outcome';
 import { isoDate, isoDateTime, moneySchema } from './common';
-
-export const EVENT_TYPES = ['add_to_cart', 'lead', 'checkout', 'sale'] as const;
-export const POSTBACK_OUTCOMES = ['recorded', 'duplicate', 'updated', 'dry_run', 'rejected'] as const;
 
 export const attributionSchema = z
   .object({
@@ -23,7 +22,7 @@ export const attributionSchema = z
 
 export const postbackAnswerSchema = z
   .object({
-    status: z.enum(['recorded', 'duplicate', 'updated']),
+    status: z.enum(INTAKE_STATUSES),
     conversionId: z.string().nullable().openapi({ description: 'Null in a dry run of a new conversion.' }),
     dryRun: z.literal(true).optional(),
     transactionId: z.string(),
@@ -44,7 +43,7 @@ export const historyEntrySchema = z
     amount: z.number().nullable().openapi({ description: 'The amount, or the refunded part for a reversal.' }),
     commission: z.number().nullable().openapi({ description: 'The commission after the change.' }),
     reason: z.string().nullable(),
-    source: z.enum(['postback', 'api', 'reconcile']),
+    source: z.enum(STATUS_CHANGE_SOURCES),
     createdAt: z.string(),
   })
   .openapi('ConversionHistoryEntry');

@@ -1,14 +1,13 @@
 // Delivery resource (a push to a partner and its attempts): validation, types and OpenAPI.
 import { z } from '@hono/zod-openapi';
-
-export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+import { DELIVERY_STATUSES } from '../domain/delivery-status';
 
 export const deliverySchema = z
   .object({
     id: z.string(),
     partnerId: z.string(),
     date: z.string().openapi({ description: 'The UTC day whose figures are pushed.' }),
-    status: z.enum(deliveryStatuses),
+    status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable(),
@@ -40,5 +39,5 @@ export const deliveryWithAttemptsSchema = deliverySchema
 
 export const deliveryListQuery = z.object({
   partnerId: z.string().optional(),
-  status: z.enum(deliveryStatuses).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
 });

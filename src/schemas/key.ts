@@ -1,9 +1,10 @@
 // API key resource.
 import { z } from '@hono/zod-openapi';
+import { KEY_ROLES } from '../domain/key-role';
 
 export const keyCreateSchema = z
   .object({
-    role: z.enum(['admin', 'partner']),
+    role: z.enum(KEY_ROLES),
     partnerId: z.string().optional().openapi({ description: 'Required for a partner key.' }),
     name: z.string().max(100).optional(),
   })
@@ -17,7 +18,7 @@ export const keyCreateSchema = z
 export const keySchema = z
   .object({
     id: z.string(),
-    role: z.enum(['admin', 'partner']),
+    role: z.enum(KEY_ROLES),
     partnerId: z.string().nullable(),
     name: z.string().nullable(),
     prefix: z.string().openapi({ description: 'The first characters of the key, to recognise it.' }),

@@ -1,10 +1,9 @@
 // Partner resource: validation, types and OpenAPI from one set of schemas.
 import { z } from '@hono/zod-openapi';
 import { commissionRuleSchema } from '../domain/commission';
+import { CONVERSION_STATUSES } from '../domain/conversion-status';
+import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
 import { domainSchema, slugSchema } from './common';
-
-export const partnerStatuses = ['prospect', 'negotiating', 'active', 'paused', 'ended'] as const;
-export const integrations = ['direct_api', 'affiliate_platform', 'affiliate_link', 'referral'] as const;
 
 const paramName = z.string().min(1).max(64);
 const paramMap = z.record(z.string().min(1).max(64), paramName);
@@ -20,8 +19,8 @@ const commissionRules = z
 const partnerFields = {
   name: z.string().trim().min(1).max(120).openapi({ example: 'Autodoc' }),
   slug: slugSchema.optional().openapi({ description: 'Generated from the name when not given.' }),
-  status: z.enum(partnerStatuses),
-  integration: z.enum(integrations),
+  status: z.enum(PARTNER_STATUSES),
+  integration: z.enum(INTEGRATIONS),
   category: z.string().trim().min(1).max(60).openapi({ example: 'pieces' }),
   allowedDomains: z
     .array(domainSchema)
@@ -59,7 +58,7 @@ const partnerFields = {
   clickIdParam: paramName.optional().openapi({ description: 'Default `click_id`.' }),
   affiliateParams: z.record(paramName, z.string().max(500)).optional(),
   statusMap: z
-    .record(z.string().min(1).max(64), z.enum(['pending', 'approved', 'rejected', 'reversed']))
+    .record(z.string().min(1).max(64), z.enum(CONVERSION_STATUSES))
     .optional()
     .openapi({ example: { billed: 'approved', canceled: 'rejected' } }),
   amountsInMinorUnits: z.boolean().optional(),
@@ -79,8 +78,8 @@ export const partnerSchema = z
     id: z.string(),
     slug: z.string(),
     name: z.string(),
-    status: z.enum(partnerStatuses),
-    integration: z.enum(integrations),
+    status: z.enum(PARTNER_STATUSES),
+    integration: z.enum(INTEGRATIONS),
     category: z.string(),
     allowedDomains: z.array(z.string()),
     commissionRules,
@@ -117,8 +116,8 @@ export const partnerWithSecretsSchema = partnerSchema
   .openapi('PartnerWithSecrets');
 
 export const partnerListQuery = z.object({
-  status: z.enum(partnerStatuses).optional(),
-  integration: z.enum(integrations).optional(),
+  status: z.enum(PARTNER_STATUSES).optional(),
+  integration: z.enum(INTEGRATIONS).optional(),
 });
 
 export type PartnerCreate = z.infer<typeof partnerCreateSchema>;

@@ -1,6 +1,7 @@
 // Report resources (daily figures, breakdowns, time to conversion, partner reports): validation, types and OpenAPI.
 import { z } from '@hono/zod-openapi';
 import { BREAKDOWN_DIMENSIONS } from '../domain/aggregation';
+import { DISCREPANCY_KINDS } from '../domain/report-diff';
 import { isoDate } from './common';
 
 const formatField = z
@@ -119,7 +120,7 @@ const side = z.record(z.string(), z.unknown()).nullable();
 export const discrepancySchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['missing_here', 'missing_there', 'amount_mismatch', 'status_mismatch']).openapi({
+    kind: z.enum(DISCREPANCY_KINDS).openapi({
       description:
         '`missing_here`: in their report, not ours; `missing_there`: ours (pending or approved, in the period), not theirs.',
     }),

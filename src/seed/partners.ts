@@ -1,12 +1,13 @@
 // The demo partners of Assistant Auto Ultime (its partnership document, sections 1 to 5),
 // with each commission range turned into per-category rules (low end as the default).
 import type { CommissionRuleRow } from '../db/schema';
+import type { Integration, PartnerStatus } from '../domain/partnership';
 
 export type SeedPartner = {
   slug: string;
   name: string;
-  status: 'prospect' | 'negotiating' | 'active';
-  integration: 'direct_api' | 'affiliate_platform' | 'affiliate_link' | 'referral';
+  status: PartnerStatus;
+  integration: Integration;
   category: string;
   domain: string;
   rules: CommissionRuleRow[];

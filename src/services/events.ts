@@ -5,9 +5,9 @@ import { insertEvent } from '../db/events';
 import { getPartner, getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
 import { acceptDeepLink } from '../domain/deep-link';
+import { EVENT_TYPES } from '../domain/funnel-event';
 import { newId } from '../domain/ids';
 import { AppError, invalidRequest } from '../http/errors';
-import { EVENT_TYPES } from '../schemas/conversion';
 
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -3,12 +3,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { findClick } from '../../db/attribution';
 import { dbOf } from '../../db/client';
 import { eventsOfClick, type FunnelEvent, listEvents } from '../../db/events';
+import { EVENT_TYPES } from '../../domain/funnel-event';
 import { assertVisible, scopedPartnerId } from '../../http/auth';
 import { notFound } from '../../http/errors';
 import { decodeCursor, page } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
-import { EVENT_TYPES, eventListQuery, eventSchema } from '../../schemas/conversion';
+import { eventListQuery, eventSchema } from '../../schemas/conversion';
 
 export const eventsApi = router();
 

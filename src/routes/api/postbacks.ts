@@ -4,18 +4,13 @@ import { dbOf } from '../../db/client';
 import { getPartner } from '../../db/partners';
 import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
 import { newId } from '../../domain/ids';
+import type { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import { AppError, notFound } from '../../http/errors';
 import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
-import {
-  type POSTBACK_OUTCOMES,
-  postbackListQuery,
-  postbackLogSchema,
-  replayAnswerSchema,
-  replayQuery,
-} from '../../schemas/conversion';
+import { postbackListQuery, postbackLogSchema, replayAnswerSchema, replayQuery } from '../../schemas/conversion';
 import { type ParsedForLog, processPostback } from '../../services/postbacks';
 
 export const postbacksApi = router();
