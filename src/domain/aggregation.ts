@@ -1,19 +1,11 @@
 // Daily figures: UTC days, the dimensions of breakdowns, derived rates and the partner push payload.
+import type { ConversionStatus } from './conversion-status';
+import { SUB_ID_PARAMS } from './destination';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Dimensions a day can be broken down by; `source` is the utm_source, else the referrer host. */
-export const BREAKDOWN_DIMENSIONS = [
-  'source',
-  'device',
-  'country',
-  'placement',
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-] as const;
+export const BREAKDOWN_DIMENSIONS = ['source', 'device', 'country', 'placement', ...SUB_ID_PARAMS] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 /** Breakdown value of a click without the dimension, and of a conversion without a click. */
@@ -24,7 +16,7 @@ export const UNATTRIBUTED = '(unattributed)';
 export const TOTAL_LINK_ID = '*';
 
 /** Conversions counted in figures: rejected and reversed ones earned nothing. */
-export const COUNTED_STATUSES = ['pending', 'approved'] as const;
+export const COUNTED_STATUSES = ['pending', 'approved'] as const satisfies readonly ConversionStatus[];
 
 /**
  * The start (included) and end (excluded) of a UTC day, in epoch milliseconds.

@@ -3,15 +3,17 @@
 export const DEFAULT_CLICK_ID_PARAM = 'click_id';
 /** UTM values a link gets when it sets none; `utm_campaign` defaults to the link's slug. */
 export const DEFAULT_UTM = { source: 'relais', medium: 'affiliate' } as const;
+/** The sub-id parameters of a short link, recorded with the click and offered to templates as macros. */
+export const SUB_ID_PARAMS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
 /** Short-link parameters Relais consumes itself: never forwarded (`uid` in particular must not leak). */
-export const CONSUMED_QUERY_PARAMS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'uid', 'url'] as const;
+export const CONSUMED_QUERY_PARAMS = [...SUB_ID_PARAMS, 'uid', 'url'] as const;
 /** The visitor's parameters forwarded at most; the rest are dropped so the Location header stays small. */
 export const MAX_FORWARDED_PARAMS = 50;
 
 const UTM_FIELDS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 export type UtmField = (typeof UTM_FIELDS)[number];
 export type Utm = Partial<Record<UtmField, string | null>>;
-export type SubIds = Partial<Record<'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5', string | null>>;
+export type SubIds = Partial<Record<(typeof SUB_ID_PARAMS)[number], string | null>>;
 
 export type DestinationInput = {
   /** The link's destination, or the accepted deep link that replaces it. */

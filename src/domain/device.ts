@@ -4,7 +4,9 @@ import { detectBot } from './bots';
 
 export type DeviceClass = 'mobile' | 'tablet' | 'desktop' | 'tv' | 'console' | 'wearable' | 'bot' | 'other';
 export type DeviceDescription = { device: DeviceClass; os: string | null; browser: string | null };
-export type QuickDevice = 'mobile' | 'tablet' | 'desktop';
+/** The device classes `quickDevice` tells apart, which are those a targeting rule may name. */
+export const QUICK_DEVICES = ['mobile', 'tablet', 'desktop'] as const;
+export type QuickDevice = (typeof QUICK_DEVICES)[number];
 
 const PARSER_TYPES: Record<string, DeviceClass> = {
   mobile: 'mobile',

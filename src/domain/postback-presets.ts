@@ -1,7 +1,5 @@
 // Postback formats of common tracking platforms, each a partner configuration ready to use.
 
-export type PresetName = 'tune' | 'everflow' | 'keitaro' | 'voluum' | 'impact';
-
 export type PostbackPreset = {
   label: string;
   postbackParams: Record<string, string>;
@@ -12,7 +10,7 @@ export type PostbackPreset = {
 };
 
 /** Postback formats of common tracking platforms, accepted by configuration alone. */
-export const PRESETS: Record<PresetName, PostbackPreset> = {
+export const PRESETS = {
   tune: {
     label: 'TUNE (HasOffers)',
     // Our click id travels in the affiliate sub; `adv_sub` carries the advertiser's order
@@ -78,4 +76,5 @@ export const PRESETS: Record<PresetName, PostbackPreset> = {
     amountsInMinorUnits: false,
     answerTemplate: null,
   },
-};
+} satisfies Record<string, PostbackPreset>;
+export type PresetName = keyof typeof PRESETS;

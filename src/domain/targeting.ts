@@ -1,13 +1,11 @@
 // Which destination a visitor gets: targeting rules first, then a sticky weighted A/B split, else the link's own.
 import { z } from 'zod';
+import { QUICK_DEVICES } from './device';
 
 export const MAX_TARGETS = 50;
 export const MAX_VARIANTS = 20;
 /** At most this many languages are kept from an Accept-Language header. */
 export const MAX_LANGUAGES = 10;
-
-/** The device classes a target may name (those `quickDevice` tells apart). */
-export const DEVICE_TARGETS = ['mobile', 'tablet', 'desktop'] as const;
 
 const ruleId = z
   .string()
@@ -30,7 +28,7 @@ export const targetRuleSchema = z
       .optional(),
     // Read back as plain strings so that rules as stored (LinkRulesRow) are LinkRules as they are.
     devices: z
-      .array(z.enum(DEVICE_TARGETS).transform((device): string => device))
+      .array(z.enum(QUICK_DEVICES).transform((device): string => device))
       .max(3)
       .optional(),
     os: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
