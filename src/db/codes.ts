@@ -8,14 +8,6 @@ export async function insertCoupon(db: Db, row: typeof coupons.$inferInsert): Pr
   return db.insert(coupons).values(row).onConflictDoNothing().returning().get();
 }
 
-export async function findCoupon(db: Db, partnerId: string, code: string): Promise<Coupon | undefined> {
-  return db
-    .select()
-    .from(coupons)
-    .where(and(eq(coupons.partnerId, partnerId), eq(coupons.code, code.toUpperCase())))
-    .get();
-}
-
 export async function getCoupon(db: Db, id: string): Promise<Coupon | undefined> {
   return db.select().from(coupons).where(eq(coupons.id, id)).get();
 }

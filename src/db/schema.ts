@@ -545,4 +545,3 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type Coupon = typeof coupons.$inferSelect;
 export type ReferralCode = typeof referralCodes.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
-export type DailyAggregate = typeof dailyAggregates.$inferSelect;

@@ -14,7 +14,6 @@ export const conversionItemSchema = z.object({
   sku: text(200).optional(),
   quantity: z.int().positive().optional(),
 });
-export type ConversionItem = z.infer<typeof conversionItemSchema>;
 
 /** A conversion as Relais understands it, whatever the partner called its parts. */
 export const conversionInputSchema = z.object({

@@ -38,11 +38,6 @@ export const moneySchema = z
   })
   .openapi({ example: 10.44 });
 
-export const currencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR.')
-  .openapi({ example: 'EUR' });
-
 export const isoDateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T10:00:00Z' });
 export const isoDate = z.iso.date().openapi({ example: '2026-11-24' });
 
