@@ -2,6 +2,7 @@
 //
 // A click travels as an array of values in a fixed order (`WIRE`), and a batch as JSON with its
 // repeated strings sent once. Pure data shaping, no I/O: the isolate encodes, the object decodes.
+import type { ClickSource } from './click-source';
 
 /** A click as the ClickBuffer receives it: raw request facts, already stripped of raw identifiers. */
 export type ClickEvent = {
@@ -31,7 +32,7 @@ export type ClickEvent = {
   deepLinkRefused: boolean;
   uidHash: string | null;
   fingerprint: string | null;
-  source: 'link' | 'referral';
+  source: ClickSource;
   referralCode: string | null;
 };
 
