@@ -1,8 +1,8 @@
 // Postback rate limits: a token bucket per partner and per client address, kept in RateLimiter objects.
 import type { RateDecision } from '../objects/rate-limiter';
+import { type Limit, TokenLeases } from './token-leases';
 
-/** Rate (tokens per second) and burst (bucket size) of one kind of bucket. */
-export type Limit = { ratePerSec: number; burst: number };
+export type { Limit };
 
 /**
  * Defaults: a partner may send 100 postbacks a second with bursts of 200 (a network replaying a
@@ -45,15 +45,23 @@ export function limiterOf(env: Env, bucket: string) {
   return env.RATE_LIMITER.getByName(bucket);
 }
 
-/**
- * Takes one token from `bucket`. When the limiter cannot be reached the postback is let through:
- * losing a partner's conversion costs more than a burst the limiter did not see.
- */
-export async function takeToken(env: Env, bucket: string, limit: Limit): Promise<RateDecision> {
-  try {
-    return await limiterOf(env, bucket).take(limit.ratePerSec, limit.burst);
-  } catch (err) {
-    console.error('rate limiter unavailable', err instanceof Error ? err.message : String(err));
-    return { allowed: true, remaining: 0, retryAfterSec: 0 };
+const leasesByNamespace = new WeakMap<object, TokenLeases>();
+
+/** The isolate's leases on the RateLimiter objects of `env`. */
+function leasesOf(env: Env): TokenLeases {
+  let leases = leasesByNamespace.get(env.RATE_LIMITER);
+  if (!leases) {
+    leases = new TokenLeases((bucket, limit, max) => limiterOf(env, bucket).lease(limit.ratePerSec, limit.burst, max));
+    leasesByNamespace.set(env.RATE_LIMITER, leases);
   }
+  return leases;
+}
+
+/**
+ * Takes one token from `bucket`, spending tokens the isolate leased from its RateLimiter object
+ * (see token-leases.ts for the error this allows). When the limiter cannot be reached the
+ * postback is let through: losing a partner's conversion costs more than a burst it did not see.
+ */
+export function takeToken(env: Env, bucket: string, limit: Limit): Promise<RateDecision> {
+  return leasesOf(env).take(bucket, limit);
 }
