@@ -36,12 +36,23 @@ export type CandidateSet = {
   coupon: Coupon | null;
 };
 
+/** Whether any signal can point at a click: without one, attribution is `none` and nothing need be read. */
+export function hasCandidateSignals(s: CandidateSignals): boolean {
+  return Boolean(
+    s.clickId || s.referralCode?.trim() || s.coupon?.trim() || s.customerHash || s.visitorId || s.fingerprints?.length,
+  );
+}
+
+/** Queries to send in one batch (none when no signal is present), and how to read their results. */
+export type CandidateQueries = { queries: BatchItem<'sqlite'>[]; read: (results: unknown[][]) => CandidateSet };
+
 /**
- * The clicks each method would credit, found in one round trip: for each signal present, the
+ * The clicks each method would credit, as queries for one batch: for each signal present, the
  * newest human clicks of the partner inside the attribution window (two for fingerprints, so
- * that an ambiguous match can be told apart from a single one).
+ * that an ambiguous match can be told apart from a single one). Intake sends them with its own
+ * reads, in the same round trip.
  */
-export async function findCandidates(db: Db, s: CandidateSignals): Promise<CandidateSet> {
+export function candidateQueries(db: Db, s: CandidateSignals): CandidateQueries {
   const to = s.occurredAt;
   const from = new Date(to.getTime() - s.windowDays * DAY_MS);
   const recent = (...conditions: SQL[]) =>
@@ -100,16 +111,24 @@ export async function findCandidates(db: Db, s: CandidateSignals): Promise<Candi
     });
   }
 
-  const out: CandidateSet = { candidates: [], referralCode: null, coupon: null };
-  if (slots.length === 0) return out;
-  const results = (await db.batch(slots.map((slot) => slot.query) as [BatchItem<'sqlite'>])) as unknown[][];
-  slots.forEach((slot, i) => {
-    const rows = results[i] ?? [];
-    if (slot.method === 'referral_row') out.referralCode = (rows[0] as ReferralCode | undefined) ?? null;
-    else if (slot.method === 'coupon_row') out.coupon = (rows[0] as Coupon | undefined) ?? null;
-    else out.candidates.push({ method: slot.method, clicks: rows as CandidateClick[] });
-  });
-  return out;
+  const read = (results: unknown[][]) => {
+    const out: CandidateSet = { candidates: [], referralCode: null, coupon: null };
+    slots.forEach((slot, i) => {
+      const rows = results[i] ?? [];
+      if (slot.method === 'referral_row') out.referralCode = (rows[0] as ReferralCode | undefined) ?? null;
+      else if (slot.method === 'coupon_row') out.coupon = (rows[0] as Coupon | undefined) ?? null;
+      else out.candidates.push({ method: slot.method, clicks: rows as CandidateClick[] });
+    });
+    return out;
+  };
+  return { queries: slots.map((slot) => slot.query), read };
+}
+
+/** The candidate clicks of every method, found in one round trip (none when no signal is present). */
+export async function findCandidates(db: Db, s: CandidateSignals): Promise<CandidateSet> {
+  const { queries, read } = candidateQueries(db, s);
+  if (queries.length === 0) return read([]);
+  return read((await db.batch(queries as [BatchItem<'sqlite'>])) as unknown[][]);
 }
 
 /** A recorded click by id, whatever its partner. */

@@ -2,50 +2,34 @@
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
-import type { StoredAnswer } from './postback-log';
-import {
-  type CommissionRuleRow,
-  type Conversion,
-  commissionPlans,
-  conversionHistory,
-  conversions,
-  type NewConversion,
-  webhookReceipts,
-} from './schema';
+import { type PostbackTrail, trailInserts } from './postback-log';
+import { type Conversion, conversionHistory, conversions, type NewConversion } from './schema';
 
 export type ConversionHistoryRow = typeof conversionHistory.$inferSelect;
 
 /** A history entry to write with a change; its conversion and id are filled in. */
 export type HistoryEntry = Omit<typeof conversionHistory.$inferInsert, 'id' | 'conversionId' | 'createdAt'>;
 
+const byKey = (c: Pick<Conversion, 'partnerId' | 'transactionId' | 'event'>) =>
+  and(
+    eq(conversions.partnerId, c.partnerId),
+    eq(conversions.transactionId, c.transactionId),
+    eq(conversions.event, c.event),
+  );
+
 /** The conversion a partner reported under `(transactionId, event)`, if any. */
-export async function findConversion(
-  db: Db,
-  partnerId: string,
-  transactionId: string,
-  event: Conversion['event'],
-): Promise<Conversion | undefined> {
-  return db
-    .select()
-    .from(conversions)
-    .where(
-      and(
-        eq(conversions.partnerId, partnerId),
-        eq(conversions.transactionId, transactionId),
-        eq(conversions.event, event),
-      ),
-    )
-    .get();
+export function findConversion(db: Db, key: Pick<Conversion, 'partnerId' | 'transactionId' | 'event'>) {
+  return db.select().from(conversions).where(byKey(key));
 }
 
 export async function getConversion(db: Db, id: string): Promise<Conversion | undefined> {
   return db.select().from(conversions).where(eq(conversions.id, id)).get();
 }
 
-function historyInsert(db: Db, conversionId: string, entry: HistoryEntry, onlyIf: SQL) {
+function historyInsert(db: Db, conversionId: string, entry: HistoryEntry, onlyIf: SQL, id = newId('his')) {
   // Columns in the table's order: id, conversion, from, to, amount, commission, reason, source, created.
   return db.insert(conversionHistory).select(sql`
-    SELECT ${newId('his')}, ${conversionId}, ${entry.fromStatus ?? null}, ${entry.toStatus}, ${entry.amountMinor ?? null},
+    SELECT ${id}, ${conversionId}, ${entry.fromStatus ?? null}, ${entry.toStatus}, ${entry.amountMinor ?? null},
       ${entry.commissionMinor ?? null}, ${entry.reason ?? null}, ${entry.source},
       cast(unixepoch('subsec') * 1000 as integer)
     WHERE ${onlyIf}`);
@@ -53,26 +37,34 @@ function historyInsert(db: Db, conversionId: string, entry: HistoryEntry, onlyIf
 
 /**
  * Inserts a conversion unless `(partner, transactionId, event)` is already taken, with its first
- * history row, in one transaction. Answers the new row, or undefined when another request got
- * there first (the unique index decides, so concurrent identical postbacks store one row).
+ * history row and, when given, the postback's trail (log row, kept answer), all in one batch: one
+ * round trip, one transaction. The unique index decides, so concurrent identical postbacks store
+ * one row; the history and the trail are written only with the conversion. Answers the inserted
+ * row, and the conversion stored under that key either way (the one that got there first).
  */
 export async function insertConversionOnce(
   db: Db,
   row: NewConversion & { id: string },
   history: HistoryEntry,
-): Promise<Conversion | undefined> {
-  const [inserted] = await db.batch([
-    db.insert(conversions).values(row).onConflictDoNothing().returning(),
-    // Written only when the insert above happened: the row with this fresh id exists only then.
-    historyInsert(db, row.id, history, sql`EXISTS (SELECT 1 FROM ${conversions} WHERE id = ${row.id})`),
+  trail?: PostbackTrail,
+): Promise<{ inserted: Conversion | undefined; stored: Conversion | undefined }> {
+  // True only when the insert above happened: the row with this fresh id exists only then.
+  const inserted = sql`EXISTS (SELECT 1 FROM ${conversions} WHERE ${conversions.id} = ${row.id})`;
+  const results = await db.batch([
+    db.insert(conversions).values(row).onConflictDoNothing(),
+    historyInsert(db, row.id, history, inserted),
+    ...(trail ? trailInserts(db, trail, inserted) : []),
+    db.select().from(conversions).where(byKey(row)),
   ]);
-  return inserted[0];
+  const stored = (results[results.length - 1] as Conversion[])[0];
+  return { inserted: stored?.id === row.id ? stored : undefined, stored };
 }
 
 /**
  * Applies `patch` only while the conversion still has the `expected` status (and attribution
- * method, when given), with its history row, in one transaction. Answers the updated row, or
- * undefined when it changed meanwhile (the caller reads it again and decides anew).
+ * method, when given), with its history row and, when given, the postback's trail, in one
+ * transaction. Answers the updated row, or undefined when it changed meanwhile (the caller reads
+ * it again and decides anew); the trail is written only with the change.
  */
 export async function updateConversionIf(
   db: Db,
@@ -80,7 +72,9 @@ export async function updateConversionIf(
   expected: { status: Conversion['status']; attributionMethod?: Conversion['attributionMethod'] },
   patch: Partial<NewConversion>,
   history: HistoryEntry,
+  trail?: PostbackTrail,
 ): Promise<Conversion | undefined> {
+  const historyId = newId('his');
   const [updated] = await db.batch([
     db
       .update(conversions)
@@ -94,7 +88,14 @@ export async function updateConversionIf(
       )
       .returning(),
     // changes() is the row count of the UPDATE just before, in the same transaction.
-    historyInsert(db, id, history, sql`changes() = 1`),
+    historyInsert(db, id, history, sql`changes() = 1`, historyId),
+    ...(trail
+      ? trailInserts(
+          db,
+          trail,
+          sql`EXISTS (SELECT 1 FROM ${conversionHistory} WHERE ${conversionHistory.id} = ${historyId})`,
+        )
+      : []),
   ]);
   return updated[0];
 }
@@ -137,71 +138,6 @@ export async function historyOf(db: Db, conversionId: string): Promise<Conversio
     .where(eq(conversionHistory.conversionId, conversionId))
     .orderBy(asc(conversionHistory.createdAt), asc(conversionHistory.id))
     .all();
-}
-
-/** A commission plan as intake uses it. */
-export type Plan = { planId: string; rules: CommissionRuleRow[] };
-
-/** What intake reads before deciding: an earlier answer to the delivery, the stored conversion, the plan in force. */
-export type IntakeSnapshot = { receipt: StoredAnswer | undefined; existing: Conversion | undefined; plan: Plan | null };
-
-/**
- * Reads in one round trip the answer already given to `webhookId`, the conversion stored under
- * `(transactionId, event)` and the commission plan in force at `at` (the partner's first plan
- * when `at` predates them all, as `rulesInForce` answers).
- */
-export async function intakeSnapshot(
-  db: Db,
-  q: {
-    partnerId: string;
-    webhookId?: string | null;
-    key?: { transactionId: string; event: Conversion['event']; at: Date };
-  },
-): Promise<IntakeSnapshot> {
-  const { key } = q;
-  const receipt = db
-    .select({ answer: webhookReceipts.answer })
-    .from(webhookReceipts)
-    .where(
-      q.webhookId
-        ? and(eq(webhookReceipts.partnerId, q.partnerId), eq(webhookReceipts.webhookId, q.webhookId))
-        : sql`0`,
-    );
-  if (!key) {
-    const rows = q.webhookId ? await receipt.all() : [];
-    return { receipt: rows[0]?.answer as StoredAnswer | undefined, existing: undefined, plan: null };
-  }
-  const [receipts, existing, planAt, firstPlan] = await db.batch([
-    receipt,
-    db
-      .select()
-      .from(conversions)
-      .where(
-        and(
-          eq(conversions.partnerId, q.partnerId),
-          eq(conversions.transactionId, key.transactionId),
-          eq(conversions.event, key.event),
-        ),
-      ),
-    db
-      .select()
-      .from(commissionPlans)
-      .where(and(eq(commissionPlans.partnerId, q.partnerId), lte(commissionPlans.effectiveFrom, key.at)))
-      .orderBy(desc(commissionPlans.effectiveFrom), desc(commissionPlans.id))
-      .limit(1),
-    db
-      .select()
-      .from(commissionPlans)
-      .where(eq(commissionPlans.partnerId, q.partnerId))
-      .orderBy(asc(commissionPlans.effectiveFrom))
-      .limit(1),
-  ]);
-  const plan = planAt[0] ?? firstPlan[0];
-  return {
-    receipt: receipts[0]?.answer as StoredAnswer | undefined,
-    existing: existing[0],
-    plan: plan ? { planId: plan.id, rules: plan.rules } : null,
-  };
 }
 
 /** A conversion's place in the order of changes, with what tells its aggregated day. */

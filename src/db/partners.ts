@@ -1,5 +1,5 @@
 // Partner queries, with the history of commission rules kept beside each partner.
-import { and, desc, eq, isNull, lt, lte } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
 import { type CommissionRuleRow, commissionPlans, type NewPartner, type Partner, partners } from './schema';
@@ -84,28 +84,4 @@ export async function updatePartner(
 export async function softDeletePartner(db: Db, id: string): Promise<void> {
   const now = new Date();
   await db.update(partners).set({ deletedAt: now, updatedAt: now }).where(eq(partners.id, id)).run();
-}
-
-/** The commission rules that were in force at `at` (the first plan when `at` predates all). */
-export async function rulesInForce(
-  db: Db,
-  partnerId: string,
-  at: Date,
-): Promise<{ planId: string; rules: CommissionRuleRow[] } | null> {
-  const plan =
-    (await db
-      .select()
-      .from(commissionPlans)
-      .where(and(eq(commissionPlans.partnerId, partnerId), lte(commissionPlans.effectiveFrom, at)))
-      .orderBy(desc(commissionPlans.effectiveFrom), desc(commissionPlans.id))
-      .limit(1)
-      .get()) ??
-    (await db
-      .select()
-      .from(commissionPlans)
-      .where(eq(commissionPlans.partnerId, partnerId))
-      .orderBy(commissionPlans.effectiveFrom)
-      .limit(1)
-      .get());
-  return plan ? { planId: plan.id, rules: plan.rules } : null;
 }

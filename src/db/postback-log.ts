@@ -1,6 +1,7 @@
 // The postback log and webhook receipts: what each postback was and what it was answered.
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { insertIf } from './insert-if';
 import { postbackLog, webhookReceipts } from './schema';
 
 export type PostbackLogRow = typeof postbackLog.$inferSelect;
@@ -13,15 +14,30 @@ export async function insertPostbackLog(db: Db, row: NewPostbackLogRow): Promise
   await db.insert(postbackLog).values(row).run();
 }
 
-/** Logs a postback and keeps its answer under its `webhook-id` in one round trip. */
-export async function insertLogAndReceipt(
-  db: Db,
-  row: NewPostbackLogRow,
-  receipt: { partnerId: string; webhookId: string; answer: StoredAnswer },
-): Promise<void> {
+/** The answer kept for a signed delivery's retries. */
+export type NewReceipt = { partnerId: string; webhookId: string; answer: StoredAnswer };
+
+/** What a postback leaves beside its conversion: its log row and, for a signed delivery, its answer. */
+export type PostbackTrail = { log: NewPostbackLogRow & { id: string }; receipt?: NewReceipt };
+
+/**
+ * The inserts of a trail, each made only when `condition` holds, for the batch that writes the
+ * conversion: the log says `recorded` only if the conversion was. A receipt already kept for the
+ * same delivery (a concurrent copy of it) is left as it is.
+ */
+export function trailInserts(db: Db, trail: PostbackTrail, condition: SQL) {
+  return [
+    insertIf(db, postbackLog, trail.log, condition),
+    ...(trail.receipt ? [insertIf(db, webhookReceipts, trail.receipt, condition).onConflictDoNothing()] : []),
+  ];
+}
+
+/** Logs a postback and keeps its answer under its `webhook-id`, in one round trip. */
+export async function insertTrail(db: Db, trail: PostbackTrail): Promise<void> {
+  if (!trail.receipt) return insertPostbackLog(db, trail.log);
   await db.batch([
-    db.insert(webhookReceipts).values(receipt).onConflictDoNothing(),
-    db.insert(postbackLog).values(row),
+    db.insert(webhookReceipts).values(trail.receipt).onConflictDoNothing(),
+    db.insert(postbackLog).values(trail.log),
   ]);
 }
 

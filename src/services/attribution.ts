@@ -1,10 +1,13 @@
 // Attribution of a conversion to a click: gathers the candidates of every method, then lets the pure rules decide.
 
-import { findCandidates } from '../db/attribution';
+import { type CandidateSet, findCandidates } from '../db/attribution';
 import type { Db } from '../db/client';
 import type { Conversion, Partner } from '../db/schema';
 import { ATTRIBUTION_CONFIDENCE, ATTRIBUTION_ORDER, type Attribution, pickAttribution } from '../domain/attribution';
 import { fingerprintDay, fingerprintOf, userHash } from '../domain/identity';
+import type { KeptSignals } from '../domain/postback-log-entry';
+
+export type { KeptSignals };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,9 +28,6 @@ export type AttributionSignals = {
   userAgent?: string | null;
   fingerprints?: readonly string[];
 };
-
-/** The hashed identifiers a conversion keeps so that it can be attributed again later. */
-export type KeptSignals = { customerHash: string | null; fingerprints: string[] };
 
 /**
  * The keyed hashes of a postback's raw identifiers: the customer's user hash and the fingerprints
@@ -91,7 +91,20 @@ export async function attributeConversion(
     visitorId: input.visitorId,
     fingerprints: kept.fingerprints,
   });
-  const picked = pickAttribution(found.candidates, partner.id, input.occurredAt, partner.attributionWindowDays);
+  return attributionFrom(found, partner, input.occurredAt);
+}
+
+/**
+ * The attribution the candidates found for a conversion earn, by the order of methods; a
+ * referral code or coupon of the partner attributes to the code itself when no stronger method
+ * found a click. Decides only: the candidates were read already.
+ */
+export function attributionFrom(
+  found: CandidateSet,
+  partner: Pick<Partner, 'id' | 'attributionWindowDays'>,
+  occurredAt: Date,
+): Attribution {
+  const picked = pickAttribution(found.candidates, partner.id, occurredAt, partner.attributionWindowDays);
   // A code names its referrer even before any click on its link: it outranks every weaker method.
   const codes = [
     { method: 'referral_code' as const, linkId: found.referralCode?.linkId, exists: Boolean(found.referralCode) },

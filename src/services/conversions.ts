@@ -1,22 +1,10 @@
-// Recording conversions exactly once, changing their status, and attaching them to clicks by hand.
+// Changes to stored conversions: status changes and refunds (by postback or by hand), attaching a click by hand.
 import type { Db } from '../db/client';
-import {
-  findConversion,
-  getConversion,
-  type HistoryEntry,
-  type IntakeSnapshot,
-  insertConversionOnce,
-  updateConversionIf,
-} from '../db/conversions';
-import { rulesInForce } from '../db/partners';
-import type { Click, Conversion, NewConversion, Partner } from '../db/schema';
-import type { Attribution } from '../domain/attribution';
-import { type CommissionLine, type CommissionRule, commissionFor, reverseCommission } from '../domain/commission';
+import { getConversion, type HistoryEntry, updateConversionIf } from '../db/conversions';
+import type { Click, Conversion, NewConversion } from '../db/schema';
+import { type CommissionLine, reverseCommission } from '../domain/commission';
 import { type ConversionStatus, transition } from '../domain/conversion-status';
-import { newId } from '../domain/ids';
-import type { ConversionInput } from '../domain/postback-schema';
 import { AppError } from '../http/errors';
-import { attributeConversion, hashSignals } from './attribution';
 
 /** How a conversion's commission was computed, kept with it. */
 export type CommissionDetail = {
@@ -31,175 +19,13 @@ export type CommissionDetail = {
 /** Where a change comes from, as written in the conversion's history. */
 export type ChangeSource = HistoryEntry['source'];
 
-export type IntakeOptions = {
-  /** Compute everything, store nothing. */
-  dryRun: boolean;
-  /** The `rl_vid` cookie, when the postback came from the visitor's browser. */
-  visitorId?: string | null;
-  /** Hashes kept from an earlier run of the same postback (a replay), used instead of raw values. */
-  customerHash?: string | null;
-  fingerprints?: string[];
-  /** The stored conversion and plan in force, when already read (see `intakeSnapshot`). */
-  snapshot?: Pick<IntakeSnapshot, 'existing' | 'plan'>;
-};
-
-export type IntakeStatus = 'recorded' | 'duplicate' | 'updated';
-
-/** The conversion as stored (or, in a dry run, as it would be) and what the postback did to it. */
-export type IntakeResult = { status: IntakeStatus; dryRun: boolean; conversion: Conversion };
-
 const MAX_ATTEMPTS = 5;
 
-const busy = () =>
+/** The answer when a conversion kept changing under every attempt. */
+export const busy = () =>
   new AppError(503, 'busy', 'This conversion is being changed by another request; retry shortly.', undefined, {
     'Retry-After': '1',
   });
-
-/**
- * Records a partner's conversion once per `(partner, transactionId, event)`: new ones are
- * attributed, priced and inserted (`recorded`); the same status again changes nothing
- * (`duplicate`); a new allowed status is applied (`updated`); any other is 409
- * `invalid_transition`. Concurrent identical calls store one row: the unique index decides
- * inserts and status changes only apply while the status is still the one read.
- * @example await recordConversion(db, env, partner, input, { dryRun: false }) // { status: 'recorded', conversion }
- */
-export async function recordConversion(
-  db: Db,
-  env: Env,
-  partner: Partner,
-  input: ConversionInput,
-  opts: IntakeOptions,
-): Promise<IntakeResult> {
-  // Unless it is known to exist, attributing and pricing start at once, beside the lookup: a repeat
-  // wastes them, a new conversion (the usual case) saves a round trip.
-  let fresh = opts.snapshot?.existing ? null : newConversion(db, env, partner, input, opts);
-  fresh?.catch(() => {});
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const existing =
-      attempt === 0 && opts.snapshot
-        ? opts.snapshot.existing
-        : await findConversion(db, partner.id, input.transactionId, input.event);
-    if (existing) {
-      const change = await changeStatus(db, existing, {
-        to: input.status,
-        rawStatus: input.rawStatus,
-        reason: input.reason,
-        refundedAmountMinor: input.amountMinor,
-        source: 'postback',
-        dryRun: opts.dryRun,
-      });
-      if (change === 'retry') continue;
-      return { status: change.changed ? 'updated' : 'duplicate', dryRun: opts.dryRun, conversion: change.conversion };
-    }
-    fresh ??= newConversion(db, env, partner, input, opts);
-    const row = await fresh;
-    if (opts.dryRun) return { status: 'recorded', dryRun: true, conversion: row };
-    const inserted = await insertConversionOnce(db, row, {
-      fromStatus: null,
-      toStatus: row.status,
-      amountMinor: row.amountMinor,
-      commissionMinor: row.commissionMinor,
-      reason: input.reason ?? null,
-      source: 'postback',
-    });
-    if (inserted) return { status: 'recorded', dryRun: false, conversion: inserted };
-    // Another request inserted the same conversion meanwhile: read it and answer as a repeat.
-  }
-  throw busy();
-}
-
-async function newConversion(
-  db: Db,
-  env: Env,
-  partner: Partner,
-  input: ConversionInput,
-  opts: IntakeOptions,
-): Promise<Conversion> {
-  const now = new Date();
-  const occurredAt = input.occurredAt ?? now;
-  const kept = await hashSignals(env, {
-    occurredAt,
-    customerId: input.customerId,
-    customerHash: opts.customerHash,
-    ip: input.ip,
-    userAgent: input.userAgent,
-    fingerprints: opts.fingerprints,
-  });
-  const [attribution, plan] = await Promise.all([
-    attributeConversion(db, env, partner, {
-      occurredAt,
-      clickId: input.clickId,
-      referralCode: input.referralCode,
-      coupon: input.coupon,
-      customerHash: kept.customerHash,
-      visitorId: opts.visitorId,
-      fingerprints: kept.fingerprints,
-    }),
-    opts.snapshot ? opts.snapshot.plan : rulesInForce(db, partner.id, occurredAt),
-  ]);
-  const commission = commissionFor((plan?.rules ?? partner.commissionRules) as CommissionRule[], {
-    event: input.event,
-    category: input.category,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    items: input.items,
-  });
-  const detail: CommissionDetail = {
-    planId: plan?.planId ?? null,
-    currency: commission.currency,
-    earnedMinor: commission.commissionMinor,
-    lines: commission.lines,
-  };
-  let commissionMinor = commission.commissionMinor;
-  let refundedAmountMinor = 0;
-  // Reported already rejected or reversed: it is kept (with what it would have earned) but pays nothing.
-  if (input.status === 'rejected' || input.status === 'reversed') {
-    commissionMinor = 0;
-    if (input.status === 'reversed') {
-      refundedAmountMinor = input.amountMinor;
-      detail.reversal = { refundedAmountMinor, takenBackMinor: commission.commissionMinor };
-    }
-  }
-  const row: NewConversion & { id: string } = {
-    id: newId('cnv'),
-    partnerId: partner.id,
-    transactionId: input.transactionId,
-    event: input.event,
-    status: input.status,
-    rawStatus: input.rawStatus ?? null,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    commissionMinor,
-    commissionDetail: detail,
-    category: input.category ?? null,
-    items: input.items ?? null,
-    coupon: input.coupon ?? null,
-    referralCode: input.referralCode?.toUpperCase() ?? null,
-    customerHash: kept.customerHash,
-    ...attributionColumns(attribution),
-    reportedClickId: input.clickId ?? null,
-    visitorId: opts.visitorId ?? null,
-    fingerprint: kept.fingerprints[0] ?? null,
-    previousDayFingerprint: kept.fingerprints[1] ?? null,
-    occurredAt,
-    refundedAmountMinor,
-    reversalReason: input.status === 'pending' || input.status === 'approved' ? null : (input.reason ?? null),
-    approvedAt: input.status === 'approved' ? now : null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  return row as Conversion;
-}
-
-function attributionColumns(a: Attribution) {
-  return {
-    attributionMethod: a.method,
-    clickId: a.clickId,
-    linkId: a.linkId,
-    attributionConfidence: a.confidence,
-    clickToConversionMs: a.clickToConversionMs,
-  };
-}
 
 export type StatusChange = {
   to: ConversionStatus;
@@ -208,23 +34,21 @@ export type StatusChange = {
   /** For a reversal: the refunded part of the amount; 0, absent or the whole amount reverse it all. */
   refundedAmountMinor?: number;
   source: ChangeSource;
-  dryRun?: boolean;
 };
 
+/** A status change worked out: what to write, and the conversion as it will then be. */
+export type PlannedChange = { patch: Partial<NewConversion>; history: HistoryEntry; after: Conversion };
+
 /**
- * Moves a conversion to a new status when the rules allow it: rejecting takes its whole
- * commission back, reversing takes back the share of the refunded amount (all of it for a full
- * refund). The same status changes nothing; a forbidden move is 409 `invalid_transition`.
- * Answers `retry` when the conversion changed under it (read it again and call again).
+ * Works out a move to a new status when the rules allow it: rejecting takes the whole commission
+ * back, reversing takes back the share of the refunded amount (all of it for a full refund).
+ * Answers null for the same status (nothing changes); a forbidden move is 409 `invalid_transition`.
+ * Writes nothing.
  */
-export async function changeStatus(
-  db: Db,
-  conversion: Conversion,
-  change: StatusChange,
-): Promise<{ changed: boolean; conversion: Conversion } | 'retry'> {
+export function planStatusChange(conversion: Conversion, change: StatusChange, now = new Date()): PlannedChange | null {
   const from = conversion.status;
   const kind = transition(from, change.to);
-  if (kind === 'same') return { changed: false, conversion };
+  if (kind === 'same') return null;
   if (kind === 'invalid') {
     throw new AppError(
       409,
@@ -233,7 +57,6 @@ export async function changeStatus(
       { from, to: change.to, conversionId: conversion.id },
     );
   }
-  const now = new Date();
   const patch: Partial<NewConversion> = { status: change.to };
   if (change.rawStatus) patch.rawStatus = change.rawStatus;
   let historyAmount = conversion.amountMinor;
@@ -255,18 +78,39 @@ export async function changeStatus(
     };
     historyAmount = refunded;
   }
-  const commissionMinor = patch.commissionMinor ?? conversion.commissionMinor;
-  if (change.dryRun) {
-    return { changed: true, conversion: { ...conversion, ...patch, updatedAt: now } as Conversion };
-  }
-  const updated = await updateConversionIf(db, conversion.id, { status: from }, patch, {
-    fromStatus: from,
-    toStatus: change.to,
-    amountMinor: historyAmount,
-    commissionMinor,
-    reason: change.reason ?? null,
-    source: change.source,
-  });
+  return {
+    patch,
+    history: {
+      fromStatus: from,
+      toStatus: change.to,
+      amountMinor: historyAmount,
+      commissionMinor: patch.commissionMinor ?? conversion.commissionMinor,
+      reason: change.reason ?? null,
+      source: change.source,
+    },
+    after: { ...conversion, ...patch, updatedAt: now } as Conversion,
+  };
+}
+
+/**
+ * Moves a conversion to a new status when the rules allow it (see `planStatusChange`). The same
+ * status changes nothing; a forbidden move is 409 `invalid_transition`. Answers `retry` when the
+ * conversion changed under it (read it again and call again).
+ */
+export async function changeStatus(
+  db: Db,
+  conversion: Conversion,
+  change: StatusChange,
+): Promise<{ changed: boolean; conversion: Conversion } | 'retry'> {
+  const planned = planStatusChange(conversion, change);
+  if (!planned) return { changed: false, conversion };
+  const updated = await updateConversionIf(
+    db,
+    conversion.id,
+    { status: conversion.status },
+    planned.patch,
+    planned.history,
+  );
   return updated ? { changed: true, conversion: updated } : 'retry';
 }
 

@@ -19,7 +19,7 @@ async function stored() {
     attributionMethod: 'none' as const,
     occurredAt: new Date(),
   };
-  const inserted = await insertConversionOnce(db, row, { toStatus: 'pending', source: 'postback' });
+  const { inserted } = await insertConversionOnce(db, row, { toStatus: 'pending', source: 'postback' });
   if (!inserted) throw new Error('not inserted');
   return { row, inserted };
 }
@@ -32,7 +32,8 @@ describe('insertConversionOnce', () => {
       { ...row, id: newId('cnv') },
       { toStatus: 'pending', source: 'postback' },
     );
-    expect(again).toBeUndefined();
+    expect(again.inserted).toBeUndefined();
+    expect(again.stored?.id).toBe(row.id);
     expect(await historyOf(db, row.id)).toHaveLength(1);
   });
 });

@@ -6,7 +6,9 @@ import { DEFAULT_LIMITS, ipBucket, limiterOf, partnerBucket, postbackLimits } fr
 import type { RateLimiter } from '../../src/objects/rate-limiter';
 import { createPartner } from '../support/builders';
 import { api } from '../support/http';
-import { json, newTxn, postSigned, signedHeaders } from './client';
+import { getWithToken, json, newTxn, postSigned, signedHeaders } from './client';
+
+const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 
 const conversionCount = async (partnerId: string) =>
   (
@@ -58,6 +60,26 @@ describe('/pb/:partnerSlug rate limits', () => {
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
+
+  it('takes nothing from the partner’s bucket for 300 failed postbacks from several addresses', async () => {
+    const p = await createPartner();
+    const forged = Array.from({ length: 300 }, (_, i) => {
+      const headers = { 'cf-connecting-ip': `198.18.${i % 6}.${10 + (i % 6)}` };
+      return () =>
+        i % 2 === 0
+          ? getWithToken(p.slug, 'pbt_wrong', { transactionId: newTxn() }, headers)
+          : postSigned(p.slug, OTHER_SECRET, { transactionId: newTxn() }, { headers });
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < forged.length; i += 50) {
+      statuses.push(...(await Promise.all(forged.slice(i, i + 50).map((send) => send().then((r) => r.status)))));
+    }
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    // The clock stands still: had the forged postbacks spent the burst of 200, these would be refused.
+    expect((await postSigned(p.slug, p.signingSecret, { transactionId: newTxn() })).status).toBe(200);
+    expect((await getWithToken(p.slug, p.postbackToken, { transactionId: newTxn() })).status).toBe(200);
+    expect(await conversionCount(p.id)).toBe(2);
+  }, 60_000);
 
   it('reads limits from the environment when set', () => {
     const vars = { POSTBACK_RATE_PER_SEC: '5', POSTBACK_BURST: '10', POSTBACK_IP_RATE_PER_SEC: 'x' } as unknown as Env;

@@ -1,0 +1,68 @@
+// What the postback log keeps of a postback: its parameters without secrets or addresses, and what was read from them.
+import { parseIp } from './ip-allowlist';
+import type { ConversionInput } from './postback-schema';
+
+const REDACTED = '[redacted]';
+const loose = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
+
+/**
+ * A copy of a postback's parameters fit for the log: the token removed, the customer id removed
+ * (its keyed hash is kept beside), and every value that is an IP address replaced.
+ * @example redactParams({ token: 't', ip: '203.0.113.7', amount: '5' }, {}) // { ip: '[redacted]', amount: '5' }
+ */
+export function redactParams(params: Record<string, unknown>, postbackParams: Record<string, string>) {
+  const customerNames = new Set(
+    (postbackParams.customerId ?? '')
+      .split('|')
+      .map((n) => n.trim())
+      .filter(Boolean),
+  );
+  const drop = (key: string) =>
+    loose(key) === 'token' || customerNames.has(key) || (customerNames.size === 0 && loose(key) === 'customerid');
+  const scrub = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return parseIp(value) ? REDACTED : value;
+    if (depth > 8 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) if (!drop(key)) out[key] = scrub(value, 0);
+  return out;
+}
+
+/** A POST body rebuilt from its redacted parameters, in the type it came in, so that it can be replayed. */
+export function redactedBody(contentType: string | null, redacted: Record<string, unknown>): string {
+  if ((contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(
+      Object.entries(redacted).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)])),
+    ).toString();
+  }
+  return JSON.stringify(redacted);
+}
+
+/** The hashed identifiers a conversion keeps so that it can be attributed again later. */
+export type KeptSignals = { customerHash: string | null; fingerprints: string[] };
+
+/** What the log keeps of a parsed postback: no raw IP, no raw customer id, only their keyed hashes. */
+export type ParsedForLog = Omit<ConversionInput, 'ip' | 'customerId' | 'occurredAt'> & {
+  occurredAt: string;
+  customerHash: string | null;
+  fingerprints: string[];
+  visitorId: string | null;
+};
+
+/** The log's view of a parsed postback, with the hashes a replay needs in place of the raw values. */
+export function parsedForLog(
+  input: ConversionInput & { occurredAt: Date },
+  kept: KeptSignals,
+  visitorId: string | null,
+): ParsedForLog {
+  const { ip: _ip, customerId: _customerId, ...rest } = input;
+  return {
+    ...rest,
+    occurredAt: input.occurredAt.toISOString(),
+    customerHash: kept.customerHash,
+    fingerprints: kept.fingerprints,
+    visitorId,
+  };
+}

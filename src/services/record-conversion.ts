@@ -1,0 +1,171 @@
+// A postback's conversion attributed, priced and stored exactly once, its log row and kept answer in the same batch.
+import type { CandidateSet } from '../db/attribution';
+import type { Db } from '../db/client';
+import { findConversion, type HistoryEntry, insertConversionOnce, updateConversionIf } from '../db/conversions';
+import type { CommissionPlan } from '../db/intake';
+import { insertTrail, type PostbackTrail } from '../db/postback-log';
+import type { Conversion, NewConversion, Partner } from '../db/schema';
+import { type CommissionRule, commissionFor } from '../domain/commission';
+import { planInForce } from '../domain/commission-plan';
+import { newId } from '../domain/ids';
+import type { IntakeStatus } from '../domain/postback-answer';
+import type { KeptSignals } from '../domain/postback-log-entry';
+import type { ConversionInput } from '../domain/postback-schema';
+import { attributionFrom } from './attribution';
+import { busy, type CommissionDetail, planStatusChange } from './conversions';
+
+/** The conversion as stored (or, in a dry run, as it would be) and what the postback did to it. */
+export type IntakeResult = { status: IntakeStatus; dryRun: boolean; conversion: Conversion };
+
+/** A postback's conversion as parsed, dated (a conversion without a time occurred when it was received). */
+export type DatedInput = ConversionInput & { occurredAt: Date };
+
+export type RecordOptions = {
+  /** Work everything out, store nothing but the trail. */
+  dryRun: boolean;
+  /** The `rl_vid` cookie, when the postback came from the visitor's browser. */
+  visitorId: string | null;
+  /** The keyed hashes of the postback's customer id and fingerprints. */
+  kept: KeptSignals;
+  /** The partner's commission plans, all of them. */
+  plans: readonly CommissionPlan[];
+  /**
+   * The conversion stored under the postback's key and the candidate clicks of its signals, when
+   * they were read. Null when there was no signal to look up: the conversion is then inserted at
+   * once, and a repeat is told by the insert's conflict, in the same round trip.
+   */
+  lookups: { existing: Conversion | undefined; found: CandidateSet } | null;
+  /** The log row and kept answer of a result, written in the same batch as the conversion. */
+  trailOf?: (result: IntakeResult) => PostbackTrail;
+};
+
+const MAX_ATTEMPTS = 5;
+const NO_CANDIDATES: CandidateSet = { candidates: [], referralCode: null, coupon: null };
+
+/**
+ * Records a partner's conversion once per `(partner, transactionId, event)`: a new one is
+ * attributed, priced and inserted (`recorded`); the same status again changes nothing
+ * (`duplicate`); a new allowed status is applied (`updated`); any other is 409
+ * `invalid_transition`. Each outcome is one D1 batch with its trail, so the log never says
+ * what the store did not do. Under concurrency the unique index decides inserts, and a status
+ * change applies only while the status is still the one read; the loser reads the winner and
+ * decides again (503 `busy` after five tries).
+ * @example await recordConversion(db, partner, input, { dryRun: false, visitorId: null, kept, plans, lookups: null })
+ * // { status: 'recorded', dryRun: false, conversion: { id: 'cnv_...', ... } }
+ */
+export async function recordConversion(
+  db: Db,
+  partner: Partner,
+  input: DatedInput,
+  opts: RecordOptions,
+): Promise<IntakeResult> {
+  const key = { partnerId: partner.id, transactionId: input.transactionId, event: input.event };
+  const written = async (result: IntakeResult) => {
+    if (opts.trailOf) await insertTrail(db, opts.trailOf(result));
+    return result;
+  };
+  let existing = opts.lookups ? opts.lookups.existing : opts.dryRun ? await findConversion(db, key).get() : undefined;
+  let fresh: (NewConversion & { id: string }) | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (existing) {
+      const planned = planStatusChange(existing, {
+        to: input.status,
+        rawStatus: input.rawStatus,
+        reason: input.reason,
+        refundedAmountMinor: input.amountMinor,
+        source: 'postback',
+      });
+      if (!planned) return written({ status: 'duplicate', dryRun: opts.dryRun, conversion: existing });
+      const result: IntakeResult = { status: 'updated', dryRun: opts.dryRun, conversion: planned.after };
+      if (opts.dryRun) return written(result);
+      const { patch, history } = planned;
+      if (
+        await updateConversionIf(db, existing.id, { status: existing.status }, patch, history, opts.trailOf?.(result))
+      ) {
+        return result;
+      }
+      // Changed meanwhile by another request: read it again and decide anew.
+      existing = await findConversion(db, key).get();
+      continue;
+    }
+    fresh ??= newConversion(partner, input, opts);
+    const result: IntakeResult = { status: 'recorded', dryRun: opts.dryRun, conversion: fresh as Conversion };
+    if (opts.dryRun) return written(result);
+    const history: HistoryEntry = {
+      fromStatus: null,
+      toStatus: fresh.status ?? input.status,
+      amountMinor: fresh.amountMinor,
+      commissionMinor: fresh.commissionMinor,
+      reason: input.reason ?? null,
+      source: 'postback',
+    };
+    const { inserted, stored } = await insertConversionOnce(db, fresh, history, opts.trailOf?.(result));
+    if (inserted) return result;
+    // Stored already, by an earlier postback or a concurrent one: answered as a repeat.
+    existing = stored;
+  }
+  throw busy();
+}
+
+/** The conversion a postback reports, attributed by the candidates read and priced by the plan in force. */
+function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions): NewConversion & { id: string } {
+  const now = new Date();
+  const { occurredAt } = input;
+  const attribution = attributionFrom(opts.lookups?.found ?? NO_CANDIDATES, partner, occurredAt);
+  const plan = planInForce(opts.plans, occurredAt);
+  const commission = commissionFor((plan?.rules ?? partner.commissionRules) as CommissionRule[], {
+    event: input.event,
+    category: input.category,
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    items: input.items,
+  });
+  const detail: CommissionDetail = {
+    planId: plan?.id ?? null,
+    currency: commission.currency,
+    earnedMinor: commission.commissionMinor,
+    lines: commission.lines,
+  };
+  let commissionMinor = commission.commissionMinor;
+  let refundedAmountMinor = 0;
+  // Reported already rejected or reversed: it is kept (with what it would have earned) but pays nothing.
+  if (input.status === 'rejected' || input.status === 'reversed') {
+    commissionMinor = 0;
+    if (input.status === 'reversed') {
+      refundedAmountMinor = input.amountMinor;
+      detail.reversal = { refundedAmountMinor, takenBackMinor: commission.commissionMinor };
+    }
+  }
+  return {
+    id: newId('cnv'),
+    partnerId: partner.id,
+    transactionId: input.transactionId,
+    event: input.event,
+    status: input.status,
+    rawStatus: input.rawStatus ?? null,
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    commissionMinor,
+    commissionDetail: detail,
+    category: input.category ?? null,
+    items: input.items ?? null,
+    coupon: input.coupon ?? null,
+    referralCode: input.referralCode?.toUpperCase() ?? null,
+    customerHash: opts.kept.customerHash,
+    attributionMethod: attribution.method,
+    clickId: attribution.clickId,
+    linkId: attribution.linkId,
+    attributionConfidence: attribution.confidence,
+    clickToConversionMs: attribution.clickToConversionMs,
+    reportedClickId: input.clickId ?? null,
+    visitorId: opts.visitorId,
+    fingerprint: opts.kept.fingerprints[0] ?? null,
+    previousDayFingerprint: opts.kept.fingerprints[1] ?? null,
+    occurredAt,
+    refundedAmountMinor,
+    reversalReason: input.status === 'pending' || input.status === 'approved' ? null : (input.reason ?? null),
+    approvedAt: input.status === 'approved' ? now : null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
