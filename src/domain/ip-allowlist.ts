@@ -1,6 +1,6 @@
 // Whether a client address is on a partner's allowlist of addresses and CIDR ranges (IPv4 and IPv6).
 
-type Address = { version: 4 | 6; value: bigint };
+export type Address = { version: 4 | 6; value: bigint };
 
 function parseV4(text: string): bigint | null {
   const parts = text.split('.');
@@ -49,7 +49,11 @@ export function parseIp(text: string): Address | null {
   return v6 === null ? null : { version: 6, value: v6 };
 }
 
-function matches(entry: string, ip: Address): boolean {
+/**
+ * Whether `ip` equals the address `entry` or falls in its CIDR range; false when `entry` is not one.
+ * @example isInRange('10.0.0.0/8', parseIp('10.1.2.3')!) // true
+ */
+export function isInRange(entry: string, ip: Address): boolean {
   const [base = '', bits] = entry.trim().split('/');
   const net = parseIp(base);
   if (!net || net.version !== ip.version) return false;
@@ -69,5 +73,5 @@ export function isIpAllowed(allowlist: readonly string[], clientIp: string | nul
   if (allowlist.length === 0) return true;
   const ip = clientIp ? parseIp(clientIp) : null;
   if (!ip) return false;
-  return allowlist.some((entry) => matches(entry, ip));
+  return allowlist.some((entry) => isInRange(entry, ip));
 }
