@@ -1,32 +1,33 @@
-// Which URLs Relais may send people or data to: https only, loopback http for local runs.
+// Which URLs Relais may send people or data to: https to public hosts only, loopback http for local runs.
+import { bareHost, isLoopbackName, localNameProblem } from './host-names';
+import { parseIp } from './ip-allowlist';
+import { isLoopbackAddress, isPublicAddress } from './ip-ranges';
 
-const PRIVATE_V4 = [
-  /^10\./,
-  /^127\./,
-  /^169\.254\./,
-  /^172\.(1[6-9]|2\d|3[01])\./,
-  /^192\.168\./,
-  /^0\./,
-  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
-];
-
+/**
+ * Whether `host` (as URL parsing gives it: IPv4 in dotted form whatever was typed, IPv6 in
+ * brackets) is this machine: `localhost`, a subdomain of it, 127.0.0.0/8 or `[::1]`.
+ * @example isLoopbackHost('[::1]') // true
+ */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h);
-}
-
-export function isIpLiteral(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[');
+  const ip = parseIp(bareHost(host));
+  return ip === null ? isLoopbackName(host) : isLoopbackAddress(ip);
 }
 
 export type UrlPolicy = { allowLoopbackHttp: boolean; forbidIpLiterals?: boolean };
 
 /**
  * Why `raw` may not be used as an outbound URL, or null when it may.
- * Plain http is allowed only to a loopback host and only where `allowLoopbackHttp`
- * (local runs); IP literals, private and metadata ranges are refused for webhooks
- * (`forbidIpLiterals`) so a partner setting cannot reach inside the network.
+ *
+ * Destinations are followed by app users' browsers and webhooks by the Worker: either way a host
+ * outside the public Internet would turn Relais against a private network (the user's router,
+ * a cloud metadata service). So https only, and never to a private, loopback, link-local,
+ * unique-local, multicast, reserved or documentation address (IPv4-mapped IPv6 included), nor to
+ * a name that leads to one (`*.local`, `*.internal`, `localtest.me`, `10.0.0.1.nip.io`...).
+ * Loopback (`localhost`, 127.0.0.0/8, `[::1]`), over http or https, is allowed where
+ * `allowLoopbackHttp` (local runs) and only there. `forbidIpLiterals` refuses every IP literal
+ * (webhooks). IPv4 typed in other forms (`2130706433`, `0x7f.1`) is judged as URL parsing reads it.
  * @example urlProblem('http://example.com', { allowLoopbackHttp: false }) // 'must use https'
+ * @example urlProblem('https://[::ffff:10.0.0.1]/', { allowLoopbackHttp: false }) // 'must not point to a private or reserved address'
  */
 export function urlProblem(raw: string, policy: UrlPolicy): string | null {
   let url: URL;
@@ -37,17 +38,20 @@ export function urlProblem(raw: string, policy: UrlPolicy): string | null {
   }
   if (url.username || url.password) return 'must not carry credentials';
   const loopback = isLoopbackHost(url.hostname);
-  if (url.protocol === 'http:') {
-    if (!(loopback && policy.allowLoopbackHttp)) return 'must use https';
-    return null;
-  }
+  if (loopback && policy.allowLoopbackHttp)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must use https';
   if (url.protocol !== 'https:') return 'must use https';
-  if (loopback && !policy.allowLoopbackHttp) return 'must not point to a loopback address';
-  if (policy.forbidIpLiterals && isIpLiteral(url.hostname) && !(loopback && policy.allowLoopbackHttp)) {
-    return 'must use a host name, not an IP address';
+  if (loopback) return 'must not point to a loopback address';
+  return hostProblem(bareHost(url.hostname), policy);
+}
+
+/** Why an https URL's host (not loopback, bare) is refused, or null. */
+function hostProblem(host: string, policy: UrlPolicy): string | null {
+  const ip = parseIp(host);
+  if (ip === null) {
+    const problem = localNameProblem(host);
+    return problem === null ? null : `must not point to a host that ${problem}`;
   }
-  if (PRIVATE_V4.some((r) => r.test(url.hostname)) && !(loopback && policy.allowLoopbackHttp)) {
-    return 'must not point to a private address';
-  }
-  return null;
+  if (policy.forbidIpLiterals) return 'must use a host name, not an IP address';
+  return isPublicAddress(ip) ? null : 'must not point to a private or reserved address';
 }
