@@ -1,4 +1,5 @@
 // Deep links (`?url=` on a short link): accepted only inside the partner's own domains, so a tracked link is never an open redirect.
+import { allowedDomainProblem } from './allowed-domains';
 
 /** Longest deep link accepted; longer values are refused rather than truncated. */
 export const MAX_DEEP_LINK_LENGTH = 4096;
@@ -16,8 +17,9 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
  * Accepted: an absolute `https:` URL, without user info or explicit non-default port, whose
  * host is one of `allowedDomains` or a subdomain of one (compared case-insensitively, after IDN
  * conversion, ignoring a trailing dot, which is removed from the answer). IP literals are
- * refused. Entries of `allowedDomains` that are not domain names of two labels or more are
- * ignored, so that a stray `com` cannot open every `.com`.
+ * refused. Entries of `allowedDomains` that `allowedDomainProblem` refuses (public suffixes such
+ * as `com` or `github.io`, local names) are ignored, so that one stored before that check existed
+ * cannot open every site under it.
  * @example acceptDeepLink('https://www.autodoc.fr/p/123', ['autodoc.fr'])?.href // 'https://www.autodoc.fr/p/123'
  * @example acceptDeepLink('https://autodoc.fr.evil.com/', ['autodoc.fr']) // null
  */
@@ -56,7 +58,7 @@ function normalizeDomain(domain: string): string | null {
   } catch {
     return null;
   }
-  if (!host.includes('.') || host.startsWith('[') || IPV4.test(host)) return null;
+  if (host.startsWith('[') || IPV4.test(host) || allowedDomainProblem(host) !== null) return null;
   return host;
 }
 

@@ -1,5 +1,6 @@
 // Shapes shared by every resource: errors, lists, pagination, money, times.
 import { z } from '@hono/zod-openapi';
+import { allowedDomainProblem } from '../domain/allowed-domains';
 
 export const errorSchema = z
   .object({
@@ -41,12 +42,20 @@ export const moneySchema = z
 export const isoDateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T10:00:00Z' });
 export const isoDate = z.iso.date().openapi({ example: '2026-11-24' });
 
-/** Host names of allowed domains: lower-case labels, no scheme, no path. */
+/** Host names of allowed domains: lower-case labels, no scheme, no path, never a public suffix. */
 export const domainSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'A host name such as autodoc.fr.');
+  // One label is let through here so that `fr` or `com` is refused below with the reason.
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]{2,63}$/, {
+    error: (issue) => `"${String(issue.input)}" is not a host name such as autodoc.fr.`,
+    abort: true,
+  })
+  .superRefine((domain, ctx) => {
+    const problem = allowedDomainProblem(domain);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `"${domain}" ${problem}.` });
+  });
 
 export const slugSchema = z
   .string()

@@ -25,7 +25,11 @@ const partnerFields = {
   allowedDomains: z
     .array(domainSchema)
     .max(50)
-    .openapi({ example: ['autodoc.fr'] }),
+    .openapi({
+      description:
+        'Registrable domains or their subdomains; public suffixes such as `co.uk` or `github.io` are refused.',
+      example: ['autodoc.fr'],
+    }),
   commissionRules,
   cookieDays: z.number().int().min(1).max(365).optional().openapi({ description: 'Default 30.' }),
   attributionWindowDays: z.number().int().min(1).max(365).optional().openapi({ description: 'Default 30.' }),

@@ -122,6 +122,21 @@ describe('acceptDeepLink', () => {
       expect(acceptDeepLink('https://evil.com/', ['.com'])).toBeNull();
     });
 
+    it.each([
+      ['co.uk', 'https://anyone.co.uk/'],
+      ['github.io', 'https://attacker.github.io/'],
+      ['herokuapp.com', 'https://attacker.herokuapp.com/'],
+      ['lvh.me', 'https://app.lvh.me/'],
+    ])(
+      'hosts under an allowed entry that is a public suffix or a loopback domain, %s, stored before they were refused',
+      (domain, raw) => {
+        expect(acceptDeepLink(raw, [domain])).toBeNull();
+        expect(acceptDeepLink('https://www.autodoc.fr/p', [domain, 'autodoc.fr'])?.href).toBe(
+          'https://www.autodoc.fr/p',
+        );
+      },
+    );
+
     it('hosts under allowed entries that are not domain names', () => {
       for (const entry of ['', ' ', '.', '*', '127.0.0.1', '[::1]', 'evil.com/autodoc.fr', 'a@evil.com', 'x:1']) {
         expect(acceptDeepLink('https://evil.com/', [entry])).toBeNull();
