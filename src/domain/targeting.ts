@@ -1,6 +1,7 @@
 // Which destination a visitor gets: targeting rules first, then a sticky weighted A/B split, else the link's own.
 import { z } from 'zod';
 import { QUICK_DEVICES } from './device';
+import { storedUrlSchema } from './stored-url';
 
 export const MAX_TARGETS = 50;
 export const MAX_VARIANTS = 20;
@@ -11,7 +12,7 @@ const ruleId = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, '1 to 64 letters, digits, ".", "-" or "_".');
-const destination = z.url({ protocol: /^https?$/, message: 'An absolute http(s) URL.' }).max(4000);
+const destination = storedUrlSchema(4000);
 
 export const targetRuleSchema = z
   .object({

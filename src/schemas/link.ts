@@ -1,5 +1,6 @@
 // Link, coupon and referral-code resources: validation, types and OpenAPI from one set of schemas.
 import { z } from '@hono/zod-openapi';
+import { storedUrlSchema } from '../domain/stored-url';
 import { linkRulesSchema } from '../domain/targeting';
 import { isoDateTime, slugSchema } from './common';
 
@@ -16,7 +17,7 @@ const utmSchema = z
 
 const linkFields = {
   partnerId: z.string().min(1),
-  destination: z.string().max(4000).openapi({ example: 'https://www.autodoc.fr/pieces/freinage' }),
+  destination: storedUrlSchema(4000).openapi({ example: 'https://www.autodoc.fr/pieces/freinage' }),
   slug: slugSchema.optional().openapi({ description: 'Generated (7 unambiguous characters) when not given.' }),
   title: z.string().max(200).nullable().optional(),
   utm: utmSchema.optional(),
@@ -24,7 +25,7 @@ const linkFields = {
     .record(z.string().min(1).max(64), z.string().max(500))
     .optional()
     .openapi({ description: 'Extra query parameters added to the destination.' }),
-  fallbackUrl: z.string().max(4000).nullable().optional(),
+  fallbackUrl: storedUrlSchema(4000).nullable().optional(),
   expiresAt: isoDateTime.nullable().optional(),
   rules: linkRulesSchema.optional(),
   placement: z.string().max(100).nullable().optional().openapi({ example: 'diagnostic_freins' }),

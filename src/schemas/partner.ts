@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { commissionRuleSchema } from '../domain/commission';
 import { CONVERSION_STATUSES } from '../domain/conversion-status';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
+import { storedUrlSchema, urlTemplateSchema } from '../domain/stored-url';
 import { domainSchema, slugSchema } from './common';
 
 const paramName = z.string().min(1).max(64);
@@ -40,21 +41,19 @@ const partnerFields = {
     .max(365)
     .optional()
     .openapi({ description: 'Days before a pending conversion is approved automatically. Default 30.' }),
-  trackingTemplate: z
-    .string()
-    .max(2000)
+  trackingTemplate: urlTemplateSchema(2000)
     .nullable()
     .optional()
     .openapi({ example: 'https://track.example.com/c?aff=aau&url={url}&sub={click_id}' }),
   postbackParams: paramMap
     .optional()
     .openapi({ description: "Canonical name -> the partner's name.", example: { transactionId: 'order_id' } }),
-  webhookUrl: z.string().max(2000).nullable().optional(),
+  webhookUrl: storedUrlSchema(2000).nullable().optional(),
   pushCorrections: z.boolean().optional().openapi({
     description:
       'Push a delivered day again (a new message, new `webhook-id`) once its figures were rebuilt, for days of the last week, at most once a day. Default false: one push per UTC day.',
   }),
-  websiteUrl: z.string().max(2000).nullable().optional(),
+  websiteUrl: storedUrlSchema(2000).nullable().optional(),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)
