@@ -1,4 +1,5 @@
 // Tests run inside workerd through the Cloudflare Vitest integration: real D1, real Durable Objects.
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
@@ -24,6 +25,13 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ['./test/support/setup.ts'],
       include: ['test/**/*.test.ts'],
+      // Each vitest worker starts one workerd and runs its test files there one after the other;
+      // test/support/setup.ts gives each file an empty storage and fresh modules. A workerd and
+      // the Worker's modules loaded anew for every file took most of the suite's time.
+      isolate: false,
+      // Vitest's default leaves one core idle; the files' time is mostly waiting on workerd and
+      // D1, so two workers keep a 2-core machine busy.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
     },
   };
 });

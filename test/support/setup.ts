@@ -1,5 +1,7 @@
-// Applies the project's migrations to the test D1 before any test runs (idempotent).
-import { applyD1Migrations } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
+// Before each test file: a fresh Worker in the workerd that the files of a vitest worker share.
+import { vi } from 'vitest';
+import { freshWorker } from './fresh-worker';
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+// A file that left the clock faked would leave it faked for the next one.
+vi.useRealTimers();
+await freshWorker();
