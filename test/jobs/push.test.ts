@@ -8,21 +8,23 @@ import { partners } from '../../src/db/schema';
 import worker from '../../src/index';
 import { schedulerOf } from '../../src/services/deliveries';
 import { createLink, createPartner } from '../support/builders';
+import { freshStorage } from '../support/fresh-worker';
 import { api } from '../support/http';
 import { insertClick, insertConversion } from '../support/rows';
 import { type Received, standIn } from '../support/stand-in';
 
 // Alarms are set on the faked clock, years ahead of the real one, so they never fire by
-// themselves: each test runs them with runDurableObjectAlarm. Each test works on days of its
-// own, since the daily job runs once per day in the test file's one database.
+// themselves: each test runs them with runDurableObjectAlarm. Each test starts from empty
+// storage: the daily job goes through every partner, and those of the tests before would make
+// each run longer than the last.
 const FIRST_RUN = Date.parse('2030-03-11T00:10:00Z');
 const HOOK_HOST = 'hooks.partner.test';
 let NOW = FIRST_RUN;
 let DAY = '';
-let runs = 0;
 
-beforeEach(() => {
-  NOW = FIRST_RUN + runs++ * 10 * 86_400_000;
+beforeEach(async () => {
+  await freshStorage();
+  NOW = FIRST_RUN;
   DAY = new Date(NOW - 86_400_000).toISOString().slice(0, 10);
   vi.useFakeTimers({ toFake: ['Date'], now: NOW });
 });
@@ -208,9 +210,13 @@ describe('daily push', () => {
   });
 
   it('does not let a slow partner delay another', async () => {
-    // The slow endpoint answers after two seconds (in the Durable Object's own context).
+    // The slow endpoint answers only once the test lets it, after the fast partner was served.
+    let answerSlow = () => {};
+    const slowAnswered = new Promise<void>((resolve) => {
+      answerSlow = resolve;
+    });
     const hooks = standIn(async (req) => {
-      if (req.url.endsWith('/slow-answer')) await new Promise((resolve) => setTimeout(resolve, 2_000));
+      if (req.url.endsWith('/slow-answer')) await slowAnswered;
       return new Response('ok');
     });
     const slow = await partnerWithHook('/slow-answer');
@@ -220,6 +226,7 @@ describe('daily push', () => {
     await runDurableObjectAlarm(schedulerOf(env, fast.partner.id));
     expect((await deliveriesOf(fast.partner.id))[0]).toMatchObject({ status: 'delivered' });
     expect((await deliveriesOf(slow.partner.id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    answerSlow();
     await slowRun;
     expect((await deliveriesOf(slow.partner.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(hooks.received.filter((r) => r.url.endsWith('/slow-answer'))).toHaveLength(1);
