@@ -1,7 +1,15 @@
 // Helpers for redirect tests: follow a tracked link as a browser would, and settle the clicks it recorded.
-import { listDurableObjectIds, runDurableObjectAlarm } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  listDurableObjectIds,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import worker from '../../src/index';
 import { flushClicks } from '../../src/isolate/click-recorder';
+import type { ClickBuffer } from '../../src/objects/click-buffer';
 import { api, ORIGIN } from '../support/http';
 
 export const BROWSER_UA =
@@ -23,6 +31,22 @@ export function visit(path: string, opts: VisitOptions = {}): Promise<Response> 
   );
 }
 
+/**
+ * `visit` through the Worker's fetch handler with an execution context of the test's own:
+ * `background` settles once the work the request left running (`waitUntil`) is done, as the
+ * runtime would let it finish: the click's batch sent by its timer, a link reloaded ahead of expiry.
+ */
+export async function visitThenBackground(
+  path: string,
+  opts: VisitOptions = {},
+): Promise<{ res: Response; background: Promise<void> }> {
+  const ctx = createExecutionContext();
+  const headers = { 'user-agent': BROWSER_UA, accept: BROWSER_ACCEPT, ...opts.headers };
+  const request = new Request(`${ORIGIN}${path}`, { method: opts.method ?? 'GET', headers, redirect: 'manual' });
+  const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+  return { res, background: waitOnExecutionContext(ctx) };
+}
+
 /** The `Location` of a 302 as a URL. */
 export function locationOf(res: Response): URL {
   const location = res.headers.get('location');
@@ -33,8 +57,16 @@ export function locationOf(res: Response): URL {
 /** Sends this isolate's pending click batches and runs every click buffer's alarm: clicks are then in D1. */
 export async function settleClicks(): Promise<void> {
   await flushClicks(env);
-  for (const id of await listDurableObjectIds(env.CLICK_BUFFER)) {
-    await runDurableObjectAlarm(env.CLICK_BUFFER.get(id));
+  const buffers = env.CLICK_BUFFER as unknown as DurableObjectNamespace<ClickBuffer>;
+  for (const id of await listDurableObjectIds(buffers)) {
+    const buffer = buffers.get(id);
+    await runDurableObjectAlarm(buffer);
+    // The alarm may have gone off by itself, about a second after the first click, and still be
+    // writing: alarm runs share the write under way, so one more run waits for it, and writes
+    // anything that arrived meanwhile.
+    await runInDurableObject(buffer, async (instance: ClickBuffer) => {
+      while ((await instance.pendingCount()) > 0) await instance.alarm();
+    });
   }
 }
 
