@@ -1,9 +1,17 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
-import worker from '../../src/index';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type Worker from '../../src/index';
 import { SEED_PARTNERS } from '../../src/seed/partners';
+import { freshWorker } from '../support/fresh-worker';
 import { ADMIN_KEY, ORIGIN } from '../support/http';
+
+// Every test meets the Worker as a new isolate on empty storage does: nothing seeded yet.
+let worker: typeof Worker;
+beforeEach(async () => {
+  await freshWorker();
+  worker = (await import('../../src/index')).default;
+});
 
 /** A request to the Worker under `vars`, as `npm start` runs it (SEED_DEMO) or as deployed. */
 async function fetchWith(vars: Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
@@ -21,7 +29,6 @@ async function fetchWith(vars: Partial<Env>, path: string, init: RequestInit = {
 const LOCAL_RUN: Partial<Env> = { SEED_DEMO: 'true', ENVIRONMENT: 'development' };
 const asAdmin = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
 
-// In file order: the first test needs an isolate that has not seeded yet.
 describe('demo data on start', () => {
   it('is not seeded where SEED_DEMO is not "true"', async () => {
     const res = await fetchWith({ SEED_DEMO: 'false', ENVIRONMENT: 'development' }, '/api/v1/partners', asAdmin);

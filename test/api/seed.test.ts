@@ -1,8 +1,12 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SEED_PARTNERS } from '../../src/seed/partners';
 import { seedDemo } from '../../src/seed/seed';
+import { freshStorage } from '../support/fresh-worker';
 import { api } from '../support/http';
+
+// The seed adds what is missing: each test starts from a database it has not seeded yet.
+beforeEach(freshStorage);
 
 describe('demo seed', () => {
   it('adds the 20 partners of the partnership document and demo links, once', async () => {
