@@ -1,13 +1,17 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { links } from '../../src/db/schema';
 import { newId } from '../../src/domain/ids';
 import { LINK_CHECKS_PER_RUN, runLinkHealth } from '../../src/jobs/link-health';
 import { createKey, createLink, createPartner } from '../support/builders';
+import { freshStorage } from '../support/fresh-worker';
 import { api } from '../support/http';
 import { type Received, standIn } from '../support/stand-in';
 
+// A run checks every link not yet checked that day, up to LINK_CHECKS_PER_RUN: each test starts
+// from empty storage, so that no other test's links take its turn (or its time).
+beforeEach(freshStorage);
 afterEach(() => {
   vi.restoreAllMocks();
 });
