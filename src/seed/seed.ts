@@ -3,7 +3,7 @@ import { dbOf } from '../db/client';
 import { insertLink, linkSlugTaken } from '../db/links';
 import { getPartnerBySlug, insertPartner } from '../db/partners';
 import { newId } from '../domain/ids';
-import { issueSecrets } from '../routes/api/partners';
+import { issuePartnerSecrets } from '../services/partners';
 import { SEED_LINKS, SEED_PARTNERS } from './partners';
 
 /** Inserts what is missing of the demo data; answers how many partners and links it added. */
@@ -18,7 +18,7 @@ export async function seedDemo(env: Env): Promise<{ partnersAdded: number; links
       ids.set(p.slug, existing.id);
       continue;
     }
-    const secrets = await issueSecrets(env);
+    const secrets = await issuePartnerSecrets(env);
     const row = await insertPartner(db, {
       id: newId('ptn'),
       slug: p.slug,

@@ -11,11 +11,8 @@ import {
   updatePartner,
 } from '../../db/partners';
 import type { NewPartner, Partner } from '../../db/schema';
-import { keyedHash } from '../../domain/hashing';
 import { newId, randomToken } from '../../domain/ids';
-import { seal } from '../../domain/secret-box';
 import { slugify } from '../../domain/slugify';
-import { newSigningSecret } from '../../domain/standard-webhooks';
 import { urlProblem } from '../../domain/url-policy';
 import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
@@ -35,6 +32,7 @@ import {
   partnerUpdateSchema,
   partnerWithSecretsSchema,
 } from '../../schemas/partner';
+import { issuePartnerSecrets } from '../../services/partners';
 
 export const partnersApi = router();
 
@@ -70,20 +68,6 @@ export function presentPartner(p: Partner, origin: string): PartnerView {
     postbackUrl: `${origin}/pb/${p.slug}`,
     createdAt: iso(p.createdAt) as string,
     updatedAt: iso(p.updatedAt) as string,
-  };
-}
-
-/** Fresh postback token and signing secret: the clear values to show once and what is stored. */
-export async function issueSecrets(env: Env) {
-  const postbackToken = `pbt_${randomToken(24)}`;
-  const signingSecret = newSigningSecret();
-  return {
-    postbackToken,
-    signingSecret,
-    stored: {
-      postbackTokenHash: await keyedHash(env.HASH_KEY, 'postback-token', postbackToken),
-      signingSecretEnc: await seal(env.SECRETS_KEY, signingSecret),
-    },
   };
 }
 
@@ -171,7 +155,7 @@ partnersApi.openapi(
     requireAdmin(c);
     const body = c.req.valid('json');
     checkUrls(c.env, body);
-    const secrets = await issueSecrets(c.env);
+    const secrets = await issuePartnerSecrets(c.env);
     const row = await insertPartner(dbOf(c.env), {
       ...settingsOf(body),
       id: newId('ptn'),
@@ -319,7 +303,7 @@ partnersApi.openapi(
   async (c) => {
     requireAdmin(c);
     const p = await visiblePartner(c, c.req.valid('param').id);
-    const secrets = await issueSecrets(c.env);
+    const secrets = await issuePartnerSecrets(c.env);
     const row = await updatePartner(dbOf(c.env), p.id, {
       ...secrets.stored,
       previousSecretEnc: p.signingSecretEnc,
