@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { dbOf } from '../db/client';
 import { findActiveKeyByHash, touchKey } from '../db/keys';
 import { constantTimeEqual, keyedHash } from '../domain/hashing';
+import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import type { AppEnv } from './context';
 import { AppError, forbidden, notFound } from './errors';
 
@@ -48,18 +49,25 @@ export function requireAdmin(c: Context<AppEnv>): void {
 }
 
 /**
+ * The caller's reach, as services take it: every partner for an admin, its own for a partner key.
+ * @example visibleLink(dbOf(c.env), scopeOf(c), id)
+ */
+export function scopeOf(c: Context<AppEnv>): CallerScope {
+  const p = c.get('principal');
+  return { partnerId: p.role === 'partner' ? p.partnerId : null };
+}
+
+/**
  * The partner a read is restricted to: the key's own partner for a partner key
  * (asking for another partner answers 404, as if it did not exist), else the filter asked for.
  */
 export function scopedPartnerId(c: Context<AppEnv>, requested: string | undefined): string | undefined {
-  const p = c.get('principal');
-  if (p.role === 'admin') return requested;
-  if (requested && requested !== p.partnerId) throw notFound('partner');
-  return p.partnerId;
+  const filter = partnerFilterOf(scopeOf(c), requested);
+  if (!filter) throw notFound('partner');
+  return filter.partnerId;
 }
 
 /** Throws 404 when a partner key reaches a resource of another partner. */
 export function assertVisible(c: Context<AppEnv>, ownerPartnerId: string | null | undefined, what: string): void {
-  const p = c.get('principal');
-  if (p.role === 'partner' && ownerPartnerId !== p.partnerId) throw notFound(what);
+  if (!canSee(scopeOf(c), ownerPartnerId)) throw notFound(what);
 }

@@ -31,9 +31,17 @@ export function page<T extends { id: string }, R>(rows: T[], limit: number, rend
 }
 
 /**
+ * The page a list query asks for, its cursor decoded; the service keeps it within the caller's reach.
+ * @example listVisibleLinks(db, scopeOf(c), pageRequest(c.req.valid('query')))
+ */
+export function pageRequest(q: { limit: number; cursor?: string; partnerId?: string }) {
+  return { limit: q.limit, before: decodeCursor(q.cursor), partnerId: q.partnerId };
+}
+
+/**
  * The page a list query asks for, within the caller's reach: a partner key lists its own rows only.
- * @example listLinks(db, scopedPage(c, c.req.valid('query')))
+ * @example listConversions(db, scopedPage(c, c.req.valid('query')))
  */
 export function scopedPage(c: Context<AppEnv>, q: { limit: number; cursor?: string; partnerId?: string }) {
-  return { limit: q.limit, before: decodeCursor(q.cursor), partnerId: scopedPartnerId(c, q.partnerId) };
+  return { ...pageRequest(q), partnerId: scopedPartnerId(c, q.partnerId) };
 }
