@@ -1,4 +1,4 @@
-// Link queries (the API's; the redirect reads links through src/routes/link-cache.ts).
+// Link queries (the API's; the redirect reads links through src/isolate/link-cache.ts).
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { type PageOptions, pageWhere } from './paging';

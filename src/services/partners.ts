@@ -1,8 +1,21 @@
-// Partners' use cases: issuing a partner's postback token and signing secret.
+// Partners' use cases: create, change settings under the lifecycle rule, delete, rotate secrets, read within reach.
+import { type Db, dbOf } from '../db/client';
+import { getPartner, insertPartner, listPartners, slugTaken, softDeletePartner, updatePartner } from '../db/partners';
+import type { NewPartner, Partner } from '../db/schema';
 import { keyedHash } from '../domain/hashing';
-import { randomToken } from '../domain/ids';
+import { newId, randomToken } from '../domain/ids';
+import { canChangeStatus } from '../domain/partner-lifecycle';
 import { seal } from '../domain/secret-box';
+import { partnerSlugCandidates, randomPartnerSlug } from '../domain/slug-candidates';
 import { newSigningSecret } from '../domain/standard-webhooks';
+import { partnerUrlIssues } from '../domain/url-checks';
+import { type CallerScope, canSee } from '../domain/visibility';
+import { AppError, invalidRequest, notFound } from '../http/errors';
+import { invalidatePartnerLinks } from '../isolate/link-cache';
+import type { PartnerCreate, PartnerUpdate } from '../schemas/partner';
+
+/** A partner row with its new secrets in clear: they are answered this once and never again. */
+export type PartnerWithSecrets = { partner: Partner; postbackToken: string; signingSecret: string };
 
 /**
  * Fresh postback token and signing secret: the clear values to show once and what is stored.
@@ -19,4 +32,146 @@ export async function issuePartnerSecrets(env: Env) {
       signingSecretEnc: await seal(env.SECRETS_KEY, signingSecret),
     },
   };
+}
+
+/** Creates a partner with its first commission rules; 400 on a refused URL, 409 on a slug taken. */
+export async function createPartner(env: Env, body: PartnerCreate): Promise<PartnerWithSecrets> {
+  checkUrls(env, body);
+  const db = dbOf(env);
+  const secrets = await issuePartnerSecrets(env);
+  const partner = await insertPartner(db, {
+    ...settingsOf(body),
+    id: newId('ptn'),
+    slug: await uniqueSlug(db, body.slug, body.name),
+    name: body.name,
+    status: body.status,
+    integration: body.integration,
+    category: body.category,
+    allowedDomains: [...new Set(body.allowedDomains)],
+    commissionRules: body.commissionRules,
+    postbackParams: body.postbackParams ?? {},
+    statusMap: body.statusMap ?? {},
+    affiliateParams: body.affiliateParams ?? {},
+    reportColumns: body.reportColumns ?? {},
+    ipAllowlist: body.ipAllowlist ?? [],
+    ...secrets.stored,
+  });
+  return { partner, postbackToken: secrets.postbackToken, signingSecret: secrets.signingSecret };
+}
+
+/**
+ * Changes a partner's settings. New commission rules start a new plan (past commissions keep
+ * theirs); an ended partnership stays ended (409). Its links are served with the change at once.
+ */
+export async function editPartner(env: Env, scope: CallerScope, id: string, body: PartnerUpdate): Promise<Partner> {
+  const db = dbOf(env);
+  const current = await visiblePartner(db, scope, id);
+  checkUrls(env, body);
+  if (!canChangeStatus(current.status, body.status)) {
+    throw new AppError(409, 'invalid_transition', 'An ended partnership cannot be reopened; create a new partner.', {
+      from: current.status,
+      to: body.status,
+    });
+  }
+  const patch = settingsOf(body);
+  if (body.slug && body.slug !== current.slug) patch.slug = await uniqueSlug(db, body.slug, current.name);
+  const row = await updatePartner(db, current.id, patch, body.commissionRules);
+  invalidatePartnerLinks(current.id);
+  return row;
+}
+
+/** Deletes a partner softly: its links stop tracking, its clicks, conversions and reports stay. */
+export async function removePartner(db: Db, scope: CallerScope, id: string): Promise<void> {
+  const partner = await visiblePartner(db, scope, id);
+  await softDeletePartner(db, partner.id);
+  invalidatePartnerLinks(partner.id);
+}
+
+/**
+ * Issues a new postback token and signing secret. The previous signing secret stays valid for
+ * 24 hours so that the partner can switch without losing postbacks; the previous token stops at once.
+ */
+export async function rotatePartnerSecrets(env: Env, scope: CallerScope, id: string): Promise<PartnerWithSecrets> {
+  const db = dbOf(env);
+  const current = await visiblePartner(db, scope, id);
+  const secrets = await issuePartnerSecrets(env);
+  const partner = await updatePartner(db, current.id, {
+    ...secrets.stored,
+    previousSecretEnc: current.signingSecretEnc,
+    previousSecretExpiresAt: new Date(Date.now() + 24 * 3600_000),
+  });
+  return { partner, postbackToken: secrets.postbackToken, signingSecret: secrets.signingSecret };
+}
+
+/** The partner, or 404 when it does not exist or is not the caller's. */
+export async function visiblePartner(db: Db, scope: CallerScope, id: string): Promise<Partner> {
+  const partner = await getPartner(db, id);
+  if (!partner || !canSee(scope, partner.id)) throw notFound('partner');
+  return partner;
+}
+
+/** Partners newest first, `limit + 1` of them; a partner key lists only its own. */
+export function listVisiblePartners(
+  db: Db,
+  scope: CallerScope,
+  q: { limit: number; before?: string; status?: string; integration?: string },
+): Promise<Partner[]> {
+  return listPartners(db, {
+    limit: q.limit,
+    before: q.before,
+    status: q.status,
+    integration: q.integration,
+    onlyId: scope.partnerId ?? undefined,
+  });
+}
+
+function checkUrls(env: Env, body: PartnerUpdate) {
+  const issues = partnerUrlIssues(body, env.ENVIRONMENT === 'development');
+  if (issues.length) throw invalidRequest(issues.map((i) => i.message).join(' '), issues);
+}
+
+/** Settings columns shared by create and update (everything but identity, secrets and rules). */
+function settingsOf(body: PartnerUpdate): Partial<NewPartner> {
+  const out: Partial<NewPartner> = {};
+  const keys = [
+    'name',
+    'status',
+    'integration',
+    'category',
+    'allowedDomains',
+    'cookieDays',
+    'attributionWindowDays',
+    'lockDays',
+    'trackingTemplate',
+    'postbackParams',
+    'webhookUrl',
+    'pushCorrections',
+    'websiteUrl',
+    'currency',
+    'clickIdParam',
+    'affiliateParams',
+    'statusMap',
+    'amountsInMinorUnits',
+    'answerTemplate',
+    'reportColumns',
+    'acceptSignedPostbacks',
+    'acceptTokenPostbacks',
+    'ipAllowlist',
+    'notes',
+  ] as const;
+  for (const k of keys) if (body[k] !== undefined) (out as Record<string, unknown>)[k] = body[k];
+  if (out.allowedDomains) out.allowedDomains = [...new Set(out.allowedDomains)];
+  return out;
+}
+
+/** The slug asked for (409 when taken), else the first free candidate of the name. */
+async function uniqueSlug(db: Db, wanted: string | undefined, name: string): Promise<string> {
+  if (wanted) {
+    if (await slugTaken(db, wanted)) throw new AppError(409, 'slug_taken', `The slug "${wanted}" is already used.`);
+    return wanted;
+  }
+  for (const candidate of partnerSlugCandidates(name)) {
+    if (!(await slugTaken(db, candidate))) return candidate;
+  }
+  return randomPartnerSlug(name);
 }

@@ -2,12 +2,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { renderSVG } from 'uqr';
 import { dbOf } from '../../db/client';
-import { getLink } from '../../db/links';
-import { assertVisible } from '../../http/auth';
-import { notFound } from '../../http/errors';
+import { scopeOf } from '../../http/auth';
 import { originOf } from '../../http/origin';
 import { bearer, errorResponses, router } from '../../http/validation';
 import { idParam } from '../../schemas/common';
+import { visibleLink } from '../../services/links';
 
 export const qrApi = router();
 
@@ -33,9 +32,7 @@ qrApi.openapi(
     },
   }),
   async (c) => {
-    const link = await getLink(dbOf(c.env), c.req.valid('param').id);
-    if (!link) throw notFound('link');
-    assertVisible(c, link.partnerId, 'link');
+    const link = await visibleLink(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
     // A quiet zone of four modules is what the QR specification asks for readers to find the code.
     const svg = renderSVG(`${originOf(c)}/${link.slug}`, { ecc: c.req.valid('query').ecc, border: 4 });
     return c.body(svg, 200, {
