@@ -32,6 +32,9 @@ export async function keyedHash(secret: string, purpose: string, value: string):
   return toBase64Url((await hmacSha256(secret, `${purpose}\u0000${value}`)).slice(0, 24));
 }
 
+/** The hash under which an API key is stored; the key itself is never kept. */
+export const hashApiKey = (hashKey: string, key: string) => keyedHash(hashKey, 'api-key', key);
+
 /** Compares two strings in time that depends only on their length. */
 export function constantTimeEqual(a: string, b: string): boolean {
   const x = encoder.encode(a);

@@ -2,13 +2,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { dbOf } from '../db/client';
 import { findActiveKeyByHash, touchKey } from '../db/keys';
-import { constantTimeEqual, keyedHash } from '../domain/hashing';
+import { constantTimeEqual, hashApiKey } from '../domain/hashing';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import type { AppEnv } from './context';
 import { AppError, forbidden, notFound } from './errors';
-
-/** The hash under which a key is stored; the key itself is never kept. */
-export const hashApiKey = (hashKey: string, key: string) => keyedHash(hashKey, 'api-key', key);
 
 const unauthorized = (message: string) =>
   new AppError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer realm="relais"' });

@@ -1,26 +1,10 @@
 // /api/v1/coupons and /api/v1/referral-codes: attribution by promo code and by referring user.
 import { createRoute } from '@hono/zod-openapi';
-import type { Db } from '../../db/client';
 import { dbOf } from '../../db/client';
-import {
-  deleteCoupon,
-  deleteReferralCode,
-  findReferralCodeOfUser,
-  getCoupon,
-  getReferralCode,
-  insertCoupon,
-  insertReferralCode,
-  listCoupons,
-  listReferralCodes,
-} from '../../db/codes';
-import { getLink } from '../../db/links';
-import { getPartner } from '../../db/partners';
 import type { Coupon, ReferralCode } from '../../db/schema';
-import { newId, newReferralCode } from '../../domain/ids';
-import { assertVisible, requireAdmin } from '../../http/auth';
-import { AppError, invalidRequest, notFound } from '../../http/errors';
+import { requireAdmin, scopeOf } from '../../http/auth';
 import { originOf } from '../../http/origin';
-import { page, scopedPage } from '../../http/pagination';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
@@ -30,6 +14,15 @@ import {
   referralCodeCreateSchema,
   referralCodeSchema,
 } from '../../schemas/link';
+import {
+  listVisibleCoupons,
+  listVisibleReferralCodes,
+  referralCodeOf,
+  registerCoupon,
+  removeCoupon,
+  removeReferralCode,
+  visibleReferralCode,
+} from '../../services/codes';
 
 export const codesApi = router();
 
@@ -51,17 +44,6 @@ const presentReferral = (r: ReferralCode, origin: string) => ({
   createdAt: iso(r.createdAt) as string,
 });
 
-async function checkOwner(db: Db, partnerId: string, linkId: string | null | undefined) {
-  if (!(await getPartner(db, partnerId)))
-    throw invalidRequest('No partner with this partnerId.', [{ path: ['partnerId'] }]);
-  if (linkId) {
-    const link = await getLink(db, linkId);
-    if (!link || link.partnerId !== partnerId) {
-      throw invalidRequest('No link of this partner with this linkId.', [{ path: ['linkId'] }]);
-    }
-  }
-}
-
 codesApi.openapi(
   createRoute({
     method: 'post',
@@ -75,16 +57,7 @@ codesApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const body = c.req.valid('json');
-    const db = dbOf(c.env);
-    await checkOwner(db, body.partnerId, body.linkId);
-    const row = await insertCoupon(db, {
-      id: newId('cpn'),
-      partnerId: body.partnerId,
-      code: body.code.toUpperCase(),
-      linkId: body.linkId ?? null,
-    });
-    if (!row) throw new AppError(409, 'code_taken', `The code "${body.code}" already exists for this partner.`);
+    const row = await registerCoupon(dbOf(c.env), c.req.valid('json'));
     return c.json(presentCoupon(row), 201);
   },
 );
@@ -101,7 +74,7 @@ codesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listCoupons(dbOf(c.env), scopedPage(c, q));
+    const rows = await listVisibleCoupons(dbOf(c.env), scopeOf(c), pageRequest(q));
     return c.json(page(rows, q.limit, presentCoupon), 200);
   },
 );
@@ -118,10 +91,7 @@ codesApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const db = dbOf(c.env);
-    const row = await getCoupon(db, c.req.valid('param').id);
-    if (!row) throw notFound('coupon');
-    await deleteCoupon(db, row.id);
+    await removeCoupon(dbOf(c.env), c.req.valid('param').id);
     return c.body(null, 204);
   },
 );
@@ -144,26 +114,9 @@ codesApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const body = c.req.valid('json');
-    const db = dbOf(c.env);
-    await checkOwner(db, body.partnerId, body.linkId);
-    const origin = originOf(c);
-    const existing = await findReferralCodeOfUser(db, body.partnerId, body.userRef);
-    if (existing) return c.json(presentReferral(existing, origin), 200);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const row = await insertReferralCode(db, {
-        id: newId('ref'),
-        partnerId: body.partnerId,
-        userRef: body.userRef,
-        code: newReferralCode(),
-        linkId: body.linkId ?? null,
-      });
-      if (row) return c.json(presentReferral(row, origin), 201);
-      // Lost a race with the same user, or drew a code that exists: look again.
-      const raced = await findReferralCodeOfUser(db, body.partnerId, body.userRef);
-      if (raced) return c.json(presentReferral(raced, origin), 200);
-    }
-    throw new AppError(503, 'unavailable', 'Could not draw a free referral code; try again.');
+    const { code, created } = await referralCodeOf(dbOf(c.env), c.req.valid('json'));
+    const view = presentReferral(code, originOf(c));
+    return created ? c.json(view, 201) : c.json(view, 200);
   },
 );
 
@@ -179,7 +132,7 @@ codesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listReferralCodes(dbOf(c.env), scopedPage(c, q));
+    const rows = await listVisibleReferralCodes(dbOf(c.env), scopeOf(c), pageRequest(q));
     const origin = originOf(c);
     return c.json(
       page(rows, q.limit, (r) => presentReferral(r, origin)),
@@ -199,9 +152,7 @@ codesApi.openapi(
     responses: { 200: jsonOk(referralCodeSchema, 'The code.'), ...errorResponses },
   }),
   async (c) => {
-    const row = await getReferralCode(dbOf(c.env), c.req.valid('param').id);
-    if (!row) throw notFound('referral code');
-    assertVisible(c, row.partnerId, 'referral code');
+    const row = await visibleReferralCode(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
     return c.json(presentReferral(row, originOf(c)), 200);
   },
 );
@@ -218,10 +169,7 @@ codesApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const db = dbOf(c.env);
-    const row = await getReferralCode(db, c.req.valid('param').id);
-    if (!row) throw notFound('referral code');
-    await deleteReferralCode(db, row.id);
+    await removeReferralCode(dbOf(c.env), c.req.valid('param').id);
     return c.body(null, 204);
   },
 );

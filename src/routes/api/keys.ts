@@ -1,16 +1,13 @@
 // /api/v1/keys: admin and partner API keys (shown once, stored hashed).
 import { createRoute } from '@hono/zod-openapi';
 import { dbOf } from '../../db/client';
-import { getKey, insertKey, listKeys, revokeKey } from '../../db/keys';
-import { getPartner } from '../../db/partners';
 import type { ApiKey } from '../../db/schema';
-import { newId, randomToken } from '../../domain/ids';
-import { hashApiKey, requireAdmin } from '../../http/auth';
-import { invalidRequest, notFound } from '../../http/errors';
+import { requireAdmin } from '../../http/auth';
 import { decodeCursor, page } from '../../http/pagination';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { keyCreateSchema, keySchema, keyWithSecretSchema } from '../../schemas/key';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../services/keys';
 
 export const keysApi = router();
 
@@ -38,20 +35,7 @@ keysApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const body = c.req.valid('json');
-    const db = dbOf(c.env);
-    if (body.partnerId && !(await getPartner(db, body.partnerId))) {
-      throw invalidRequest('No partner with this partnerId.', [{ path: ['partnerId'] }]);
-    }
-    const key = `${body.role === 'admin' ? 'rl_admin_' : 'rl_partner_'}${randomToken(32)}`;
-    const row = await insertKey(db, {
-      id: newId('key'),
-      keyHash: await hashApiKey(c.env.HASH_KEY, key),
-      prefix: key.slice(0, key.indexOf('_', 3) + 5),
-      role: body.role,
-      partnerId: body.partnerId ?? null,
-      name: body.name ?? null,
-    });
+    const { row, key } = await createApiKey(c.env, c.req.valid('json'));
     return c.json({ ...presentKey(row), key }, 201);
   },
 );
@@ -69,7 +53,7 @@ keysApi.openapi(
   async (c) => {
     requireAdmin(c);
     const q = c.req.valid('query');
-    const rows = await listKeys(dbOf(c.env), { limit: q.limit, before: decodeCursor(q.cursor) });
+    const rows = await listApiKeys(dbOf(c.env), { limit: q.limit, before: decodeCursor(q.cursor) });
     return c.json(page(rows, q.limit, presentKey), 200);
   },
 );
@@ -87,10 +71,7 @@ keysApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const db = dbOf(c.env);
-    const key = await getKey(db, c.req.valid('param').id);
-    if (!key) throw notFound('key');
-    await revokeKey(db, key.id, new Date());
+    await revokeApiKey(dbOf(c.env), c.req.valid('param').id);
     return c.body(null, 204);
   },
 );
