@@ -19,6 +19,7 @@ import { minorToMajor } from '../../domain/money';
 import { diffReport, ReportShapeError, readReport } from '../../domain/report-diff';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
+import { csvResponse } from '../../http/csv-response';
 import { AppError, invalidRequest, notFound } from '../../http/errors';
 import { page, scopedPage } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
@@ -29,7 +30,6 @@ import {
   partnerReportUploadQuery,
   partnerReportWithDiscrepanciesSchema,
 } from '../../schemas/report';
-import { csvResponse } from './reports';
 
 export const partnerReportsApi = router();
 

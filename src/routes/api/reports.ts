@@ -16,10 +16,10 @@ import {
   utcDateOf,
   utcDayRange,
 } from '../../domain/aggregation';
-import { type CsvCell, toCsv } from '../../domain/csv';
 import { minorToMajor } from '../../domain/money';
 import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
+import { csvResponse } from '../../http/csv-response';
 import { invalidRequest, notFound } from '../../http/errors';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { aggregatePartnerDay, partnersAfter } from '../../jobs/aggregate';
@@ -72,19 +72,6 @@ function rangeOf(q: { from?: string; to?: string }): { from: string; to: string 
     ]);
   }
   return { from, to };
-}
-
-/** A `text/csv` answer of `rows` under the given columns. */
-export function csvResponse(filename: string, columns: readonly string[], rows: readonly Record<string, unknown>[]) {
-  const cells = rows.map((r) => columns.map((col) => r[col] as CsvCell));
-  return new Response(toCsv([columns, ...cells]), {
-    status: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${filename}"`,
-      'cache-control': 'private, no-store',
-    },
-  });
 }
 
 const csvContent = { 'text/csv': { schema: z.string() } };
