@@ -1,5 +1,5 @@
 // Partner queries, with the history of commission rules kept beside each partner.
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
 import { type CommissionRuleRow, commissionPlans, type NewPartner, type Partner, partners } from './schema';
@@ -42,6 +42,20 @@ export async function listPartners(
     )
     .orderBy(desc(partners.id))
     .limit(opts.limit + 1)
+    .all();
+}
+
+/** Partners read per query while walking them all. */
+export const PARTNER_PAGE = 50;
+
+/** Every partner not deleted, by id, after `afterId`: the walk of jobs and of rebuilds over all of them. */
+export async function partnersAfter(db: Db, afterId: string | null, limit = PARTNER_PAGE): Promise<Partner[]> {
+  return db
+    .select()
+    .from(partners)
+    .where(and(isNull(partners.deletedAt), afterId ? gt(partners.id, afterId) : undefined))
+    .orderBy(asc(partners.id))
+    .limit(limit)
     .all();
 }
 

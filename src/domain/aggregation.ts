@@ -84,6 +84,26 @@ export const TIME_TO_CONVERSION_BUCKETS = [
   { label: '>30d', maxMs: null },
 ] as const;
 
+/**
+ * Conversions per time-to-conversion bucket, with the bucket's bounds and its share of all of
+ * them (four decimals). `counts` maps a bucket's index to its conversions; a missing one is 0.
+ * @example timeToConversionDistribution(new Map([[0, 1], [7, 3]]))[7]
+ * // { bucket: '>30d', minMs: 2592000000, maxMs: null, conversions: 3, share: 0.75 }
+ */
+export function timeToConversionDistribution(counts: ReadonlyMap<number, number>) {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return TIME_TO_CONVERSION_BUCKETS.map((b, i) => {
+    const conversions = counts.get(i) ?? 0;
+    return {
+      bucket: b.label,
+      minMs: i === 0 ? 0 : (TIME_TO_CONVERSION_BUCKETS[i - 1]?.maxMs ?? 0),
+      maxMs: b.maxMs,
+      conversions,
+      share: total ? Math.round((conversions / total) * 10_000) / 10_000 : 0,
+    };
+  });
+}
+
 /** Figures of one row of `daily_aggregates`, as the push sends them. */
 export type DayFigures = {
   clicks: number;

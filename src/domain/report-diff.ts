@@ -1,4 +1,5 @@
 // A partner's own conversion report against ours: its rows read through the partner's column names, then compared.
+import { utcDateOf, utcDayRange } from './aggregation';
 import { CONVERSION_EVENTS, type ConversionEvent } from './conversion-event';
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversion-status';
 import { parseAmount } from './money';
@@ -143,6 +144,23 @@ export function parseReportDate(text: string): number | null {
   // Date.parse rolls 31/02 over to March; a date that does not read back is not a date.
   if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== iso.slice(0, 10)) return null;
   return ms;
+}
+
+/**
+ * The days a comparison covers: those asked for, else the first and last dates of their rows;
+ * null while either end is unknown (then nothing is `missing_there`). `startMs` and `endMs` are
+ * the instants of those days; the caller refuses a `from` after `to`.
+ * @example comparedPeriod(rows, { from: '2026-11-01' }) // { from: '2026-11-01', to: '2026-11-24', startMs, endMs }
+ */
+export function comparedPeriod(
+  rows: readonly TheirRow[],
+  asked: { from?: string; to?: string },
+): { from: string; to: string; startMs: number; endMs: number } | null {
+  const dates = rows.flatMap((r) => (r.occurredAtMs === null ? [] : [utcDateOf(r.occurredAtMs)])).sort();
+  const from = asked.from ?? dates[0];
+  const to = asked.to ?? dates[dates.length - 1];
+  if (!from || !to) return null;
+  return { from, to, startMs: utcDayRange(from).startMs, endMs: utcDayRange(to).endMs };
 }
 
 /** One of our conversions, as far as the comparison needs it. */

@@ -5,8 +5,9 @@ import { correctedDays } from '../db/deliveries';
 import { readCursor, writeCursor } from '../db/job-state';
 import { addDays, utcDateOf } from '../domain/aggregation';
 import { PUSHED_STATUSES, queueDailyPush } from '../services/deliveries';
-import { aggregatePartnerDay, forEachPartner } from './aggregate';
+import { aggregatePartnerDay } from '../services/reports';
 import { runLinkHealth } from './link-health';
+import { forEachPartner } from './partner-walk';
 
 export const DAILY_STATE = 'daily';
 /**

@@ -6,6 +6,8 @@ import {
   datesBetween,
   earningsPerClick,
   presentFigures,
+  TIME_TO_CONVERSION_BUCKETS,
+  timeToConversionDistribution,
   utcDateOf,
   utcDayRange,
 } from '../../src/domain/aggregation';
@@ -95,5 +97,36 @@ describe('dailyAggregatePayload', () => {
 
   it('presents zero figures without dividing by zero', () => {
     expect(presentFigures(figures({ clicks: 0, conversions: 0 }), eur)).toMatchObject({ conversionRate: 0, epc: 0 });
+  });
+});
+
+describe('timeToConversionDistribution', () => {
+  it('lists every bucket, shortest first, with its bounds and share', () => {
+    const rows = timeToConversionDistribution(
+      new Map([
+        [0, 1],
+        [2, 2],
+        [7, 5],
+      ]),
+    );
+    expect(rows).toHaveLength(TIME_TO_CONVERSION_BUCKETS.length);
+    expect(rows[0]).toEqual({ bucket: '<1m', minMs: 0, maxMs: 60_000, conversions: 1, share: 0.125 });
+    expect(rows[1]).toEqual({ bucket: '1-10m', minMs: 60_000, maxMs: 600_000, conversions: 0, share: 0 });
+    expect(rows[2]).toEqual({ bucket: '10-60m', minMs: 600_000, maxMs: 3_600_000, conversions: 2, share: 0.25 });
+    expect(rows[7]).toEqual({ bucket: '>30d', minMs: 30 * 86_400_000, maxMs: null, conversions: 5, share: 0.625 });
+  });
+
+  it('rounds shares to four decimals', () => {
+    const rows = timeToConversionDistribution(
+      new Map([
+        [0, 1],
+        [1, 2],
+      ]),
+    );
+    expect(rows.map((r) => r.share).slice(0, 2)).toEqual([0.3333, 0.6667]);
+  });
+
+  it('has every share 0 without conversions', () => {
+    expect(timeToConversionDistribution(new Map()).every((r) => r.conversions === 0 && r.share === 0)).toBe(true);
   });
 });

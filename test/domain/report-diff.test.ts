@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv';
 import {
+  comparedPeriod,
   diffReport,
   type OurConversion,
   parseReportDate,
@@ -198,5 +199,39 @@ describe('diffReport', () => {
     const { discrepancies, summary } = diffReport([ours('A')], [theirs('A'), theirs('A', { amountMinor: 1 })], day);
     expect(discrepancies).toEqual([]);
     expect(summary.duplicates).toBe(1);
+  });
+});
+
+describe('comparedPeriod', () => {
+  const on = (date: string, line = 2) => theirs(`T${line}`, { line, occurredAtMs: Date.parse(`${date}T12:00:00Z`) });
+
+  it('spans the first and last dates of their rows, whatever their order', () => {
+    expect(comparedPeriod([on('2026-11-20'), on('2026-11-03', 3), on('2026-11-12', 4)], {})).toEqual({
+      from: '2026-11-03',
+      to: '2026-11-20',
+      startMs: Date.parse('2026-11-03T00:00:00Z'),
+      endMs: Date.parse('2026-11-21T00:00:00Z'),
+    });
+  });
+
+  it('takes the days asked for over their dates, one end or both', () => {
+    const rows = [on('2026-11-20'), on('2026-11-03', 3)];
+    expect(comparedPeriod(rows, { from: '2026-11-01' })).toMatchObject({ from: '2026-11-01', to: '2026-11-20' });
+    expect(comparedPeriod(rows, { from: '2026-10-01', to: '2026-10-31' })).toMatchObject({
+      from: '2026-10-01',
+      to: '2026-10-31',
+    });
+  });
+
+  it('is unknown while an end is: no dated row and no day asked for', () => {
+    expect(comparedPeriod([theirs('A', { occurredAtMs: null })], {})).toBeNull();
+    expect(comparedPeriod([], { from: '2026-11-01' })).toBeNull();
+  });
+
+  it('leaves a start after the end for the caller to refuse', () => {
+    expect(comparedPeriod([on('2026-11-03')], { from: '2026-11-10' })).toMatchObject({
+      from: '2026-11-10',
+      to: '2026-11-03',
+    });
   });
 });

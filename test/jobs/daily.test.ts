@@ -4,9 +4,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { readCursor, writeCursor } from '../../src/db/job-state';
+import { partnersAfter } from '../../src/db/partners';
 import { dailyAggregates } from '../../src/db/schema';
 import worker from '../../src/index';
-import { partnersAfter } from '../../src/jobs/aggregate';
 import { createPartner } from '../support/builders';
 import { standIn } from '../support/stand-in';
 
@@ -59,9 +59,9 @@ describe('daily job', () => {
     await createPartner();
     const all = [];
     for (
-      let page = await partnersAfter(env, null);
+      let page = await partnersAfter(dbOf(env), null);
       page.length;
-      page = await partnersAfter(env, page.at(-1)?.id ?? null)
+      page = await partnersAfter(dbOf(env), page.at(-1)?.id ?? null)
     ) {
       all.push(...page);
     }

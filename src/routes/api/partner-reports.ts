@@ -2,26 +2,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { dbOf } from '../../db/client';
-import {
-  conversionsForReport,
-  discrepanciesOf,
-  getReport,
-  insertReport,
-  listReports,
-  type PartnerReport,
-  type ReportDiscrepancy,
-} from '../../db/partner-reports';
-import { getPartner } from '../../db/partners';
-import { utcDateOf, utcDayRange } from '../../domain/aggregation';
-import { CsvError, parseCsv } from '../../domain/csv';
-import { newId } from '../../domain/ids';
+import type { PartnerReport, ReportDiscrepancy } from '../../db/partner-reports';
 import { minorToMajor } from '../../domain/money';
-import { diffReport, ReportShapeError, readReport } from '../../domain/report-diff';
-import { assertVisible, requireAdmin } from '../../http/auth';
+import { requireAdmin, scopeOf } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { csvResponse } from '../../http/csv-response';
-import { AppError, invalidRequest, notFound } from '../../http/errors';
-import { page, scopedPage } from '../../http/pagination';
+import { AppError } from '../../http/errors';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { partnerFilterQuery } from '../../schemas/link';
@@ -30,13 +17,12 @@ import {
   partnerReportUploadQuery,
   partnerReportWithDiscrepanciesSchema,
 } from '../../schemas/report';
+import { comparePartnerReport, listVisiblePartnerReports, visiblePartnerReport } from '../../services/partner-reports';
 
 export const partnerReportsApi = router();
 
 /** Largest report accepted: a few years of a partner's conversions. */
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
-/** Row issues kept in the summary; the count is always exact. */
-const MAX_ISSUES_KEPT = 100;
 
 const CSV_COLUMNS = [
   'kind',
@@ -130,66 +116,13 @@ partnerReportsApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const db = dbOf(c.env);
-    const partner = await getPartner(db, c.req.valid('param').id);
-    if (!partner) throw notFound('partner');
-    const q = c.req.valid('query');
-    const text = await readCsvBody(c);
-    let read: ReturnType<typeof readReport>;
-    try {
-      read = readReport(parseCsv(text).rows, {
-        columns: partner.reportColumns,
-        statusMap: partner.statusMap,
-        defaultCurrency: partner.currency,
-        amountsInMinorUnits: partner.amountsInMinorUnits,
-      });
-    } catch (err) {
-      if (err instanceof CsvError) throw invalidRequest(`The CSV cannot be read (line ${err.line}): ${err.message}`);
-      if (err instanceof ReportShapeError) throw invalidRequest(err.message);
-      throw err;
-    }
-    const dates = read.rows.flatMap((r) => (r.occurredAtMs === null ? [] : [utcDateOf(r.occurredAtMs)])).sort();
-    const from = q.from ?? dates[0];
-    const to = q.to ?? dates[dates.length - 1];
-    if (from && to && from > to) throw invalidRequest('`from` must not be after `to`.');
-    const period = from && to ? { startMs: utcDayRange(from).startMs, endMs: utcDayRange(to).endMs } : null;
-    const ours = await conversionsForReport(
-      db,
-      partner.id,
-      read.rows.map((r) => r.transactionId),
-      period,
+    const { report, discrepancies } = await comparePartnerReport(
+      dbOf(c.env),
+      c.req.valid('param').id,
+      c.req.valid('query'),
+      () => readCsvBody(c),
     );
-    const { discrepancies, summary } = diffReport(
-      ours.map((o) => ({ ...o, occurredAtMs: o.occurredAt.getTime() })),
-      read.rows,
-      period,
-    );
-    const now = new Date();
-    const report = {
-      id: newId('rpt', now.getTime()),
-      partnerId: partner.id,
-      rows: read.rows.length + read.issues.length,
-      summary: {
-        ...summary,
-        invalidRows: read.issues.length,
-        issues: read.issues.slice(0, MAX_ISSUES_KEPT),
-        period: from && to ? { from, to } : null,
-      },
-      createdAt: now,
-    };
-    const rows = discrepancies.map((d, i) => ({
-      // Ids in report order, so that listing them by id keeps the order found.
-      id: `dsc_${report.id.slice(4)}_${String(i).padStart(6, '0')}`,
-      reportId: report.id,
-      partnerId: partner.id,
-      kind: d.kind,
-      transactionId: d.transactionId,
-      ours: d.ours,
-      theirs: d.theirs,
-      createdAt: now,
-    }));
-    await insertReport(db, report, rows);
-    return c.json({ ...presentReport(report), discrepancies: rows.map(presentDiscrepancy) }, 201);
+    return c.json({ ...presentReport(report), discrepancies: discrepancies.map(presentDiscrepancy) }, 201);
   },
 );
 
@@ -205,7 +138,7 @@ partnerReportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listReports(dbOf(c.env), scopedPage(c, q));
+    const rows = await listVisiblePartnerReports(dbOf(c.env), scopeOf(c), pageRequest(q));
     return c.json(page(rows, q.limit, presentReport), 200);
   },
 );
@@ -239,12 +172,14 @@ partnerReportsApi.openapi(
     },
   }),
   async (c) => {
-    const db = dbOf(c.env);
-    const report = await getReport(db, c.req.valid('param').id);
-    if (!report) throw notFound('partner report');
-    assertVisible(c, report.partnerId, 'partner report');
     const q = c.req.valid('query');
-    const found = (await discrepanciesOf(db, report.id, q.kind)).map(presentDiscrepancy);
+    const { report, discrepancies } = await visiblePartnerReport(
+      dbOf(c.env),
+      scopeOf(c),
+      c.req.valid('param').id,
+      q.kind,
+    );
+    const found = discrepancies.map(presentDiscrepancy);
     if (q.format === 'csv') {
       const rows = found.map((d) => ({
         kind: d.kind,

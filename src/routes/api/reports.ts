@@ -1,28 +1,11 @@
 // /api/v1/reports: daily figures, breakdowns and time to conversion (JSON or CSV), and rebuilding a day.
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { dbOf } from '../../db/client';
-import { getLink } from '../../db/links';
-import { getPartner } from '../../db/partners';
-import { type AggregateRow, breakdownRows, dailyRows, timeToConversionRows } from '../../db/reports';
-import type { Partner } from '../../db/schema';
-import {
-  addDays,
-  conversionRate,
-  DAY_MS,
-  earningsPerClick,
-  TIME_TO_CONVERSION_BUCKETS,
-  TOTAL_LINK_ID,
-  utcDateOf,
-  utcDayRange,
-} from '../../domain/aggregation';
+import type { AggregateRow } from '../../db/reports';
+import { conversionRate, earningsPerClick, TOTAL_LINK_ID } from '../../domain/aggregation';
 import { minorToMajor } from '../../domain/money';
-import { assertVisible, requireAdmin, scopedPartnerId } from '../../http/auth';
-import type { AppEnv } from '../../http/context';
+import { requireAdmin, scopeOf } from '../../http/auth';
 import { csvResponse } from '../../http/csv-response';
-import { invalidRequest, notFound } from '../../http/errors';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
-import { aggregatePartnerDay, partnersAfter } from '../../jobs/aggregate';
 import {
   breakdownQuery,
   breakdownReportSchema,
@@ -36,12 +19,9 @@ import {
   timeToConversionReportSchema,
   timeToConversionRowSchema,
 } from '../../schemas/report';
-import { queueDailyPush } from '../../services/deliveries';
+import { breakdownReport, dailyReport, rebuildDay, timeToConversionReport } from '../../services/reports';
 
 export const reportsApi = router();
-
-/** Longest range a report covers: a year (and a day, for leap years). */
-const MAX_RANGE_DAYS = 366;
 
 const safeMajor = (minor: number, currency: string) => {
   try {
@@ -50,29 +30,6 @@ const safeMajor = (minor: number, currency: string) => {
     return minor / 100;
   }
 };
-
-/** The report's days: `to` defaults to yesterday (the last day aggregated), `from` to 29 days before. */
-function rangeOf(q: { from?: string; to?: string }): { from: string; to: string } {
-  const to = q.to ?? addDays(utcDateOf(Date.now()), -1);
-  const from = q.from ?? addDays(to, -29);
-  for (const [name, date] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    try {
-      utcDayRange(date);
-    } catch {
-      throw invalidRequest(`\`${name}\` is not a calendar date.`, [{ path: [name], message: 'not a date' }]);
-    }
-  }
-  if (from > to) throw invalidRequest('`from` must not be after `to`.', [{ path: ['from'], message: 'after to' }]);
-  if ((utcDayRange(to).startMs - utcDayRange(from).startMs) / DAY_MS >= MAX_RANGE_DAYS) {
-    throw invalidRequest(`A report covers at most ${MAX_RANGE_DAYS} days.`, [
-      { path: ['from'], message: 'range too long' },
-    ]);
-  }
-  return { from, to };
-}
 
 const csvContent = { 'text/csv': { schema: z.string() } };
 
@@ -100,24 +57,6 @@ function presentDaily(r: AggregateRow & { slug: string | null }) {
   };
 }
 
-async function checkLink(c: Context<AppEnv>, linkId: string | undefined, partnerId: string | undefined) {
-  if (!linkId) return;
-  const link = await getLink(dbOf(c.env), linkId);
-  if (!link || (partnerId && link.partnerId !== partnerId)) throw notFound('link');
-  assertVisible(c, link.partnerId, 'link');
-}
-
-async function checkPartner(c: Context<AppEnv>, partnerId: string | undefined) {
-  if (partnerId && !(await getPartner(dbOf(c.env), partnerId))) throw notFound('partner');
-}
-
-/** Whose figures and which days a report covers: a partner key sees only its own partner. */
-async function scopeOf(c: Context<AppEnv>, q: { partnerId?: string; from?: string; to?: string }) {
-  const partnerId = scopedPartnerId(c, q.partnerId);
-  await checkPartner(c, partnerId);
-  return { partnerId, range: rangeOf(q) };
-}
-
 /** A report's answers: JSON, or a CSV file with `format=csv`. */
 function reportResponses<T extends Parameters<typeof jsonOk>[0]>(schema: T, description: string) {
   return {
@@ -140,9 +79,7 @@ reportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { partnerId, range } = await scopeOf(c, q);
-    await checkLink(c, q.linkId, partnerId);
-    const rows = await dailyRows(c.env.DB, { ...range, partnerId, linkId: q.linkId, perLink: q.by === 'link' });
+    const { range, rows } = await dailyReport(c.env, scopeOf(c), q);
     const data = rows.map(presentDaily);
     if (q.format === 'csv') {
       return csvResponse(`daily-${range.from}-${range.to}.csv`, Object.keys(dailyRowSchema.shape), data);
@@ -165,8 +102,7 @@ reportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { partnerId, range } = await scopeOf(c, q);
-    const rows = await breakdownRows(c.env.DB, { ...range, dimension: q.dimension, partnerId });
+    const { range, rows } = await breakdownReport(c.env, scopeOf(c), q);
     const data = rows.map((r) => {
       const commission = safeMajor(r.commission_minor, r.currency);
       return {
@@ -208,21 +144,7 @@ reportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { partnerId, range } = await scopeOf(c, q);
-    const counts = new Map(
-      (await timeToConversionRows(c.env.DB, { ...range, partnerId })).map((r) => [r.bucket, r.conversions]),
-    );
-    const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    const data = TIME_TO_CONVERSION_BUCKETS.map((b, i) => {
-      const conversions = counts.get(i) ?? 0;
-      return {
-        bucket: b.label,
-        minMs: i === 0 ? 0 : (TIME_TO_CONVERSION_BUCKETS[i - 1]?.maxMs ?? 0),
-        maxMs: b.maxMs,
-        conversions,
-        share: total ? Math.round((conversions / total) * 10_000) / 10_000 : 0,
-      };
-    });
+    const { range, buckets: data } = await timeToConversionReport(c.env, scopeOf(c), q);
     if (q.format === 'csv') {
       return csvResponse(
         `time-to-conversion-${range.from}-${range.to}.csv`,
@@ -249,29 +171,14 @@ reportsApi.openapi(
   async (c) => {
     requireAdmin(c);
     const body = c.req.valid('json');
-    if (body.date > utcDateOf(Date.now())) {
-      throw invalidRequest('A day in the future has no figures yet.', [{ path: ['date'], message: 'in the future' }]);
-    }
-    let targets: Partner[];
-    if (body.partnerId) {
-      const partner = await getPartner(dbOf(c.env), body.partnerId);
-      if (!partner) throw notFound('partner');
-      targets = [partner];
-    } else {
-      targets = [];
-      for (let page = await partnersAfter(c.env, null); page.length; ) {
-        targets.push(...page);
-        page = await partnersAfter(c.env, page[page.length - 1]?.id ?? null);
-      }
-    }
-    const deliveries = [];
-    for (const partner of targets) {
-      await aggregatePartnerDay(c.env, partner, body.date);
-      if (body.push) {
-        const d = await queueDailyPush(c.env, partner, body.date, { force: true });
-        if (d) deliveries.push({ id: d.id, partnerId: d.partnerId, status: d.status });
-      }
-    }
-    return c.json({ date: body.date, partners: targets.map((p) => p.id), deliveries }, 200);
+    const { partners, deliveries } = await rebuildDay(c.env, body);
+    return c.json(
+      {
+        date: body.date,
+        partners: partners.map((p) => p.id),
+        deliveries: deliveries.map((d) => ({ id: d.id, partnerId: d.partnerId, status: d.status })),
+      },
+      200,
+    );
   },
 );

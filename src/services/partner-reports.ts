@@ -1,0 +1,109 @@
+// Partners' own conversion reports: compared with our conversions, stored, read back within reach.
+import type { Db } from '../db/client';
+import type { PageOptions } from '../db/paging';
+import {
+  conversionsForReport,
+  discrepanciesOf,
+  getReport,
+  insertReport,
+  listReports,
+  type PartnerReport,
+  type ReportDiscrepancy,
+} from '../db/partner-reports';
+import { getPartner } from '../db/partners';
+import { CsvError, parseCsv } from '../domain/csv';
+import { newId } from '../domain/ids';
+import { comparedPeriod, type DiscrepancyKind, diffReport, ReportShapeError, readReport } from '../domain/report-diff';
+import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
+import { invalidRequest, notFound } from '../http/errors';
+
+/** Row issues kept in the summary; the count is always exact. */
+const MAX_ISSUES_KEPT = 100;
+
+/**
+ * Reads a partner's CSV report through its `reportColumns` and `statusMap`, compares it with our
+ * conversions over the days asked (else the span of its dates) and stores the comparison.
+ * `readCsv` is called once the partner is known, so that a report for no partner is never read.
+ */
+export async function comparePartnerReport(
+  db: Db,
+  partnerId: string,
+  asked: { from?: string; to?: string },
+  readCsv: () => Promise<string>,
+): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
+  const partner = await getPartner(db, partnerId);
+  if (!partner) throw notFound('partner');
+  const text = await readCsv();
+  let read: ReturnType<typeof readReport>;
+  try {
+    read = readReport(parseCsv(text).rows, {
+      columns: partner.reportColumns,
+      statusMap: partner.statusMap,
+      defaultCurrency: partner.currency,
+      amountsInMinorUnits: partner.amountsInMinorUnits,
+    });
+  } catch (err) {
+    if (err instanceof CsvError) throw invalidRequest(`The CSV cannot be read (line ${err.line}): ${err.message}`);
+    if (err instanceof ReportShapeError) throw invalidRequest(err.message);
+    throw err;
+  }
+  const span = comparedPeriod(read.rows, asked);
+  if (span && span.from > span.to) throw invalidRequest('`from` must not be after `to`.');
+  const period = span ? { startMs: span.startMs, endMs: span.endMs } : null;
+  const ours = await conversionsForReport(
+    db,
+    partner.id,
+    read.rows.map((r) => r.transactionId),
+    period,
+  );
+  const { discrepancies, summary } = diffReport(
+    ours.map((o) => ({ ...o, occurredAtMs: o.occurredAt.getTime() })),
+    read.rows,
+    period,
+  );
+  const now = new Date();
+  const report: PartnerReport = {
+    id: newId('rpt', now.getTime()),
+    partnerId: partner.id,
+    rows: read.rows.length + read.issues.length,
+    summary: {
+      ...summary,
+      invalidRows: read.issues.length,
+      issues: read.issues.slice(0, MAX_ISSUES_KEPT),
+      period: span ? { from: span.from, to: span.to } : null,
+    },
+    createdAt: now,
+  };
+  const rows: ReportDiscrepancy[] = discrepancies.map((d, i) => ({
+    // Ids in report order, so that listing them by id keeps the order found.
+    id: `dsc_${report.id.slice(4)}_${String(i).padStart(6, '0')}`,
+    reportId: report.id,
+    partnerId: partner.id,
+    kind: d.kind,
+    transactionId: d.transactionId,
+    ours: d.ours,
+    theirs: d.theirs,
+    createdAt: now,
+  }));
+  await insertReport(db, report, rows);
+  return { report, discrepancies: rows };
+}
+
+/** Partner reports newest first, `limit + 1` of them; a partner key lists only its own. */
+export function listVisiblePartnerReports(db: Db, scope: CallerScope, q: PageOptions): Promise<PartnerReport[]> {
+  const filter = partnerFilterOf(scope, q.partnerId);
+  if (!filter) throw notFound('partner');
+  return listReports(db, { ...q, ...filter });
+}
+
+/** A stored comparison with its discrepancies (of one kind when asked); 404 when not the caller's. */
+export async function visiblePartnerReport(
+  db: Db,
+  scope: CallerScope,
+  id: string,
+  kind?: DiscrepancyKind,
+): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
+  const report = await getReport(db, id);
+  if (!report || !canSee(scope, report.partnerId)) throw notFound('partner report');
+  return { report, discrepancies: await discrepanciesOf(db, report.id, kind) };
+}

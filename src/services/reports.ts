@@ -1,0 +1,114 @@
+// Reports' use cases: daily figures, breakdowns and time to conversion within reach, and rebuilding a day.
+import type { z } from '@hono/zod-openapi';
+import { dbOf } from '../db/client';
+import { getLink } from '../db/links';
+import { getPartner, partnersAfter } from '../db/partners';
+import {
+  type AggregateRow,
+  type BreakdownRow,
+  breakdownRows,
+  dailyRows,
+  rebuildPartnerDay,
+  timeToConversionRows,
+} from '../db/reports';
+import type { Delivery, Partner } from '../db/schema';
+import { type BreakdownDimension, timeToConversionDistribution, utcDateOf } from '../domain/aggregation';
+import { type ReportRange, reportRange } from '../domain/date-range';
+import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
+import { invalidRequest, notFound } from '../http/errors';
+import type { rebuildSchema } from '../schemas/report';
+import { queueDailyPush } from './deliveries';
+
+/** What a report is asked for: a partner (default: every one within reach) and UTC days. */
+type ReportAsk = { partnerId?: string; from?: string; to?: string };
+
+/** Partner totals per day, or one link's, or every link's (`by: 'link'`), oldest day first. */
+export async function dailyReport(
+  env: Env,
+  scope: CallerScope,
+  q: ReportAsk & { linkId?: string; by?: 'partner' | 'link' },
+): Promise<{ range: ReportRange; rows: (AggregateRow & { slug: string | null })[] }> {
+  const { partnerId, range } = await reportScope(env, scope, q);
+  if (q.linkId) {
+    const link = await getLink(dbOf(env), q.linkId);
+    if (!link || (partnerId && link.partnerId !== partnerId) || !canSee(scope, link.partnerId)) {
+      throw notFound('link');
+    }
+  }
+  const rows = await dailyRows(env.DB, { ...range, partnerId, linkId: q.linkId, perLink: q.by === 'link' });
+  return { range, rows };
+}
+
+/** One dimension summed over the days, per partner and value, most clicks first. */
+export async function breakdownReport(
+  env: Env,
+  scope: CallerScope,
+  q: ReportAsk & { dimension: BreakdownDimension },
+): Promise<{ range: ReportRange; rows: BreakdownRow[] }> {
+  const { partnerId, range } = await reportScope(env, scope, q);
+  return { range, rows: await breakdownRows(env.DB, { ...range, dimension: q.dimension, partnerId }) };
+}
+
+/** Counted conversions attributed to a click, per time from click to conversion, every bucket. */
+export async function timeToConversionReport(env: Env, scope: CallerScope, q: ReportAsk) {
+  const { partnerId, range } = await reportScope(env, scope, q);
+  const counts = new Map(
+    (await timeToConversionRows(env.DB, { ...range, partnerId })).map((r) => [r.bucket, r.conversions]),
+  );
+  return { range, buckets: timeToConversionDistribution(counts) };
+}
+
+/**
+ * Recomputes a UTC day's aggregates of one partner or of every one (twice gives the same figures);
+ * with `push`, queues the day's push again to each partner with a webhookUrl, as a new message.
+ */
+export async function rebuildDay(
+  env: Env,
+  body: z.infer<typeof rebuildSchema>,
+): Promise<{ partners: Partner[]; deliveries: Delivery[] }> {
+  if (body.date > utcDateOf(Date.now())) {
+    throw invalidRequest('A day in the future has no figures yet.', [{ path: ['date'], message: 'in the future' }]);
+  }
+  const db = dbOf(env);
+  let partners: Partner[];
+  if (body.partnerId) {
+    const partner = await getPartner(db, body.partnerId);
+    if (!partner) throw notFound('partner');
+    partners = [partner];
+  } else {
+    partners = [];
+    for (let page = await partnersAfter(db, null); page.length; ) {
+      partners.push(...page);
+      page = await partnersAfter(db, page[page.length - 1]?.id ?? null);
+    }
+  }
+  const deliveries: Delivery[] = [];
+  for (const partner of partners) {
+    await aggregatePartnerDay(env, partner, body.date);
+    if (body.push) {
+      const delivery = await queueDailyPush(env, partner, body.date, { force: true });
+      if (delivery) deliveries.push(delivery);
+    }
+  }
+  return { partners, deliveries };
+}
+
+/** Rebuilds one partner's day (aggregates and breakdowns) from its clicks and conversions. */
+export function aggregatePartnerDay(env: Env, partner: Partner, date: string, nowMs: number = Date.now()) {
+  return rebuildPartnerDay(env.DB, { date, partnerId: partner.id, currency: partner.currency, computedAtMs: nowMs });
+}
+
+/** Whose figures and which days a report covers: a partner key sees only its own partner. */
+async function reportScope(
+  env: Env,
+  scope: CallerScope,
+  q: ReportAsk,
+): Promise<{ partnerId: string | undefined; range: ReportRange }> {
+  const filter = partnerFilterOf(scope, q.partnerId);
+  if (!filter) throw notFound('partner');
+  const { partnerId } = filter;
+  if (partnerId && !(await getPartner(dbOf(env), partnerId))) throw notFound('partner');
+  const asked = reportRange(q, Date.now());
+  if (!asked.ok) throw invalidRequest(asked.message, asked.details);
+  return { partnerId, range: asked.range };
+}
