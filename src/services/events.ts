@@ -1,13 +1,14 @@
-// Funnel events from browsers: read loosely, tied to a click (by id or by the visitor cookie), stored.
+// Funnel events: read loosely from browsers, tied to a click (by id or by the visitor cookie), stored, read back.
 import { findClick, newestClickOfVisitor } from '../db/attribution';
 import type { Db } from '../db/client';
-import { insertEvent } from '../db/events';
+import { eventsOfClick, type FunnelEvent, insertEvent, listEvents } from '../db/events';
 import { getPartner, getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
 import { acceptDeepLink } from '../domain/deep-link';
 import { EVENT_TYPES } from '../domain/funnel-event';
 import { newId } from '../domain/ids';
-import { AppError, invalidRequest } from '../http/errors';
+import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
+import { AppError, invalidRequest, notFound } from '../http/errors';
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -112,3 +113,32 @@ export const originNotAllowed = () =>
     'origin_not_allowed',
     "Events are accepted only from https pages on the partner's allowed domains.",
   );
+
+/** Events newest first, `limit + 1` of them, filtered; a partner key lists only its own partner's. */
+export function listVisibleEvents(
+  db: Db,
+  scope: CallerScope,
+  q: { limit: number; before?: string; clickId?: string; partnerId?: string; type?: EventType },
+): Promise<FunnelEvent[]> {
+  const filter = partnerFilterOf(scope, q.partnerId);
+  if (!filter) throw notFound('partner');
+  return listEvents(db, { ...q, ...filter });
+}
+
+/**
+ * A click's events in the order they happened, `limit + 1` of them after the cursor. A partner
+ * key reads only its own clicks' (404 otherwise); an admin may read those of a click not in D1
+ * yet, since clicks are written seconds after their redirect.
+ */
+export async function eventsOfVisibleClick(
+  db: Db,
+  scope: CallerScope,
+  clickId: string,
+  q: { limit: number; after?: string },
+): Promise<FunnelEvent[]> {
+  if (scope.partnerId !== null) {
+    const click = await findClick(db, clickId);
+    if (!click || !canSee(scope, click.partnerId)) throw notFound('click');
+  }
+  return eventsOfClick(db, clickId, q);
+}

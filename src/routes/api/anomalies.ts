@@ -1,15 +1,13 @@
 // /api/v1/anomalies: what reconciliation flagged, for a person to review and resolve.
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { type Anomaly, getAnomaly, listAnomalies, setResolved } from '../../db/anomalies';
+import type { Anomaly } from '../../db/anomalies';
 import { dbOf } from '../../db/client';
-import { assertVisible, requireAdmin } from '../../http/auth';
-import type { AppEnv } from '../../http/context';
-import { notFound } from '../../http/errors';
-import { page, scopedPage } from '../../http/pagination';
+import { requireAdmin, scopeOf } from '../../http/auth';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { anomalyListQuery, anomalySchema, anomalyUpdateSchema } from '../../schemas/anomaly';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import { listVisibleAnomalies, resolveAnomaly, visibleAnomaly } from '../../services/anomalies';
 
 export const anomaliesApi = router();
 
@@ -26,13 +24,6 @@ const presentAnomaly = (a: Anomaly) => ({
   createdAt: iso(a.createdAt) as string,
 });
 
-async function visibleAnomaly(c: Context<AppEnv>, id: string): Promise<Anomaly> {
-  const anomaly = await getAnomaly(dbOf(c.env), id);
-  if (!anomaly) throw notFound('anomaly');
-  assertVisible(c, anomaly.partnerId, 'anomaly');
-  return anomaly;
-}
-
 anomaliesApi.openapi(
   createRoute({
     method: 'get',
@@ -46,8 +37,8 @@ anomaliesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listAnomalies(dbOf(c.env), {
-      ...scopedPage(c, q),
+    const rows = await listVisibleAnomalies(dbOf(c.env), scopeOf(c), {
+      ...pageRequest(q),
       kind: q.kind,
       resolved: q.resolved,
     });
@@ -65,7 +56,10 @@ anomaliesApi.openapi(
     request: { params: idParam },
     responses: { 200: jsonOk(anomalySchema, 'The anomaly.'), ...errorResponses },
   }),
-  async (c) => c.json(presentAnomaly(await visibleAnomaly(c, c.req.valid('param').id)), 200),
+  async (c) => {
+    const anomaly = await visibleAnomaly(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
+    return c.json(presentAnomaly(anomaly), 200);
+  },
 );
 
 anomaliesApi.openapi(
@@ -80,10 +74,8 @@ anomaliesApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const anomaly = await visibleAnomaly(c, c.req.valid('param').id);
     const { resolved } = c.req.valid('json');
-    // Resolving twice keeps the first resolution time.
-    if (resolved === (anomaly.resolvedAt !== null)) return c.json(presentAnomaly(anomaly), 200);
-    return c.json(presentAnomaly(await setResolved(dbOf(c.env), anomaly.id, resolved)), 200);
+    const anomaly = await resolveAnomaly(dbOf(c.env), scopeOf(c), c.req.valid('param').id, resolved);
+    return c.json(presentAnomaly(anomaly), 200);
   },
 );

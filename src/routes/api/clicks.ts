@@ -1,19 +1,18 @@
 // /api/v1/clicks: recorded clicks, newest first; partner keys see their own partner's only.
 import { createRoute } from '@hono/zod-openapi';
-import { getClick, listClicks } from '../../db/clicks';
 import { dbOf } from '../../db/client';
 import type { Click } from '../../db/schema';
-import { assertVisible } from '../../http/auth';
-import { notFound } from '../../http/errors';
-import { page, scopedPage } from '../../http/pagination';
+import { scopeOf } from '../../http/auth';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { type ClickView, clickListQuery, clickSchema } from '../../schemas/click';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import { listVisibleClicks, visibleClick } from '../../services/clicks';
 
 export const clicksApi = router();
 
 /** A stored click as the API shows it: the user hash, fingerprint and user agent stay inside. */
-export function presentClick(c: Click): ClickView {
+function presentClick(c: Click): ClickView {
   return {
     id: c.id,
     linkId: c.linkId === '' ? null : c.linkId,
@@ -42,16 +41,6 @@ export function presentClick(c: Click): ClickView {
   };
 }
 
-/** A date alone means its start for `from` and its whole day for `to`. */
-function boundMs(value: string | undefined, end: boolean): number | undefined {
-  if (!value) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const start = Date.parse(`${value}T00:00:00Z`);
-    return end ? start + 86_400_000 - 1 : start;
-  }
-  return Date.parse(value);
-}
-
 clicksApi.openapi(
   createRoute({
     method: 'get',
@@ -66,11 +55,11 @@ clicksApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listClicks(dbOf(c.env), {
-      ...scopedPage(c, q),
+    const rows = await listVisibleClicks(dbOf(c.env), scopeOf(c), {
+      ...pageRequest(q),
       linkId: q.linkId,
-      fromMs: boundMs(q.from, false),
-      toMs: boundMs(q.to, true),
+      from: q.from,
+      to: q.to,
     });
     return c.json(page(rows, q.limit, presentClick), 200);
   },
@@ -87,9 +76,7 @@ clicksApi.openapi(
     responses: { 200: jsonOk(clickSchema, 'The click.'), ...errorResponses },
   }),
   async (c) => {
-    const row = await getClick(dbOf(c.env), c.req.valid('param').id);
-    if (!row) throw notFound('click');
-    assertVisible(c, row.partnerId, 'click');
-    return c.json(presentClick(row), 200);
+    const click = await visibleClick(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
+    return c.json(presentClick(click), 200);
   },
 );

@@ -1,18 +1,14 @@
 // /api/v1/deliveries: the daily pushes to partners, each attempt visible; an admin can send one again.
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { dbOf } from '../../db/client';
-import { attemptsOf, type DeliveryAttempt, getDelivery, listDeliveries } from '../../db/deliveries';
-import { getPartner } from '../../db/partners';
+import type { DeliveryAttempt } from '../../db/deliveries';
 import type { Delivery } from '../../db/schema';
-import { assertVisible, requireAdmin } from '../../http/auth';
-import type { AppEnv } from '../../http/context';
-import { AppError, notFound } from '../../http/errors';
-import { page, scopedPage } from '../../http/pagination';
+import { requireAdmin, scopeOf } from '../../http/auth';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { deliveryListQuery, deliverySchema, deliveryWithAttemptsSchema } from '../../schemas/delivery';
-import { queueDailyPush } from '../../services/deliveries';
+import { listVisibleDeliveries, retryDelivery, visibleDeliveryWithAttempts } from '../../services/delivery-log';
 
 export const deliveriesApi = router();
 
@@ -40,13 +36,6 @@ const presentAttempt = (a: DeliveryAttempt) => ({
   createdAt: iso(a.createdAt) as string,
 });
 
-async function visibleDelivery(c: Context<AppEnv>, id: string): Promise<Delivery> {
-  const delivery = await getDelivery(dbOf(c.env), id);
-  if (!delivery) throw notFound('delivery');
-  assertVisible(c, delivery.partnerId, 'delivery');
-  return delivery;
-}
-
 deliveriesApi.openapi(
   createRoute({
     method: 'get',
@@ -59,10 +48,7 @@ deliveriesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listDeliveries(dbOf(c.env), {
-      ...scopedPage(c, q),
-      status: q.status,
-    });
+    const rows = await listVisibleDeliveries(dbOf(c.env), scopeOf(c), { ...pageRequest(q), status: q.status });
     return c.json(page(rows, q.limit, presentDelivery), 200);
   },
 );
@@ -81,8 +67,7 @@ deliveriesApi.openapi(
     },
   }),
   async (c) => {
-    const delivery = await visibleDelivery(c, c.req.valid('param').id);
-    const attempts = await attemptsOf(dbOf(c.env), delivery.id);
+    const { delivery, attempts } = await visibleDeliveryWithAttempts(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
     return c.json({ ...presentDelivery(delivery), attemptLog: attempts.map(presentAttempt) }, 200);
   },
 );
@@ -103,10 +88,7 @@ deliveriesApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const delivery = await visibleDelivery(c, c.req.valid('param').id);
-    const partner = await getPartner(dbOf(c.env), delivery.partnerId);
-    if (!partner?.webhookUrl) throw new AppError(409, 'no_webhook_url', 'The partner has no webhookUrl.');
-    const queued = await queueDailyPush(c.env, partner, delivery.date, { force: true });
-    return c.json(presentDelivery(queued as Delivery), 202);
+    const queued = await retryDelivery(c.env, scopeOf(c), c.req.valid('param').id);
+    return c.json(presentDelivery(queued), 202);
   },
 );

@@ -1,15 +1,14 @@
 // /api/v1/events and /api/v1/clicks/:id/events: funnel events, and one click's funnel read back.
 import { createRoute, z } from '@hono/zod-openapi';
-import { findClick } from '../../db/attribution';
 import { dbOf } from '../../db/client';
-import { eventsOfClick, type FunnelEvent, listEvents } from '../../db/events';
+import type { FunnelEvent } from '../../db/events';
 import { EVENT_TYPES } from '../../domain/funnel-event';
-import { assertVisible, scopedPartnerId } from '../../http/auth';
-import { notFound } from '../../http/errors';
+import { scopeOf } from '../../http/auth';
 import { decodeCursor, page } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { eventListQuery, eventSchema } from '../../schemas/conversion';
+import { eventsOfVisibleClick, listVisibleEvents } from '../../services/events';
 
 export const eventsApi = router();
 
@@ -36,11 +35,11 @@ eventsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listEvents(dbOf(c.env), {
+    const rows = await listVisibleEvents(dbOf(c.env), scopeOf(c), {
       limit: q.limit,
       before: decodeCursor(q.cursor),
       clickId: q.clickId,
-      partnerId: scopedPartnerId(c, q.partnerId),
+      partnerId: q.partnerId,
       type: q.type,
     });
     return c.json(page(rows, q.limit, presentEvent), 200);
@@ -67,15 +66,11 @@ eventsApi.openapi(
     responses: { 200: jsonOk(funnelSchema, 'Oldest first.'), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const db = dbOf(c.env);
-    if (c.get('principal').role === 'partner') {
-      const click = await findClick(db, id);
-      if (!click) throw notFound('click');
-      assertVisible(c, click.partnerId, 'click');
-    }
-    const rows = await eventsOfClick(db, id, { limit: q.limit, after: decodeCursor(q.cursor) });
+    const rows = await eventsOfVisibleClick(dbOf(c.env), scopeOf(c), c.req.valid('param').id, {
+      limit: q.limit,
+      after: decodeCursor(q.cursor),
+    });
     const result = page(rows, q.limit, presentEvent);
     const funnel = Object.fromEntries(EVENT_TYPES.map((t) => [t, result.data.filter((e) => e.type === t).length]));
     return c.json({ ...result, funnel: funnel as Record<(typeof EVENT_TYPES)[number], number> }, 200);

@@ -1,14 +1,14 @@
 // /api/v1/link-health and /api/v1/links/:id/health: results of the daily check of each link's landing page.
 import { createRoute } from '@hono/zod-openapi';
 import { dbOf } from '../../db/client';
-import { type LinkCheck, listChecks } from '../../db/link-health';
-import { getLink } from '../../db/links';
-import { assertVisible, scopedPartnerId } from '../../http/auth';
-import { invalidRequest, notFound } from '../../http/errors';
+import type { LinkCheck } from '../../db/link-health';
+import { scopeOf } from '../../http/auth';
+import { invalidRequest } from '../../http/errors';
 import { encodeCursor } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { linkCheckSchema, linkHealthQuery } from '../../schemas/link-health';
+import { checksOfLink, listVisibleChecks } from '../../services/link-health';
 
 export const linkHealthApi = router();
 
@@ -57,10 +57,10 @@ linkHealthApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listChecks(dbOf(c.env), {
+    const rows = await listVisibleChecks(dbOf(c.env), scopeOf(c), {
       limit: q.limit,
       before: decodeCheckCursor(q.cursor),
-      partnerId: scopedPartnerId(c, q.partnerId),
+      partnerId: q.partnerId,
       linkId: q.linkId,
       status: q.status,
       date: q.date,
@@ -80,14 +80,10 @@ linkHealthApi.openapi(
     responses: { 200: jsonOk(listOf(linkCheckSchema, 'LinkHealth'), 'Newest day first.'), ...errorResponses },
   }),
   async (c) => {
-    const link = await getLink(dbOf(c.env), c.req.valid('param').id);
-    if (!link) throw notFound('link');
-    assertVisible(c, link.partnerId, 'link');
     const q = c.req.valid('query');
-    const rows = await listChecks(dbOf(c.env), {
+    const rows = await checksOfLink(dbOf(c.env), scopeOf(c), c.req.valid('param').id, {
       limit: q.limit,
       before: decodeCheckCursor(q.cursor),
-      linkId: link.id,
     });
     return c.json(pageOfChecks(rows, q.limit), 200);
   },
