@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canChangeStatus } from '../../src/domain/partner-lifecycle';
-
-const STATUSES = ['prospect', 'negotiating', 'active', 'paused', 'ended'] as const;
+import { PARTNER_STATUSES as STATUSES } from '../../src/domain/partnership';
 
 describe('canChangeStatus', () => {
   it('lets an open partnership move to any status, ended included', () => {
