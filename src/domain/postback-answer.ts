@@ -1,12 +1,14 @@
 // What a partner is answered for its postback: the contract's JSON, or the partner's own answer template.
+
 import { renderAnswer } from './answer-template';
 import type { AttributionMethod } from './attribution';
 import { minorToMajor } from './money';
+import type { INTAKE_STATUSES } from './postback-outcome';
 
 /** The answer's status, body and type, kept as such for a retried delivery. */
 export type PostbackAnswer = { status: number; contentType: string; body: string };
 
-export type IntakeStatus = 'recorded' | 'duplicate' | 'updated';
+export type IntakeStatus = (typeof INTAKE_STATUSES)[number];
 
 /** The parts of a conversion an answer shows. */
 export type AnsweredConversion = {

@@ -6,6 +6,7 @@ import { dbOf } from '../../db/client';
 import { type ConversionHistoryRow, getConversion, historyOf, listConversions } from '../../db/conversions';
 import type { Conversion } from '../../db/schema';
 import { minorToMajor, parseAmount } from '../../domain/money';
+import { attributionView } from '../../domain/postback-answer';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { invalidRequest, notFound } from '../../http/errors';
@@ -21,7 +22,6 @@ import {
   conversionWithHistorySchema,
 } from '../../schemas/conversion';
 import { attachClick, changeStatusById } from '../../services/conversions';
-import { attributionView } from '../../services/postbacks';
 
 export const conversionsApi = router();
 

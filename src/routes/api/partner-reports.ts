@@ -1,9 +1,11 @@
 // /api/v1/partners/:id/reports and /api/v1/partner-reports: a partner's own report (CSV) compared with our conversions.
+
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { dbOf } from '../../db/client';
 import type { PartnerReport, ReportDiscrepancy } from '../../db/partner-reports';
 import { minorToMajor } from '../../domain/money';
+import { DISCREPANCY_KINDS } from '../../domain/report-diff';
 import { requireAdmin, scopeOf } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { csvResponse } from '../../http/csv-response';
@@ -153,7 +155,7 @@ partnerReportsApi.openapi(
     request: {
       params: idParam,
       query: z.object({
-        kind: z.enum(['missing_here', 'missing_there', 'amount_mismatch', 'status_mismatch']).optional(),
+        kind: z.enum(DISCREPANCY_KINDS).optional(),
         format: z
           .enum(['json', 'csv'])
           .default('json')

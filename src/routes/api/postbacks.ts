@@ -4,6 +4,7 @@ import { dbOf } from '../../db/client';
 import { getPartner } from '../../db/partners';
 import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
 import { newId } from '../../domain/ids';
+import type { ParsedForLog } from '../../domain/postback-log-entry';
 import type { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import { AppError, notFound } from '../../http/errors';
@@ -11,7 +12,7 @@ import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { postbackListQuery, postbackLogSchema, replayAnswerSchema, replayQuery } from '../../schemas/conversion';
-import { type ParsedForLog, processPostback } from '../../services/postbacks';
+import { replayPostback } from '../../services/postback-replay';
 
 export const postbacksApi = router();
 
@@ -98,7 +99,7 @@ postbacksApi.openapi(
       replayOf: original.id,
     };
     try {
-      const outcome = await processPostback(db, c.env, {
+      const outcome = await replayPostback(db, c.env, {
         partner,
         params: original.request,
         dryRun,
