@@ -54,16 +54,8 @@ export function buildApp() {
   });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.route('/api/v1', apiRouter);
-  // Public endpoints of partners' servers and pages; each reads its body under a size limit.
-  app.route('/', postbackRoutes);
-  app.route('/', eventRoutes);
-
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An admin key (every right) or a partner key (read-only, its own data).',
-  });
+  // The one route under /api/v1 open to anyone, registered before the API router so that it
+  // answers before authentication: that exact path and method, nothing else ending like it.
   app.doc31(OPENAPI_PATH, (c) => ({
     openapi: '3.1.0',
     info: {
@@ -74,6 +66,16 @@ export function buildApp() {
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
+  app.route('/api/v1', apiRouter);
+  // Public endpoints of partners' servers and pages; each reads its body under a size limit.
+  app.route('/', postbackRoutes);
+  app.route('/', eventRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An admin key (every right) or a partner key (read-only, its own data).',
+  });
   app.get('/docs', (c) => docsPage(c, OPENAPI_PATH));
   return app;
 }
