@@ -1,7 +1,8 @@
-// Partner queries, with the history of commission rules kept beside each partner.
+// Partner queries, with the history of commission rules kept beside each partner and its keys ended with it.
 import { and, asc, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
+import { revokePartnerKeys } from './keys';
 import { type CommissionRuleRow, commissionPlans, type NewPartner, type Partner, partners } from './schema';
 
 export async function getPartner(db: Db, id: string): Promise<Partner | undefined> {
@@ -74,7 +75,10 @@ export async function insertPartner(db: Db, row: NewPartner): Promise<Partner> {
   return inserted[0] as Partner;
 }
 
-/** Updates the partner; new commission rules start a new plan, so past commissions keep theirs. */
+/**
+ * Updates the partner in one batch: new commission rules start a new plan, so past commissions
+ * keep theirs; ending the partnership revokes its keys with the same write.
+ */
 export async function updatePartner(
   db: Db,
   id: string,
@@ -87,15 +91,20 @@ export async function updatePartner(
     .set({ ...patch, ...(newRules ? { commissionRules: newRules } : {}), updatedAt: now })
     .where(eq(partners.id, id))
     .returning();
-  if (!newRules) return (await update.get()) as Partner;
-  const [updated] = await db.batch([
-    update,
-    db.insert(commissionPlans).values({ id: newId('pln'), partnerId: id, effectiveFrom: now, rules: newRules }),
-  ]);
+  const plan = newRules
+    ? db.insert(commissionPlans).values({ id: newId('pln'), partnerId: id, effectiveFrom: now, rules: newRules })
+    : undefined;
+  const revoke = patch.status === 'ended' ? revokePartnerKeys(db, id, now) : undefined;
+  if (!plan && !revoke) return (await update.get()) as Partner;
+  const [updated] = await db.batch([update, ...(plan ? [plan] : []), ...(revoke ? [revoke] : [])]);
   return updated[0] as Partner;
 }
 
+/** Deletes the partner softly and revokes its keys, in one batch. */
 export async function softDeletePartner(db: Db, id: string): Promise<void> {
   const now = new Date();
-  await db.update(partners).set({ deletedAt: now, updatedAt: now }).where(eq(partners.id, id)).run();
+  await db.batch([
+    db.update(partners).set({ deletedAt: now, updatedAt: now }).where(eq(partners.id, id)),
+    revokePartnerKeys(db, id, now),
+  ]);
 }

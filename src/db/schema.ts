@@ -326,7 +326,8 @@ export const apiKeys = sqliteTable(
     lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
     revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
+  // By partner: deleting or ending a partner revokes its keys.
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_partner_idx').on(t.partnerId)],
 );
 
 /** Every postback received, accepted or not, with secrets and raw IPs redacted. */

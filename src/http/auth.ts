@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { dbOf } from '../db/client';
 import { findActiveKeyByHash, touchKey } from '../db/keys';
 import { constantTimeEqual, hashApiKey } from '../domain/hashing';
+import { keyHolder } from '../domain/key-role';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import type { AppEnv } from './context';
 import { AppError, forbidden, notFound } from './errors';
@@ -25,14 +26,12 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     return next();
   }
   // Looked up by keyed hash: equality on a hash leaks nothing useful about the key through timing.
+  // The same query reads the key's partner, so that a deleted or ended partner's key lets nobody in.
   const db = dbOf(c.env);
   const row = await findActiveKeyByHash(db, await hashApiKey(c.env.HASH_KEY, key));
-  if (!row) throw unauthorized('This API key is not valid or was revoked.');
-  if (row.role === 'partner' && row.partnerId) {
-    c.set('principal', { role: 'partner', keyId: row.id, partnerId: row.partnerId });
-  } else {
-    c.set('principal', { role: 'admin', keyId: row.id });
-  }
+  const holder = row ? keyHolder(row) : null;
+  if (!row || !holder) throw unauthorized('This API key is not valid or was revoked.');
+  c.set('principal', holder.role === 'partner' ? { ...holder, keyId: row.id } : { role: 'admin', keyId: row.id });
   // Only refresh last use when stale, so reads do not turn into writes.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     c.executionCtx.waitUntil(touchKey(db, row.id, new Date()).catch(() => {}));

@@ -18,8 +18,13 @@ export async function createApiKey(
   body: z.infer<typeof keyCreateSchema>,
 ): Promise<{ row: ApiKey; key: string }> {
   const db = dbOf(env);
-  if (body.partnerId && !(await getPartner(db, body.partnerId))) {
-    throw invalidRequest('No partner with this partnerId.', [{ path: ['partnerId'] }]);
+  if (body.partnerId) {
+    // A key of an ended partnership would be refused at once: issuing it would only mislead.
+    const partner = await getPartner(db, body.partnerId);
+    if (!partner) throw invalidRequest('No partner with this partnerId.', [{ path: ['partnerId'] }]);
+    if (partner.status === 'ended') {
+      throw invalidRequest('This partnership has ended: its keys are revoked.', [{ path: ['partnerId'] }]);
+    }
   }
   const key = `${body.role === 'admin' ? 'rl_admin_' : 'rl_partner_'}${randomToken(32)}`;
   const row = await insertKey(db, {

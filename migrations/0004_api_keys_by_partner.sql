@@ -1,0 +1,1 @@
+CREATE INDEX `api_keys_partner_idx` ON `api_keys` (`partner_id`);
