@@ -1,5 +1,5 @@
 // Funnel event queries (add to cart, lead, checkout, sale recorded through /e).
-import { and, asc, desc, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { events, partners } from './schema';
 
@@ -31,16 +31,25 @@ export async function listEvents(
     .all();
 }
 
-/** A click's events in the order they happened (its funnel); `limit + 1` rows for pagination. */
+/**
+ * A click's events in the order they happened (its funnel); `limit + 1` rows for pagination.
+ * With `partnerId`, only events of that partner or of none (sent before the click was known).
+ */
 export async function eventsOfClick(
   db: Db,
   clickId: string,
-  f: { limit: number; after?: string },
+  f: { limit: number; after?: string; partnerId?: string },
 ): Promise<FunnelEvent[]> {
   return db
     .select()
     .from(events)
-    .where(and(eq(events.clickId, clickId), f.after ? gt(events.id, f.after) : undefined))
+    .where(
+      and(
+        eq(events.clickId, clickId),
+        f.partnerId ? or(isNull(events.partnerId), eq(events.partnerId, f.partnerId)) : undefined,
+        f.after ? gt(events.id, f.after) : undefined,
+      ),
+    )
     .orderBy(asc(events.id))
     .limit(f.limit + 1)
     .all();

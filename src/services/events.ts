@@ -126,9 +126,11 @@ export function listVisibleEvents(
 }
 
 /**
- * A click's events in the order they happened, `limit + 1` of them after the cursor. A partner
- * key reads only its own clicks' (404 otherwise); an admin may read those of a click not in D1
- * yet, since clicks are written seconds after their redirect.
+ * A click's events in the order they happened, `limit + 1` of them after the cursor: those of the
+ * click's partner, and those sent before the click was known, which name none. Anyone may send an
+ * event with any click id to /e, so one sent for another partner is never part of the funnel. A
+ * partner key reads only its own clicks' (404 otherwise); an admin may read those of a click not
+ * in D1 yet, since clicks are written seconds after their redirect.
  */
 export async function eventsOfVisibleClick(
   db: Db,
@@ -136,9 +138,7 @@ export async function eventsOfVisibleClick(
   clickId: string,
   q: { limit: number; after?: string },
 ): Promise<FunnelEvent[]> {
-  if (scope.partnerId !== null) {
-    const click = await findClick(db, clickId);
-    if (!click || !canSee(scope, click.partnerId)) throw notFound('click');
-  }
-  return eventsOfClick(db, clickId, q);
+  const click = await findClick(db, clickId);
+  if (scope.partnerId !== null && (!click || !canSee(scope, click.partnerId))) throw notFound('click');
+  return eventsOfClick(db, clickId, { ...q, partnerId: click?.partnerId });
 }

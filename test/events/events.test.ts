@@ -188,4 +188,22 @@ describe('reading a click’s funnel', () => {
     expect(list.body.data.every((e: { partnerId: string }) => e.partnerId === own.partner.id)).toBe(true);
     expect((await api('GET', `/api/v1/events?partnerId=${other.partner.id}`, { key })).status).toBe(404);
   });
+
+  it('shows a click’s funnel without the events another partner sent on its id', async () => {
+    const own = await setup();
+    const other = await setup();
+    // Clicks reach D1 seconds after their redirect: an event naming another partner is kept meanwhile.
+    const clickId = newClickId();
+    await call('GET', `/e?type=lead&click_id=${clickId}&partner=${other.partner.slug}&n=theirs`, { key: null });
+    await call('GET', `/e?type=checkout&click_id=${clickId}&n=unclaimed`, { key: null });
+    await insertClick({ id: clickId, partnerId: own.partner.id, linkId: own.link.id });
+    await call('GET', `/e?type=sale&click_id=${clickId}&n=own`, { key: null });
+    const { key } = await createKey('partner', own.partner.id);
+    for (const caller of [key, undefined]) {
+      const res = await api('GET', `/api/v1/clicks/${clickId}/events`, { key: caller, expect: 200 });
+      expect(res.body.data.map((e: { value: { n: string } }) => e.value.n)).toEqual(['unclaimed', 'own']);
+      expect(JSON.stringify(res.body)).not.toContain(other.partner.id);
+      expect(res.body.funnel).toEqual({ add_to_cart: 0, lead: 0, checkout: 1, sale: 1 });
+    }
+  });
 });
