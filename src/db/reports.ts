@@ -176,30 +176,52 @@ export type AggregateRow = {
   computed_at: number;
 };
 
-/** Daily rows between two dates (included), the partner totals or one link's, oldest first. */
-export async function dailyRows(
-  d1: D1Database,
-  q: { from: string; to: string; partnerId?: string; linkId?: string; perLink?: boolean },
-): Promise<(AggregateRow & { slug: string | null })[]> {
-  const where = ['a.date >= ?1', 'a.date <= ?2'];
+/** A statement's text and its parameters: what a report runs, and what a test can ask the plan of. */
+export type SqlQuery = { sql: string; args: unknown[] };
+
+const run = <T>(d1: D1Database, q: SqlQuery) =>
+  d1
+    .prepare(q.sql)
+    .bind(...q.args)
+    .all<T>()
+    .then((r) => r.results);
+
+// Reports of one partner and of every partner are two statements, never one with a filter that a
+// null parameter switches off (`? IS NULL OR partner_id = ?`): SQLite plans a statement once, so
+// such a filter can use no index and a single partner's report would read every partner's rows.
+
+/** The query of `dailyRows`. */
+export function dailyQuery(q: {
+  from: string;
+  to: string;
+  partnerId?: string;
+  linkId?: string;
+  perLink?: boolean;
+}): SqlQuery {
   const args: unknown[] = [q.from, q.to];
+  const where = ['a.date >= ?1', 'a.date <= ?2'];
   if (q.partnerId) {
     args.push(q.partnerId);
-    where.push(`a.partner_id = ?${args.length}`);
+    where.unshift(`a.partner_id = ?${args.length}`);
   }
   if (q.linkId) {
     args.push(q.linkId);
     where.push(`a.link_id = ?${args.length}`);
   } else if (!q.perLink) where.push(`a.link_id = '${TOTAL_LINK_ID}'`);
   else where.push(`a.link_id <> '${TOTAL_LINK_ID}'`);
-  const { results } = await d1
-    .prepare(
-      `SELECT a.*, l.slug FROM daily_aggregates a LEFT JOIN links l ON l.id = a.link_id
+  return {
+    sql: `SELECT a.*, l.slug FROM daily_aggregates a LEFT JOIN links l ON l.id = a.link_id
        WHERE ${where.join(' AND ')} ORDER BY a.date, a.partner_id, a.link_id LIMIT 20000`,
-    )
-    .bind(...args)
-    .all<AggregateRow & { slug: string | null }>();
-  return results;
+    args,
+  };
+}
+
+/** Daily rows between two dates (included), the partner totals or one link's, oldest first. */
+export function dailyRows(
+  d1: D1Database,
+  q: { from: string; to: string; partnerId?: string; linkId?: string; perLink?: boolean },
+): Promise<(AggregateRow & { slug: string | null })[]> {
+  return run(d1, dailyQuery(q));
 }
 
 export type BreakdownRow = {
@@ -214,42 +236,55 @@ export type BreakdownRow = {
   currency: string;
 };
 
-/** One dimension summed over a range of days, per partner and value, most clicks first. */
-export async function breakdownRows(
-  d1: D1Database,
-  q: { dimension: BreakdownDimension; from: string; to: string; partnerId?: string },
-): Promise<BreakdownRow[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT b.partner_id, b.value, SUM(b.clicks) AS clicks, SUM(b.unique_clicks) AS unique_clicks,
+/** The query of `breakdownRows`. */
+export function breakdownQuery(q: {
+  dimension: BreakdownDimension;
+  from: string;
+  to: string;
+  partnerId?: string;
+}): SqlQuery {
+  const scoped = q.partnerId !== undefined;
+  return {
+    sql: `SELECT b.partner_id, b.value, SUM(b.clicks) AS clicks, SUM(b.unique_clicks) AS unique_clicks,
          SUM(b.bot_clicks) AS bot_clicks, SUM(b.conversions) AS conversions, SUM(b.revenue_minor) AS revenue_minor,
          SUM(b.commission_minor) AS commission_minor, COALESCE(p.currency, 'EUR') AS currency
        FROM daily_breakdowns b LEFT JOIN partners p ON p.id = b.partner_id
-       WHERE b.dimension = ?1 AND b.date >= ?2 AND b.date <= ?3 AND (?4 IS NULL OR b.partner_id = ?4)
+       WHERE ${scoped ? 'b.partner_id = ?4 AND ' : ''}b.dimension = ?1 AND b.date >= ?2 AND b.date <= ?3
        GROUP BY b.partner_id, b.value ORDER BY b.partner_id, clicks DESC, conversions DESC, b.value LIMIT 20000`,
-    )
-    .bind(q.dimension, q.from, q.to, q.partnerId ?? null)
-    .all<BreakdownRow>();
-  return results;
+    args: scoped ? [q.dimension, q.from, q.to, q.partnerId] : [q.dimension, q.from, q.to],
+  };
+}
+
+/** One dimension summed over a range of days, per partner and value, most clicks first. */
+export function breakdownRows(
+  d1: D1Database,
+  q: { dimension: BreakdownDimension; from: string; to: string; partnerId?: string },
+): Promise<BreakdownRow[]> {
+  return run(d1, breakdownQuery(q));
+}
+
+/** The query of `timeToConversionRows`. */
+export function timeToConversionQuery(q: { from: string; to: string; partnerId?: string }): SqlQuery {
+  const bounds = TIME_TO_CONVERSION_BUCKETS.flatMap((b, i) =>
+    b.maxMs === null ? [] : [`WHEN c.click_to_conversion_ms < ${b.maxMs} THEN ${i}`],
+  );
+  const scoped = q.partnerId !== undefined;
+  const range = [utcDayRange(q.from).startMs, utcDayRange(q.to).endMs];
+  return {
+    sql: `SELECT CASE ${bounds.join(' ')} ELSE ${TIME_TO_CONVERSION_BUCKETS.length - 1} END AS bucket,
+         COUNT(*) AS conversions
+       FROM conversions c
+       WHERE ${scoped ? 'c.partner_id = ?3 AND ' : ''}c.occurred_at >= ?1 AND c.occurred_at < ?2
+         AND c.status IN (${COUNTED}) AND c.click_to_conversion_ms IS NOT NULL
+       GROUP BY 1 ORDER BY 1`,
+    args: scoped ? [...range, q.partnerId] : range,
+  };
 }
 
 /** Counted conversions attributed to a click, per time-to-conversion bucket, over a range of UTC days. */
-export async function timeToConversionRows(
+export function timeToConversionRows(
   d1: D1Database,
   q: { from: string; to: string; partnerId?: string },
 ): Promise<{ bucket: number; conversions: number }[]> {
-  const bounds = TIME_TO_CONVERSION_BUCKETS.flatMap((b, i) =>
-    b.maxMs === null ? [] : [`WHEN ms < ${b.maxMs} THEN ${i}`],
-  );
-  const { results } = await d1
-    .prepare(
-      `SELECT CASE ${bounds.join(' ')} ELSE ${TIME_TO_CONVERSION_BUCKETS.length - 1} END AS bucket, COUNT(*) AS conversions
-       FROM (SELECT c.click_to_conversion_ms AS ms FROM conversions c
-             WHERE c.occurred_at >= ?1 AND c.occurred_at < ?2 AND c.status IN (${COUNTED})
-               AND c.click_to_conversion_ms IS NOT NULL AND (?3 IS NULL OR c.partner_id = ?3))
-       GROUP BY 1 ORDER BY 1`,
-    )
-    .bind(utcDayRange(q.from).startMs, utcDayRange(q.to).endMs, q.partnerId ?? null)
-    .all<{ bucket: number; conversions: number }>();
-  return results;
+  return run(d1, timeToConversionQuery(q));
 }

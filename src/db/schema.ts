@@ -418,7 +418,11 @@ export const dailyBreakdowns = sqliteTable(
     commissionMinor: integer('commission_minor').notNull().default(0),
     computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.date, t.partnerId, t.dimension, t.value] })],
+  (t) => [
+    primaryKey({ columns: [t.date, t.partnerId, t.dimension, t.value] }),
+    // A partner's breakdown over a range of days, without reading other partners' days.
+    index('daily_breakdowns_partner_idx').on(t.partnerId, t.dimension, t.date),
+  ],
 );
 
 export const deliveries = sqliteTable(

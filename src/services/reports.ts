@@ -29,13 +29,21 @@ export async function dailyReport(
   q: ReportAsk & { linkId?: string; by?: 'partner' | 'link' },
 ): Promise<{ range: ReportRange; rows: (AggregateRow & { slug: string | null })[] }> {
   const { partnerId, range } = await reportScope(env, scope, q);
+  let linkPartnerId: string | undefined;
   if (q.linkId) {
     const link = await getLink(dbOf(env), q.linkId);
     if (!link || (partnerId && link.partnerId !== partnerId) || !canSee(scope, link.partnerId)) {
       throw notFound('link');
     }
+    // The link's partner narrows the query to that partner's rows, read through its index.
+    linkPartnerId = link.partnerId;
   }
-  const rows = await dailyRows(env.DB, { ...range, partnerId, linkId: q.linkId, perLink: q.by === 'link' });
+  const rows = await dailyRows(env.DB, {
+    ...range,
+    partnerId: partnerId ?? linkPartnerId,
+    linkId: q.linkId,
+    perLink: q.by === 'link',
+  });
   return { range, rows };
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX `daily_breakdowns_partner_idx` ON `daily_breakdowns` (`partner_id`,`dimension`,`date`);
