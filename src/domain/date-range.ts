@@ -43,6 +43,35 @@ const refuse = (message: string, path: string, detail: string) => ({
   details: [{ path: [path], message: detail }],
 });
 
+/** A list's time filter as instants (epoch milliseconds); an absent bound filters nothing. */
+export type InstantRange = { fromMs?: number; toMs?: number };
+
+/**
+ * The instants a list's `from` and `to` stand for (a date alone: its first millisecond for
+ * `from`, its last for `to`), at most `MAX_REPORT_DAYS` days apart, counted to now when `to` is
+ * absent. Without `from` there is nothing to cap: the list is read newest first, a page at a time.
+ * @example listRange({ from: '2025-01-01', to: '2026-01-02' }, Date.now()) // { ok: false, message: ..., details: [{ path: ['from'], ... }] }
+ */
+export function listRange(
+  asked: { from?: string; to?: string },
+  nowMs: number,
+): { ok: true; range: InstantRange } | ({ ok: false } & RangeRefusal) {
+  const fromMs = instantBoundMs(asked.from, false);
+  const toMs = instantBoundMs(asked.to, true);
+  if (fromMs !== undefined) {
+    const endMs = toMs ?? Math.max(nowMs, fromMs);
+    if (fromMs > endMs) return refuse('`from` must not be after `to`.', 'from', 'after to');
+    if (endMs - fromMs > MAX_REPORT_DAYS * DAY_MS) {
+      return refuse(
+        `A list covers at most ${MAX_REPORT_DAYS} days from \`from\` to \`to\` (or to now).`,
+        'from',
+        'range too long',
+      );
+    }
+  }
+  return { ok: true, range: { fromMs, toMs } };
+}
+
 /**
  * A bound of a list's time filter in epoch milliseconds: a date alone means its first
  * millisecond as a lower bound (`end` false) and its last as an upper bound (`end` true).

@@ -3,13 +3,14 @@ import { getClick, listClicks } from '../db/clicks';
 import type { Db } from '../db/client';
 import type { PageOptions } from '../db/paging';
 import type { Click } from '../db/schema';
-import { instantBoundMs } from '../domain/date-range';
+import { listRange } from '../domain/date-range';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
-import { notFound } from '../http/errors';
+import { invalidRequest, notFound } from '../http/errors';
 
 /**
  * Clicks newest first, `limit + 1` of them, of a link and between `from` and `to` when asked
- * (instants, or dates meaning their whole day); a partner key lists only its own partner's.
+ * (instants, or dates meaning their whole day, at most a year and a day apart: 400 beyond); a
+ * partner key lists only its own partner's.
  */
 export function listVisibleClicks(
   db: Db,
@@ -18,13 +19,14 @@ export function listVisibleClicks(
 ): Promise<Click[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
+  const asked = listRange(q, Date.now());
+  if (!asked.ok) throw invalidRequest(asked.message, asked.details);
   return listClicks(db, {
     limit: q.limit,
     before: q.before,
     partnerId: filter.partnerId,
     linkId: q.linkId,
-    fromMs: instantBoundMs(q.from, false),
-    toMs: instantBoundMs(q.to, true),
+    ...asked.range,
   });
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../db/partner-reports';
 import { getPartner } from '../db/partners';
 import { CsvError, parseCsv } from '../domain/csv';
+import { reportRange } from '../domain/date-range';
 import { newId } from '../domain/ids';
 import { comparedPeriod, type DiscrepancyKind, diffReport, ReportShapeError, readReport } from '../domain/report-diff';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
@@ -48,7 +49,11 @@ export async function comparePartnerReport(
     throw err;
   }
   const span = comparedPeriod(read.rows, asked);
-  if (span && span.from > span.to) throw invalidRequest('`from` must not be after `to`.');
+  if (span) {
+    // Asked for, or the span of their dates: either way at most a year and a day of our conversions.
+    const checked = reportRange(span, Date.now());
+    if (!checked.ok) throw invalidRequest(checked.message, checked.details);
+  }
   const period = span ? { startMs: span.startMs, endMs: span.endMs } : null;
   const ours = await conversionsForReport(
     db,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantBoundMs, MAX_REPORT_DAYS, reportRange } from '../../src/domain/date-range';
+import { instantBoundMs, listRange, MAX_REPORT_DAYS, reportRange } from '../../src/domain/date-range';
 
 const NOW = Date.parse('2026-11-25T08:00:00Z');
 
@@ -63,5 +63,41 @@ describe('instantBoundMs', () => {
   it('reads an instant as itself either way', () => {
     expect(instantBoundMs('2026-11-24T10:00:00+01:00', false)).toBe(Date.parse('2026-11-24T09:00:00Z'));
     expect(instantBoundMs('2026-11-24T10:00:00Z', true)).toBe(Date.parse('2026-11-24T10:00:00Z'));
+  });
+});
+
+describe('listRange', () => {
+  it('filters nothing without bounds, and caps nothing without `from`', () => {
+    expect(listRange({}, NOW)).toEqual({ ok: true, range: { fromMs: undefined, toMs: undefined } });
+    expect(listRange({ to: '2001-01-01' }, NOW)).toEqual({
+      ok: true,
+      range: { fromMs: undefined, toMs: Date.parse('2001-01-01T23:59:59.999Z') },
+    });
+  });
+
+  it('takes up to a year and a day of whole days', () => {
+    expect(listRange({ from: '2025-01-01', to: '2026-01-01' }, NOW)).toEqual({
+      ok: true,
+      range: { fromMs: Date.parse('2025-01-01T00:00:00Z'), toMs: Date.parse('2026-01-01T23:59:59.999Z') },
+    });
+  });
+
+  it('refuses more, naming `from`', () => {
+    const refused = listRange({ from: '2025-01-01', to: '2026-01-02' }, NOW);
+    expect(refused).toMatchObject({ ok: false, details: [{ path: ['from'], message: 'range too long' }] });
+  });
+
+  it('counts to now when `to` is absent', () => {
+    expect(listRange({ from: '2025-11-25' }, NOW).ok).toBe(true);
+    expect(listRange({ from: '2025-11-24' }, NOW)).toMatchObject({ ok: false, details: [{ path: ['from'] }] });
+    // A `from` still to come spans nothing yet.
+    expect(listRange({ from: '2031-03-10' }, NOW).ok).toBe(true);
+  });
+
+  it('refuses a range that ends before it starts', () => {
+    expect(listRange({ from: '2026-02-01', to: '2026-01-01' }, NOW)).toMatchObject({
+      ok: false,
+      details: [{ path: ['from'], message: 'after to' }],
+    });
   });
 });

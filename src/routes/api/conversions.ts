@@ -3,14 +3,14 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { findClick } from '../../db/attribution';
 import { dbOf } from '../../db/client';
-import { type ConversionHistoryRow, getConversion, historyOf, listConversions } from '../../db/conversions';
+import { type ConversionHistoryRow, getConversion, historyOf } from '../../db/conversions';
 import type { Conversion } from '../../db/schema';
 import { minorToMajor, parseAmount } from '../../domain/money';
 import { attributionView } from '../../domain/postback-answer';
-import { assertVisible, requireAdmin } from '../../http/auth';
+import { assertVisible, requireAdmin, scopeOf } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { invalidRequest, notFound } from '../../http/errors';
-import { page, scopedPage } from '../../http/pagination';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
@@ -21,6 +21,7 @@ import {
   conversionSchema,
   conversionWithHistorySchema,
 } from '../../schemas/conversion';
+import { listVisibleConversions } from '../../services/conversion-list';
 import { attachClick, changeStatusById } from '../../services/conversions';
 
 export const conversionsApi = router();
@@ -74,16 +75,6 @@ function presentHistory(h: ConversionHistoryRow, currency: string) {
   };
 }
 
-/** A date alone means its start for `from` and its whole day for `to`. */
-function bound(value: string | undefined, end: boolean): Date | undefined {
-  if (!value) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const start = Date.parse(`${value}T00:00:00Z`);
-    return new Date(end ? start + 86_400_000 - 1 : start);
-  }
-  return new Date(value);
-}
-
 async function visibleConversion(c: Context<AppEnv>, id: string): Promise<Conversion> {
   const row = await getConversion(dbOf(c.env), id);
   if (!row) throw notFound('conversion');
@@ -109,12 +100,12 @@ conversionsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listConversions(dbOf(c.env), {
-      ...scopedPage(c, q),
+    const rows = await listVisibleConversions(dbOf(c.env), scopeOf(c), {
+      ...pageRequest(q),
       status: q.status,
       method: q.method,
-      from: bound(q.from, false),
-      to: bound(q.to, true),
+      from: q.from,
+      to: q.to,
     });
     return c.json(page(rows, q.limit, presentConversion), 200);
   },
