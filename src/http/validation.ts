@@ -45,6 +45,12 @@ export const errorResponses = {
   401: errorResponse('Missing, unknown or revoked key.'),
   403: errorResponse('The key may not do this (partner keys are read-only).'),
   404: errorResponse('No such resource (or not visible to this key).'),
+  429: {
+    ...errorResponse('Too many requests with this key (`rate_limited`): wait as `Retry-After` says.'),
+    headers: {
+      'Retry-After': { description: 'Seconds to wait before the next request.', schema: { type: 'integer' as const } },
+    },
+  },
 };
 
 export const conflictResponse = { 409: errorResponse('Conflicts with the current state.') };

@@ -1,4 +1,4 @@
-// Postback rate limits: a token bucket per partner and per client address, kept in RateLimiter objects.
+// Rate limits kept in RateLimiter objects: postbacks' per partner and per client address, and the buckets' tokens.
 import type { RateDecision } from '../objects/rate-limiter';
 import { type Limit, TokenLeases } from './token-leases';
 
@@ -20,18 +20,21 @@ function positive(value: unknown, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
+/**
+ * A limit read from two optional variables of the environment, each falling back to `fallback`'s
+ * when absent or not a positive number.
+ * @example limitFromVars(env, 'POSTBACK_RATE_PER_SEC', 'POSTBACK_BURST', { ratePerSec: 100, burst: 200 })
+ */
+export function limitFromVars(env: Env, rateVar: string, burstVar: string, fallback: Limit): Limit {
+  const vars = env as unknown as Record<string, unknown>;
+  return { ratePerSec: positive(vars[rateVar], fallback.ratePerSec), burst: positive(vars[burstVar], fallback.burst) };
+}
+
 /** The limits in force, from the environment or the defaults. */
 export function postbackLimits(env: Env): { partner: Limit; ip: Limit } {
-  const vars = env as unknown as Record<string, unknown>;
   return {
-    partner: {
-      ratePerSec: positive(vars.POSTBACK_RATE_PER_SEC, DEFAULT_LIMITS.partner.ratePerSec),
-      burst: positive(vars.POSTBACK_BURST, DEFAULT_LIMITS.partner.burst),
-    },
-    ip: {
-      ratePerSec: positive(vars.POSTBACK_IP_RATE_PER_SEC, DEFAULT_LIMITS.ip.ratePerSec),
-      burst: positive(vars.POSTBACK_IP_BURST, DEFAULT_LIMITS.ip.burst),
-    },
+    partner: limitFromVars(env, 'POSTBACK_RATE_PER_SEC', 'POSTBACK_BURST', DEFAULT_LIMITS.partner),
+    ip: limitFromVars(env, 'POSTBACK_IP_RATE_PER_SEC', 'POSTBACK_IP_BURST', DEFAULT_LIMITS.ip),
   };
 }
 
@@ -60,7 +63,7 @@ function leasesOf(env: Env): TokenLeases {
 /**
  * Takes one token from `bucket`, spending tokens the isolate leased from its RateLimiter object
  * (see token-leases.ts for the error this allows). When the limiter cannot be reached the
- * postback is let through: losing a partner's conversion costs more than a burst it did not see.
+ * request is let through: losing a partner's conversion costs more than a burst it did not see.
  */
 export function takeToken(env: Env, bucket: string, limit: Limit): Promise<RateDecision> {
   return leasesOf(env).take(bucket, limit);

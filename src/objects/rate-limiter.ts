@@ -1,4 +1,4 @@
-// RateLimiter Durable Object: one token bucket per key (a partner, a client address), answered from memory.
+// RateLimiter Durable Object: one token bucket per key (a partner, a client address, an API key), answered from memory.
 import { DurableObject } from 'cloudflare:workers';
 
 /** What a caller learns from `take`: whether it may proceed, and when to retry when not. */

@@ -1,4 +1,5 @@
 // /api/v1: authentication first on every path, then every resource router.
+import { limitApiRate } from '../../http/api-rate-limit';
 import { authenticate } from '../../http/auth';
 import { forbidden } from '../../http/errors';
 import { router } from '../../http/validation';
@@ -23,6 +24,8 @@ export const apiRouter = router();
 // Every path under /api/v1 needs a caller, whatever it spells: the public OpenAPI document is a
 // route of the app itself, answered before this router is reached (see app.ts).
 apiRouter.use('*', authenticate);
+// Then the caller's rate limit, before any work is done for it.
+apiRouter.use('*', limitApiRate);
 // Partner keys are read-only on every route, refused before any body is parsed: a route that
 // forgets its own admin check still cannot be written through with one.
 apiRouter.use('*', async (c, next) => {
