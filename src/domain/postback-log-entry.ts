@@ -51,6 +51,19 @@ export type ParsedForLog = Omit<ConversionInput, 'ip' | 'customerId' | 'occurred
   visitorId: string | null;
 };
 
+/** Hashes the log keeps for attribution, never shown to a partner (see `parsedForPartner`). */
+const ATTRIBUTION_HASHES = ['customerHash', 'fingerprints', 'visitorId'];
+
+/**
+ * A logged parsed postback as the partner that sent it is shown it: what was read, without the
+ * keyed hashes of the app user's identifiers, which are ours to attribute with.
+ * @example parsedForPartner({ transactionId: 'T1', customerHash: 'h' }) // { transactionId: 'T1' }
+ */
+export function parsedForPartner(parsed: unknown): unknown {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  return Object.fromEntries(Object.entries(parsed).filter(([key]) => !ATTRIBUTION_HASHES.includes(key)));
+}
+
 /** The log's view of a parsed postback, with the hashes a replay needs in place of the raw values. */
 export function parsedForLog(
   input: ConversionInput & { occurredAt: Date },

@@ -55,4 +55,13 @@ export const clickSchema = z
   })
   .openapi('Click');
 
+/**
+ * A click as its partner's keys see it: no `visitorId` (the app user's cookie, shared by every
+ * partner's links) and no `botReason` (how bots are told apart, which would teach a fraudster
+ * what to avoid); `isBot` stays.
+ */
+export const clickPublicSchema = clickSchema
+  .omit({ visitorId: true, botReason: true })
+  .openapi('ClickPublic', { description: 'A click as its partner keys see it: no `visitorId`, no `botReason`.' });
+
 export type ClickView = z.infer<typeof clickSchema>;

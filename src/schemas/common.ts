@@ -22,6 +22,17 @@ export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 }
 
+/**
+ * An answer that depends on the key: every field for an admin key, the partner-facing schema's
+ * for a partner key.
+ * @example jsonOk(byKey(partnerSchema, partnerPublicSchema), 'The partner.')
+ */
+export function byKey<A extends z.ZodType, P extends z.ZodType>(admin: A, partner: P) {
+  return z.union([admin, partner]).openapi({
+    description: 'Admin keys get the first schema; partner keys the second, without admin-only fields.',
+  });
+}
+
 export const idParam = z.object({
   id: z
     .string()

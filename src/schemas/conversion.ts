@@ -142,6 +142,18 @@ export const postbackLogSchema = z
   })
   .openapi('PostbackLogEntry');
 
+/** A logged postback as its partner's keys see it: what was read, without the hashes of app users' identifiers. */
+export const postbackLogPublicSchema = postbackLogSchema
+  .extend({
+    parsed: z.unknown().openapi({
+      description:
+        'The conversion read from them, without the hashes kept for attribution (customer, fingerprints, visitor).',
+    }),
+  })
+  .openapi('PostbackLogEntryPublic', {
+    description: 'A logged postback as its partner keys see it: `parsed` without hashed identifiers.',
+  });
+
 export const postbackListQuery = z.object({
   partnerId: z.string().optional(),
   outcome: z.enum(POSTBACK_OUTCOMES).optional(),

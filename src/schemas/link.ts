@@ -108,6 +108,11 @@ export const referralCodeSchema = z
   })
   .openapi('ReferralCode');
 
+/** A referral code as its partner's keys see it: no `userRef`, the app's own reference of its user. */
+export const referralCodePublicSchema = referralCodeSchema
+  .omit({ userRef: true })
+  .openapi('ReferralCodePublic', { description: 'A referral code as its partner keys see it: no `userRef`.' });
+
 export const partnerFilterQuery = z.object({ partnerId: z.string().optional() });
 
 export type LinkCreate = z.infer<typeof linkCreateSchema>;

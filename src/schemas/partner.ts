@@ -111,6 +111,14 @@ export const partnerSchema = z
   })
   .openapi('Partner');
 
+/**
+ * A partner as its own partner keys see it: no `notes` (the admins' own comments) and no
+ * `ipAllowlist` (a defence of ours, which a leaked read-only key should not map out).
+ */
+export const partnerPublicSchema = partnerSchema
+  .omit({ notes: true, ipAllowlist: true })
+  .openapi('PartnerPublic', { description: 'A partner as its partner keys see it: no `notes`, no `ipAllowlist`.' });
+
 export const partnerWithSecretsSchema = partnerSchema
   .extend({
     postbackToken: z.string().openapi({ description: 'Shown once.' }),

@@ -5,8 +5,9 @@ import type { Click } from '../../db/schema';
 import { scopeOf } from '../../http/auth';
 import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
-import { type ClickView, clickListQuery, clickSchema } from '../../schemas/click';
-import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import { viewFor } from '../../http/views';
+import { type ClickView, clickListQuery, clickPublicSchema, clickSchema } from '../../schemas/click';
+import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import { listVisibleClicks, visibleClick } from '../../services/clicks';
 
 export const clicksApi = router();
@@ -51,7 +52,10 @@ clicksApi.openapi(
       'Newest first. A click is listed at most a few seconds after its redirect was served (clicks are written in batches).',
     security: bearer,
     request: { query: paginationQuery.merge(clickListQuery) },
-    responses: { 200: jsonOk(listOf(clickSchema, 'ClickList'), 'Newest first.'), ...errorResponses },
+    responses: {
+      200: jsonOk(listOf(byKey(clickSchema, clickPublicSchema), 'ClickList'), 'Newest first.'),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
@@ -61,7 +65,7 @@ clicksApi.openapi(
       from: q.from,
       to: q.to,
     });
-    return c.json(page(rows, q.limit, presentClick), 200);
+    return c.json(page(rows, q.limit, viewFor(c, clickPublicSchema, presentClick)), 200);
   },
 );
 
@@ -73,10 +77,10 @@ clicksApi.openapi(
     summary: 'Get a click',
     security: bearer,
     request: { params: idParam },
-    responses: { 200: jsonOk(clickSchema, 'The click.'), ...errorResponses },
+    responses: { 200: jsonOk(byKey(clickSchema, clickPublicSchema), 'The click.'), ...errorResponses },
   }),
   async (c) => {
     const click = await visibleClick(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
-    return c.json(presentClick(click), 200);
+    return c.json(viewFor(c, clickPublicSchema, presentClick)(click), 200);
   },
 );

@@ -6,12 +6,14 @@ import { requireAdmin, scopeOf } from '../../http/auth';
 import { originOf } from '../../http/origin';
 import { page, pageRequest } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
-import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import { viewFor } from '../../http/views';
+import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
   couponCreateSchema,
   couponSchema,
   partnerFilterQuery,
   referralCodeCreateSchema,
+  referralCodePublicSchema,
   referralCodeSchema,
 } from '../../schemas/link';
 import {
@@ -128,14 +130,21 @@ codesApi.openapi(
     summary: 'List referral codes',
     security: bearer,
     request: { query: paginationQuery.merge(partnerFilterQuery) },
-    responses: { 200: jsonOk(listOf(referralCodeSchema, 'ReferralCodeList'), 'Newest first.'), ...errorResponses },
+    responses: {
+      200: jsonOk(listOf(byKey(referralCodeSchema, referralCodePublicSchema), 'ReferralCodeList'), 'Newest first.'),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
     const rows = await listVisibleReferralCodes(dbOf(c.env), scopeOf(c), pageRequest(q));
     const origin = originOf(c);
     return c.json(
-      page(rows, q.limit, (r) => presentReferral(r, origin)),
+      page(
+        rows,
+        q.limit,
+        viewFor(c, referralCodePublicSchema, (r: ReferralCode) => presentReferral(r, origin)),
+      ),
       200,
     );
   },
@@ -149,11 +158,12 @@ codesApi.openapi(
     summary: 'Get a referral code',
     security: bearer,
     request: { params: idParam },
-    responses: { 200: jsonOk(referralCodeSchema, 'The code.'), ...errorResponses },
+    responses: { 200: jsonOk(byKey(referralCodeSchema, referralCodePublicSchema), 'The code.'), ...errorResponses },
   }),
   async (c) => {
     const row = await visibleReferralCode(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
-    return c.json(presentReferral(row, originOf(c)), 200);
+    const origin = originOf(c);
+    return c.json(viewFor(c, referralCodePublicSchema, (r: ReferralCode) => presentReferral(r, origin))(row), 200);
   },
 );
 

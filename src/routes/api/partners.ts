@@ -6,11 +6,13 @@ import { requireAdmin, scopeOf } from '../../http/auth';
 import { originOf } from '../../http/origin';
 import { decodeCursor, page } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
-import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import { viewFor } from '../../http/views';
+import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
   type PartnerView,
   partnerCreateSchema,
   partnerListQuery,
+  partnerPublicSchema,
   partnerSchema,
   partnerUpdateSchema,
   partnerWithSecretsSchema,
@@ -98,7 +100,10 @@ partnersApi.openapi(
     description: 'A partner key sees only its own partner.',
     security: bearer,
     request: { query: paginationQuery.merge(partnerListQuery) },
-    responses: { 200: jsonOk(listOf(partnerSchema, 'PartnerList'), 'Newest first.'), ...errorResponses },
+    responses: {
+      200: jsonOk(listOf(byKey(partnerSchema, partnerPublicSchema), 'PartnerList'), 'Newest first.'),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
@@ -110,7 +115,11 @@ partnersApi.openapi(
     });
     const origin = originOf(c);
     return c.json(
-      page(rows, q.limit, (p) => presentPartner(p, origin)),
+      page(
+        rows,
+        q.limit,
+        viewFor(c, partnerPublicSchema, (p: Partner) => presentPartner(p, origin)),
+      ),
       200,
     );
   },
@@ -124,11 +133,12 @@ partnersApi.openapi(
     summary: 'Get a partner',
     security: bearer,
     request: { params: idParam },
-    responses: { 200: jsonOk(partnerSchema, 'The partner.'), ...errorResponses },
+    responses: { 200: jsonOk(byKey(partnerSchema, partnerPublicSchema), 'The partner.'), ...errorResponses },
   }),
   async (c) => {
     const partner = await visiblePartner(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
-    return c.json(presentPartner(partner, originOf(c)), 200);
+    const origin = originOf(c);
+    return c.json(viewFor(c, partnerPublicSchema, (p: Partner) => presentPartner(p, origin))(partner), 200);
   },
 );
 

@@ -4,14 +4,21 @@ import { dbOf } from '../../db/client';
 import { getPartner } from '../../db/partners';
 import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
 import { newId } from '../../domain/ids';
-import type { ParsedForLog } from '../../domain/postback-log-entry';
+import { type ParsedForLog, parsedForPartner } from '../../domain/postback-log-entry';
 import type { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
 import { assertVisible, requireAdmin } from '../../http/auth';
 import { AppError, notFound } from '../../http/errors';
 import { page, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
-import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
-import { postbackListQuery, postbackLogSchema, replayAnswerSchema, replayQuery } from '../../schemas/conversion';
+import { viewFor } from '../../http/views';
+import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
+import {
+  postbackListQuery,
+  postbackLogPublicSchema,
+  postbackLogSchema,
+  replayAnswerSchema,
+  replayQuery,
+} from '../../schemas/conversion';
 import { replayPostback } from '../../services/postback-replay';
 
 export const postbacksApi = router();
@@ -44,7 +51,10 @@ postbacksApi.openapi(
       'Every postback, accepted or not (except those refused by the rate limiter), newest first, with what was read from it or why it was refused. A partner key sees its own.',
     security: bearer,
     request: { query: paginationQuery.merge(postbackListQuery) },
-    responses: { 200: jsonOk(listOf(postbackLogSchema, 'PostbackLogList'), 'Newest first.'), ...errorResponses },
+    responses: {
+      200: jsonOk(listOf(byKey(postbackLogSchema, postbackLogPublicSchema), 'PostbackLogList'), 'Newest first.'),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
@@ -52,7 +62,8 @@ postbacksApi.openapi(
       ...scopedPage(c, q),
       outcome: q.outcome,
     });
-    return c.json(page(rows, q.limit, presentLog), 200);
+    const toPartner = (r: PostbackLogRow) => ({ ...presentLog(r), parsed: parsedForPartner(r.parsed) });
+    return c.json(page(rows, q.limit, viewFor(c, postbackLogPublicSchema, presentLog, toPartner)), 200);
   },
 );
 
