@@ -70,6 +70,9 @@ export class TokenLeases {
     const b = this.bucketOf(bucket);
     if (this.spend(b, limit)) return ALLOWED;
     const sentAtMs = Date.now();
+    // The object never names a wait longer than one token's: a longer one means the clock was
+    // set back since, and is forgotten rather than kept for as long as the clock went back.
+    if (b.emptyUntilMs - sentAtMs > Math.ceil(1000 / limit.ratePerSec)) b.emptyUntilMs = 0;
     if (sentAtMs < b.emptyUntilMs) return refused(b.emptyUntilMs - sentAtMs);
     // One lease of the full size at a time; requests missing a token meanwhile ask for one each.
     const want = b.inFlight > 0 ? 1 : Math.max(1, Math.min(b.size, Math.floor(limit.burst)));
@@ -96,7 +99,8 @@ export class TokenLeases {
     const nowMs = Date.now();
     while (b.chunks.length > 0) {
       const chunk = b.chunks[0] as Chunk;
-      if (nowMs >= chunk.expiresAtMs) {
+      // Void once expired, or when the clock was set back past the lease's start.
+      if (nowMs >= chunk.expiresAtMs || chunk.expiresAtMs - nowMs > LEASE_TTL_MS) {
         // Tokens left unspent: the next lease is smaller.
         b.chunks.shift();
         b.size = Math.max(1, b.size >> 1);

@@ -22,8 +22,11 @@ export class RateLimiter extends DurableObject<Env> {
 
   private refill(ratePerSec: number, burst: number): void {
     const nowMs = Date.now();
+    // A clock set back refills nothing: counted as negative time it would empty the bucket for
+    // as long as it went back.
+    const elapsedMs = Math.max(0, nowMs - this.refilledAtMs);
     if (Number.isNaN(this.tokens)) this.tokens = burst;
-    else this.tokens = Math.min(burst, this.tokens + ((nowMs - this.refilledAtMs) / 1000) * ratePerSec);
+    else this.tokens = Math.min(burst, this.tokens + (elapsedMs / 1000) * ratePerSec);
     this.refilledAtMs = nowMs;
   }
 

@@ -105,4 +105,21 @@ describe('TokenLeases', () => {
     expect(asked).toEqual([1, 2, 4, 8, 1, 1, 1, 1]);
     expect(calls.count).toBe(8);
   });
+  it('keeps a bucket usable when the clock is set back', async () => {
+    const { source } = countedObjects();
+    const leases = new TokenLeases(source);
+    const limit: Limit = { ratePerSec: 10, burst: 20 };
+    const bucket = `test:${newTxn()}`;
+    // Emptied a year ahead, as a test that moved the clock forward may leave it.
+    vi.setSystemTime(Date.now() + 365 * 86_400_000);
+    await takeMany(leases, bucket, 20, limit);
+    expect((await leases.take(bucket, limit)).allowed).toBe(false);
+    // Back to today: refused only until the next token, not for a year.
+    vi.setSystemTime(Date.now() - 365 * 86_400_000);
+    const refused = await leases.take(bucket, limit);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSec).toBe(1);
+    vi.setSystemTime(Date.now() + 100);
+    expect((await leases.take(bucket, limit)).allowed).toBe(true);
+  });
 });
