@@ -1,5 +1,6 @@
 // Keyed hashes and constant-time comparison: how Relais keeps identifiers without keeping them.
 import { toBase64Url } from './ids';
+import { refuseEmptyKey } from './settings';
 
 const encoder = new TextEncoder();
 const keyCache = new Map<string, Promise<CryptoKey>>();
@@ -7,6 +8,7 @@ const keyCache = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
+    refuseEmptyKey(secret, 'HMAC');
     key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     keyCache.set(secret, key);
   }

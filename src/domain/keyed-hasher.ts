@@ -11,6 +11,7 @@
 // string, byte array or result object is built per hash, only the 32-character answer. It runs
 // once per click, in the isolate that serves redirects, where every short-lived object brings
 // the next garbage collection (and the runtime's clean-up of finished requests it triggers) closer.
+import { refuseEmptyKey } from './settings';
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -91,6 +92,7 @@ export class KeyedHasher {
   private readonly codes: number[] = new Array(32).fill(0);
 
   constructor(secret: string) {
+    refuseEmptyKey(secret, 'HMAC');
     let key = new TextEncoder().encode(secret);
     if (key.length > 64) {
       this.state.set(INITIAL);

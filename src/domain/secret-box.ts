@@ -1,11 +1,14 @@
 // Encryption at rest for secrets Relais must use again (partners' signing secrets): AES-GCM.
 import { fromBase64Url, toBase64Url } from './ids';
+import { refuseEmptyKey } from './settings';
 
 const keys = new Map<string, Promise<CryptoKey>>();
 
 function aesKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
+    // The AES key is SHA-256 of the secret: an empty one would seal every partner secret under a public key.
+    refuseEmptyKey(secret, 'secret-box');
     key = crypto.subtle
       .digest('SHA-256', new TextEncoder().encode(secret))
       .then((raw) => crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']));

@@ -72,4 +72,9 @@ describe('KeyedHasher', () => {
     for (const v of values) expect(hasher.hash('p', v)).toBe(await keyedHash('k', 'p', v));
     expect(values.map((v) => hasher.hash('p', v))).toEqual(first);
   });
+
+  it('refuses an empty key, as keyedHash does: a hash under it can be made by anyone', async () => {
+    expect(() => new KeyedHasher('')).toThrow('The HMAC key is empty');
+    await expect(keyedHash('', 'user', 'u-1')).rejects.toThrow('The HMAC key is empty');
+  });
 });

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isStrongSecret,
+  MIN_SECRET_BYTES,
+  misconfigurationMessage,
+  refuseEmptyKey,
+  settingProblems,
+} from '../../src/domain/settings';
+
+const strong = 'k'.repeat(MIN_SECRET_BYTES);
+
+describe('settingProblems', () => {
+  it('accepts three secrets of 32 bytes or more', () => {
+    expect(settingProblems({ ADMIN_API_KEY: strong, HASH_KEY: `${strong}x`, SECRETS_KEY: strong })).toEqual([]);
+  });
+
+  it('calls a secret missing when absent, empty or blank', () => {
+    expect(settingProblems({ HASH_KEY: '', SECRETS_KEY: '   ' })).toEqual([
+      { setting: 'ADMIN_API_KEY', problem: 'missing' },
+      { setting: 'HASH_KEY', problem: 'missing' },
+      { setting: 'SECRETS_KEY', problem: 'missing' },
+    ]);
+  });
+
+  it('calls a secret of 31 bytes too short', () => {
+    expect(settingProblems({ ADMIN_API_KEY: strong, HASH_KEY: strong.slice(1), SECRETS_KEY: strong })).toEqual([
+      { setting: 'HASH_KEY', problem: 'too_short' },
+    ]);
+  });
+
+  it('counts bytes, not characters', () => {
+    expect(isStrongSecret('é'.repeat(16))).toBe(true);
+    expect(isStrongSecret('é'.repeat(15))).toBe(false);
+    expect(isStrongSecret(undefined)).toBe(false);
+  });
+});
+
+describe('misconfigurationMessage', () => {
+  it('names each setting and what is wrong with it', () => {
+    expect(
+      misconfigurationMessage([
+        { setting: 'HASH_KEY', problem: 'missing' },
+        { setting: 'SECRETS_KEY', problem: 'too_short' },
+      ]),
+    ).toBe(
+      'Relais is not configured: HASH_KEY is missing, SECRETS_KEY is shorter than 32 bytes. Set each secret to ' +
+        '32 random bytes or more (`wrangler secret put NAME`; `.dev.vars` locally) and deploy again.',
+    );
+  });
+});
+
+describe('refuseEmptyKey', () => {
+  it('throws for an empty or absent key and lets any other through', () => {
+    expect(() => refuseEmptyKey('', 'HMAC')).toThrow('The HMAC key is empty');
+    expect(() => refuseEmptyKey(undefined, 'HMAC')).toThrow('The HMAC key is empty');
+    expect(() => refuseEmptyKey(new Uint8Array(0), 'HMAC')).toThrow('The HMAC key is empty');
+    expect(() => refuseEmptyKey('k', 'HMAC')).not.toThrow();
+  });
+});
