@@ -2,21 +2,41 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/** The Worker's secrets in tests: each 32 bytes or more, as it requires (src/domain/settings.ts). */
+const TEST_SECRETS = {
+  ADMIN_API_KEY: 'rl_admin_test-key-0123456789abcdefghij',
+  HASH_KEY: 'test-hash-key-0123456789abcdefghijkl',
+  SECRETS_KEY: 'test-secrets-key-0123456789abcdefghi',
+};
+/**
+ * A Worker deployed wrong (test/misconfigured/): no HASH_KEY, a SECRETS_KEY of 31 bytes. HASH_KEY
+ * is bound empty rather than left out: the plugin also reads .dev.vars (`npm start` writes one),
+ * whose HASH_KEY would otherwise fill the gap.
+ */
+const MISCONFIGURED_SECRETS = {
+  ADMIN_API_KEY: TEST_SECRETS.ADMIN_API_KEY,
+  HASH_KEY: '',
+  SECRETS_KEY: 'short-secrets-key-0123456789abc',
+};
 
 export default defineConfig(async () => {
   // The very migrations `wrangler d1 migrations apply` runs, applied in test/support/setup.ts.
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
-  return {
+  // A workerd of its own per project, with these secrets among the Worker's bindings.
+  const project = (
+    name: string,
+    secrets: Record<string, string>,
+    test: TestProjectInlineConfiguration['test'],
+  ): TestProjectInlineConfiguration => ({
+    extends: true,
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
-            ADMIN_API_KEY: 'test-admin-key',
-            HASH_KEY: 'test-hash-key',
-            SECRETS_KEY: 'test-secrets-key',
             ENVIRONMENT: 'development',
             // Tests call the API faster than any client may, with few keys: the API's rate limit is
             // raised here so that it decides no other test's outcome. test/api/rate-limit.test.ts
@@ -25,13 +45,21 @@ export default defineConfig(async () => {
             API_BURST: '100000',
             API_ADMIN_RATE_PER_SEC: '100000',
             API_ADMIN_BURST: '100000',
+            ...secrets,
           },
         },
       }),
     ],
+    test: { name, ...test },
+  });
+  return {
     test: {
       setupFiles: ['./test/support/setup.ts'],
-      include: ['test/**/*.test.ts'],
+      // The Worker as deployed, and one deployed without sound secrets, which must refuse to serve.
+      projects: [
+        project('relais', TEST_SECRETS, { include: ['test/**/*.test.ts'], exclude: ['test/misconfigured/**'] }),
+        project('misconfigured', MISCONFIGURED_SECRETS, { include: ['test/misconfigured/**/*.test.ts'] }),
+      ],
       // Each vitest worker starts one workerd and runs its test files there one after the other;
       // test/support/setup.ts gives each file an empty storage and fresh modules. A workerd and
       // the Worker's modules loaded anew for every file took most of the suite's time.

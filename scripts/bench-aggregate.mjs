@@ -23,7 +23,8 @@ const DATE = '2026-11-24';
 const DAY_START = Date.parse(`${DATE}T00:00:00Z`);
 const PARTNER = 'ptn_bench';
 const OTHER = 'ptn_other';
-const ADMIN_KEY = 'bench-admin-key';
+// Secrets of 32 bytes or more: the Worker refuses to serve with shorter ones.
+const ADMIN_KEY = 'rl_admin_bench-key-0123456789abcdefghij';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relais-bench-aggregate-'));
 const esbuild = join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
@@ -109,8 +110,8 @@ async function main() {
           compatibilityDate: settings.compatibilityDate,
           bindings: {
             ADMIN_API_KEY: ADMIN_KEY,
-            HASH_KEY: 'bench',
-            SECRETS_KEY: 'bench',
+            HASH_KEY: 'bench-hash-key-0123456789abcdefghijk',
+            SECRETS_KEY: 'bench-secrets-key-0123456789abcdefgh',
             ENVIRONMENT: 'development',
             PUBLIC_ORIGIN: '',
           },

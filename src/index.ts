@@ -2,6 +2,7 @@
 // scheduled jobs, and the Durable Object classes.
 import { buildApp, errorResponse } from './app';
 import { isReservedSlug } from './domain/reserved-slugs';
+import { refusalOf } from './isolate/configuration';
 import { runScheduled } from './jobs/schedule';
 import { LATE, waitShared } from './lib/cross-request';
 import { redirect, referral } from './routes/redirect';
@@ -16,6 +17,9 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export default {
   fetch(request, env, ctx) {
+    // Without its secrets the Worker serves nothing, redirects included (src/domain/settings.ts).
+    const refusal = refusalOf(env);
+    if (refusal !== null) return errorResponse(refusal);
     // Demo data never goes into a production database, whatever SEED_DEMO says.
     if (env.SEED_DEMO === 'true' && !demoReady && env.ENVIRONMENT === 'development') {
       return afterDemoSeed(request, env, ctx);
@@ -24,6 +28,11 @@ export default {
   },
 
   async scheduled(controller, env) {
+    const refusal = refusalOf(env);
+    if (refusal !== null) {
+      console.error(`scheduled job "${controller.cron}" skipped. ${refusal.message}`);
+      return;
+    }
     await runScheduled(controller, env);
   },
 } satisfies ExportedHandler<Env>;

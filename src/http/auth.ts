@@ -4,6 +4,7 @@ import { dbOf } from '../db/client';
 import { findActiveKeyByHash, touchKey } from '../db/keys';
 import { constantTimeEqual, hashApiKey } from '../domain/hashing';
 import { keyHolder } from '../domain/key-role';
+import { isStrongSecret } from '../domain/settings';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import type { AppEnv } from './context';
 import { AppError, forbidden, notFound } from './errors';
@@ -21,7 +22,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <key>".');
   const key = match[1];
-  if (c.env.ADMIN_API_KEY && constantTimeEqual(key, c.env.ADMIN_API_KEY)) {
+  // The Worker refuses to serve with a missing or short ADMIN_API_KEY (src/isolate/configuration.ts);
+  // checked here as well, so that no path that skips that check can match an empty key.
+  if (isStrongSecret(c.env.ADMIN_API_KEY) && constantTimeEqual(key, c.env.ADMIN_API_KEY)) {
     c.set('principal', { role: 'admin', keyId: null });
     return next();
   }

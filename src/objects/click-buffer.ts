@@ -16,6 +16,7 @@ import { type BotVerdict, detectBot } from '../domain/bots';
 import { readBatch, WIRE, type WireClick, type WireText } from '../domain/click-wire';
 import { type DeviceDescription, describeDevice } from '../domain/device';
 import { parseAcceptLanguage } from '../domain/targeting';
+import { REFUSED_ALARM_RETRY_MS, refusalOf } from '../isolate/configuration';
 import { BoundedMap } from '../lib/bounded-map';
 
 /** Delay between the first buffered click and the write to D1. */
@@ -141,6 +142,8 @@ export class ClickBuffer extends DurableObject<Env> {
    * @example await stub.record(wireBatch([event])) // 1
    */
   async record(sent: WireText): Promise<number> {
+    const refusal = refusalOf(this.env);
+    if (refusal !== null) throw refusal;
     const clicks = readBatch(sent);
     if (clicks.length === 0) return 0;
     const seq = this.nextSeq++;
@@ -177,6 +180,14 @@ export class ClickBuffer extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    const refusal = refusalOf(this.env);
+    if (refusal !== null) {
+      // The stored clicks stay here, written by the alarm of a deploy with sound settings.
+      console.error(`click buffer alarm skipped. ${refusal.message}`);
+      this.alarmAt = Date.now() + REFUSED_ALARM_RETRY_MS;
+      await this.ctx.storage.setAlarm(this.alarmAt);
+      return;
+    }
     this.alarmAt = null;
     let failed = false;
     try {

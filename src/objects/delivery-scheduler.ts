@@ -2,6 +2,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { dbOf } from '../db/client';
 import { nextDueAt } from '../db/deliveries';
+import { REFUSED_ALARM_RETRY_MS, refusalOf } from '../isolate/configuration';
 import { runDueDeliveries } from '../services/deliveries';
 
 /** After an alarm that failed, or when D1 cannot be read to find the next due time, look again after this. */
@@ -15,11 +16,20 @@ const REARM_ON_ERROR_MS = 60_000;
 export class DeliveryScheduler extends DurableObject<Env> {
   /** Sets the alarm to the partner's next due delivery (now, for one just queued). */
   async wake(partnerId: string): Promise<void> {
+    const refusal = refusalOf(this.env);
+    if (refusal !== null) throw refusal;
     await this.ctx.storage.put('partnerId', partnerId);
     await this.arm(partnerId);
   }
 
   override async alarm(): Promise<void> {
+    const refusal = refusalOf(this.env);
+    if (refusal !== null) {
+      // Nothing is signed or sent without the settings; the due pushes wait for a sound deploy.
+      console.error(`delivery alarm skipped. ${refusal.message}`);
+      await this.ctx.storage.setAlarm(Date.now() + REFUSED_ALARM_RETRY_MS);
+      return;
+    }
     const partnerId = await this.ctx.storage.get<string>('partnerId');
     let failed = false;
     try {

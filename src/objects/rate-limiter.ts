@@ -1,5 +1,6 @@
 // RateLimiter Durable Object: one token bucket per key (a partner, a client address, an API key), answered from memory.
 import { DurableObject } from 'cloudflare:workers';
+import { refusalOf } from '../isolate/configuration';
 
 /** What a caller learns from `take`: whether it may proceed, and when to retry when not. */
 export type RateDecision = { allowed: boolean; remaining: number; retryAfterSec: number };
@@ -21,6 +22,9 @@ export class RateLimiter extends DurableObject<Env> {
   private refilledAtMs = 0;
 
   private refill(ratePerSec: number, burst: number): void {
+    // A Worker without its secrets hands out no tokens either (src/domain/settings.ts).
+    const refusal = refusalOf(this.env);
+    if (refusal !== null) throw refusal;
     const nowMs = Date.now();
     // A clock set back refills nothing: counted as negative time it would empty the bucket for
     // as long as it went back.

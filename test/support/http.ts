@@ -1,7 +1,8 @@
 // Drives the Worker end to end, as a browser or an API client would.
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 
-export const ADMIN_KEY = 'test-admin-key';
+/** The Worker's own ADMIN_API_KEY (vitest.config.ts). */
+export const ADMIN_KEY = env.ADMIN_API_KEY;
 export const ORIGIN = 'https://relais.test';
 
 type CallOptions = { key?: string | null; body?: unknown; headers?: Record<string, string> };
