@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { completeDevVars, MIN_SECRET_BYTES } from './dev-vars.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8787);
@@ -19,18 +20,38 @@ const env = {
   NO_UPDATE_NOTIFIER: '1',
 };
 
-/** Creates .dev.vars from the example, with a fresh random value wherever it says "generate". */
+/** A fresh secret for .dev.vars: 32 random bytes, an admin key 24 (41 characters with its prefix). */
+function freshSecret(name) {
+  return name === 'ADMIN_API_KEY'
+    ? `rl_admin_${randomBytes(24).toString('base64url')}`
+    : randomBytes(32).toString('base64url');
+}
+
+/**
+ * Creates .dev.vars from the example with fresh secrets, or completes an existing one whose
+ * required secrets are missing or too short: the Worker would refuse to serve with them.
+ */
 function ensureDevVars() {
   const path = join(root, '.dev.vars');
-  if (existsSync(path)) return;
-  const example = readFileSync(join(root, '.dev.vars.example'), 'utf8');
-  const filled = example.replace(/^(\w+)=generate$/gm, (_, name) =>
-    name === 'ADMIN_API_KEY'
-      ? `${name}=rl_admin_${randomBytes(24).toString('base64url')}`
-      : `${name}=${randomBytes(32).toString('base64url')}`,
-  );
-  writeFileSync(path, filled, { mode: 0o600 });
-  console.log('Created .dev.vars with fresh secrets.');
+  if (!existsSync(path)) {
+    const { text } = completeDevVars(readFileSync(join(root, '.dev.vars.example'), 'utf8'), freshSecret);
+    writeFileSync(path, text, { mode: 0o600 });
+    console.log('Created .dev.vars with fresh secrets.');
+    return;
+  }
+  const { text, fixes } = completeDevVars(readFileSync(path, 'utf8'), freshSecret);
+  if (fixes.length === 0) return;
+  writeFileSync(path, text, { mode: 0o600 });
+  for (const { name, problem } of fixes) {
+    const what = problem === 'missing' ? 'was missing' : `was shorter than ${MIN_SECRET_BYTES} bytes`;
+    console.log(`.dev.vars: ${name} ${what}; it now has a fresh random value, as the Worker requires.`);
+  }
+  if (fixes.some((f) => f.name !== 'ADMIN_API_KEY') && existsSync(join(root, '.wrangler'))) {
+    console.log(
+      "  What the local D1 keeps under the old HASH_KEY or SECRETS_KEY (API keys, postback tokens, partners'\n" +
+        '  signing secrets) no longer opens: delete .wrangler/ to start afresh with the demo data.',
+    );
+  }
 }
 
 function readDevVar(name) {
@@ -55,10 +76,14 @@ function migrate() {
 async function waitForHealth(child) {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error('wrangler dev stopped before it served');
+    let res;
     try {
-      const res = await fetch(`${base}/health`);
-      if (res.ok) return;
+      res = await fetch(`${base}/health`);
     } catch {}
+    if (res?.ok) return;
+    // A Worker without sound secrets answers 500 misconfigured to everything: say why and stop.
+    const body = res ? await res.text() : '';
+    if (body.includes('"misconfigured"')) throw new Error(JSON.parse(body).error.message);
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the Worker did not answer on ${base} within 150 s`);
