@@ -32,6 +32,23 @@ export async function signWebhook(secret: string, id: string, timestampSec: numb
 }
 
 /**
+ * The `webhook-signature` header value signed with each of `secrets`, space-separated, as the
+ * scheme allows: a receiver accepts the message when any entry matches a secret it holds, so a
+ * sender can sign with a new secret and the one it replaces while receivers switch.
+ * @example await signWebhookWithEach([next, previous], 'msg_1', 1700000000, '{}') // 'v1,... v1,...'
+ */
+export async function signWebhookWithEach(
+  secrets: readonly string[],
+  id: string,
+  timestampSec: number,
+  body: string,
+): Promise<string> {
+  if (secrets.length === 0) throw new RangeError('at least one secret is needed to sign');
+  const entries = await Promise.all(secrets.map((secret) => signWebhook(secret, id, timestampSec, body)));
+  return entries.join(' ');
+}
+
+/**
  * Checks a signed message against each of `secrets` (several while a secret is being rotated).
  * The timestamp must be within `toleranceSec` of `nowSec` either way, which bounds replays; any
  * `v1` entry of the space-separated signature header may match, other versions are ignored.

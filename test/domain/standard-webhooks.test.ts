@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { newSigningSecret, signWebhook, verifyWebhook } from '../../src/domain/standard-webhooks';
+import { newSigningSecret, signWebhook, signWebhookWithEach, verifyWebhook } from '../../src/domain/standard-webhooks';
 
 // The library checks timestamps against the real clock, so interoperability tests sign "now".
 const now = () => Math.floor(Date.now() / 1000);
@@ -12,6 +12,25 @@ function libraryHeaders(secret: string, id: string, timestampSec: number, body: 
   const signature = new Webhook(secret).sign(id, new Date(timestampSec * 1000), body);
   return { id, timestamp: String(timestampSec), signature };
 }
+
+describe('signWebhookWithEach', () => {
+  it('carries one entry per secret, each verified by the standardwebhooks library with its own secret', async () => {
+    const ts = now();
+    const header = await signWebhookWithEach([SECRET, OTHER_SECRET], 'msg_2', ts, BODY);
+    expect(header.split(' ')).toEqual([
+      await signWebhook(SECRET, 'msg_2', ts, BODY),
+      await signWebhook(OTHER_SECRET, 'msg_2', ts, BODY),
+    ]);
+    const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(ts), 'webhook-signature': header };
+    for (const secret of [SECRET, OTHER_SECRET])
+      expect(new Webhook(secret).verify(BODY, headers)).toEqual(JSON.parse(BODY));
+    expect(() => new Webhook(newSigningSecret()).verify(BODY, headers)).toThrow();
+  });
+
+  it('refuses to sign with no secret at all', async () => {
+    await expect(signWebhookWithEach([], 'msg_3', now(), BODY)).rejects.toThrow(RangeError);
+  });
+});
 
 describe('signWebhook', () => {
   it('produces the signature of the reference example of the specification', async () => {
