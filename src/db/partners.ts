@@ -108,3 +108,24 @@ export async function softDeletePartner(db: Db, id: string): Promise<void> {
     revokePartnerKeys(db, id, now),
   ]);
 }
+
+/**
+ * Stores a push secret for a partner that has none yet (one made before push secrets existed), in
+ * one conditional update so that two writers cannot both win; answers the partner's push secret
+ * as stored afterwards, whoever set it.
+ */
+export async function setPushSecretIfAbsent(db: Db, id: string, pushSecretEnc: string): Promise<string | null> {
+  const row = await db
+    .update(partners)
+    .set({ pushSecretEnc, updatedAt: new Date() })
+    .where(and(eq(partners.id, id), isNull(partners.pushSecretEnc)))
+    .returning({ pushSecretEnc: partners.pushSecretEnc })
+    .get();
+  if (row) return row.pushSecretEnc;
+  const stored = await db
+    .select({ pushSecretEnc: partners.pushSecretEnc })
+    .from(partners)
+    .where(eq(partners.id, id))
+    .get();
+  return stored?.pushSecretEnc ?? null;
+}

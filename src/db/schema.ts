@@ -78,6 +78,15 @@ export const partners = sqliteTable(
     /** The secret replaced by the last rotation, accepted until `previousSecretExpiresAt`. */
     previousSecretEnc: text('previous_secret_enc'),
     previousSecretExpiresAt: integer('previous_secret_expires_at', { mode: 'timestamp_ms' }),
+    /**
+     * AES-GCM ciphertext of the `whsec_` secret that signs the daily pushes: a secret of its own,
+     * since whoever verifies the pushes must not be able to sign postbacks. Null for partners made
+     * before it existed, until their first push or rotation (src/services/push-secrets.ts).
+     */
+    pushSecretEnc: text('push_secret_enc'),
+    /** The push secret replaced by the last rotation, signing too until `previousPushSecretExpiresAt`. */
+    previousPushSecretEnc: text('previous_push_secret_enc'),
+    previousPushSecretExpiresAt: integer('previous_push_secret_expires_at', { mode: 'timestamp_ms' }),
     webhookUrl: text('webhook_url'),
     /** Whether a delivered day is pushed again once its figures were rebuilt (see src/jobs/daily.ts). */
     pushCorrections: integer('push_corrections', { mode: 'boolean' }).notNull().default(false),

@@ -119,12 +119,26 @@ export const partnerPublicSchema = partnerSchema
   .omit({ notes: true, ipAllowlist: true })
   .openapi('PartnerPublic', { description: 'A partner as its partner keys see it: no `notes`, no `ipAllowlist`.' });
 
+const pushSigningSecret = z.string().openapi({
+  description:
+    'Standard Webhooks secret (`whsec_...`) the daily pushes are signed with, for whoever verifies them; ' +
+    'never accepted on a postback. Shown once.',
+});
+
 export const partnerWithSecretsSchema = partnerSchema
   .extend({
     postbackToken: z.string().openapi({ description: 'Shown once.' }),
-    signingSecret: z.string().openapi({ description: 'Standard Webhooks secret (`whsec_...`), shown once.' }),
+    signingSecret: z.string().openapi({
+      description: 'Standard Webhooks secret (`whsec_...`) the partner signs its postbacks with. Shown once.',
+    }),
   })
   .openapi('PartnerWithSecrets');
+
+/** The answer to a creation: every secret of the partner, shown this once. */
+export const partnerCreatedSchema = partnerWithSecretsSchema.extend({ pushSigningSecret }).openapi('PartnerCreated');
+
+/** The answer to a rotation of the push secret. */
+export const partnerWithPushSecretSchema = partnerSchema.extend({ pushSigningSecret }).openapi('PartnerWithPushSecret');
 
 export const partnerListQuery = z.object({
   status: z.enum(PARTNER_STATUSES).optional(),

@@ -4,6 +4,7 @@ import { insertLink, linkSlugTaken } from '../db/links';
 import { getPartnerBySlug, insertPartner } from '../db/partners';
 import { newId } from '../domain/ids';
 import { issuePartnerSecrets } from '../services/partners';
+import { issuePushSecret } from '../services/push-secrets';
 import { SEED_LINKS, SEED_PARTNERS } from './partners';
 
 /** Inserts what is missing of the demo data; answers how many partners and links it added. */
@@ -19,6 +20,8 @@ export async function seedDemo(env: Env): Promise<{ partnersAdded: number; links
       continue;
     }
     const secrets = await issuePartnerSecrets(env);
+    // Demo partners' secrets are never shown: rotate-secrets and rotate-push-secret issue ones to use.
+    const { pushSecretEnc } = await issuePushSecret(env);
     const row = await insertPartner(db, {
       id: newId('ptn'),
       slug: p.slug,
@@ -36,6 +39,7 @@ export async function seedDemo(env: Env): Promise<{ partnersAdded: number; links
       ipAllowlist: [],
       notes: p.notes,
       ...secrets.stored,
+      pushSecretEnc,
     });
     ids.set(p.slug, row.id);
     partnersAdded++;

@@ -16,9 +16,9 @@ import { type DayFigures, dailyAggregatePayload, TOTAL_LINK_ID } from '../domain
 import { ATTEMPT_TIMEOUT_MS, nextStep } from '../domain/backoff';
 import { newId } from '../domain/ids';
 import { minorToMajor } from '../domain/money';
-import { open } from '../domain/secret-box';
-import { signWebhook } from '../domain/standard-webhooks';
+import { signWebhookWithEach } from '../domain/standard-webhooks';
 import { urlProblem } from '../domain/url-policy';
+import { pushSecretsOf } from './push-secrets';
 
 /** Partners in these statuses get their daily figures. */
 export const PUSHED_STATUSES: readonly Partner['status'][] = ['active', 'paused'];
@@ -183,10 +183,14 @@ export async function attemptDelivery(env: Env, delivery: Delivery): Promise<voi
   });
 }
 
-/** The POST of a day's figures, signed now with the partner's secret (Standard Webhooks). */
+/**
+ * The POST of a day's figures, signed now (Standard Webhooks) with the partner's push secret, and
+ * with the one it replaced too during the day after a rotation. Never with the postback secret:
+ * whoever verifies pushes could then sign postbacks (see services/push-secrets.ts).
+ */
 async function signedRequest(env: Env, partner: Partner, delivery: Delivery, nowMs: number): Promise<RequestInit> {
   const body = JSON.stringify(await dailyPayload(env, partner, delivery.date));
-  const secret = await open(env.SECRETS_KEY, partner.signingSecretEnc);
+  const secrets = await pushSecretsOf(env, partner, nowMs);
   const timestampSec = Math.floor(nowMs / 1000);
   return {
     method: 'POST',
@@ -197,7 +201,7 @@ async function signedRequest(env: Env, partner: Partner, delivery: Delivery, now
       'user-agent': 'Relais-Webhooks/1.0',
       'webhook-id': delivery.webhookId,
       'webhook-timestamp': String(timestampSec),
-      'webhook-signature': await signWebhook(secret, delivery.webhookId, timestampSec, body),
+      'webhook-signature': await signWebhookWithEach(secrets, delivery.webhookId, timestampSec, body),
     },
     body,
   };

@@ -13,9 +13,13 @@ import { type CallerScope, canSee } from '../domain/visibility';
 import { AppError, invalidRequest, notFound } from '../http/errors';
 import { invalidatePartnerLinks } from '../isolate/link-cache';
 import type { PartnerCreate, PartnerUpdate } from '../schemas/partner';
+import { issuePushSecret, rotatePushSecret } from './push-secrets';
 
 /** A partner row with its new secrets in clear: they are answered this once and never again. */
 export type PartnerWithSecrets = { partner: Partner; postbackToken: string; signingSecret: string };
+
+/** A new partner with every one of its secrets in clear, the push signing secret included. */
+export type CreatedPartner = PartnerWithSecrets & { pushSigningSecret: string };
 
 /**
  * Fresh postback token and signing secret: the clear values to show once and what is stored.
@@ -34,11 +38,15 @@ export async function issuePartnerSecrets(env: Env) {
   };
 }
 
-/** Creates a partner with its first commission rules; 400 on a refused URL, 409 on a slug taken. */
-export async function createPartner(env: Env, body: PartnerCreate): Promise<PartnerWithSecrets> {
+/**
+ * Creates a partner with its first commission rules and its secrets (postback token, postback
+ * signing secret, push signing secret); 400 on a refused URL, 409 on a slug taken.
+ */
+export async function createPartner(env: Env, body: PartnerCreate): Promise<CreatedPartner> {
   checkUrls(env, body);
   const db = dbOf(env);
   const secrets = await issuePartnerSecrets(env);
+  const push = await issuePushSecret(env);
   const partner = await insertPartner(db, {
     ...settingsOf(body),
     id: newId('ptn'),
@@ -55,8 +63,14 @@ export async function createPartner(env: Env, body: PartnerCreate): Promise<Part
     reportColumns: body.reportColumns ?? {},
     ipAllowlist: body.ipAllowlist ?? [],
     ...secrets.stored,
+    pushSecretEnc: push.pushSecretEnc,
   });
-  return { partner, postbackToken: secrets.postbackToken, signingSecret: secrets.signingSecret };
+  return {
+    partner,
+    postbackToken: secrets.postbackToken,
+    signingSecret: secrets.signingSecret,
+    pushSigningSecret: push.pushSigningSecret,
+  };
 }
 
 /**
@@ -101,6 +115,18 @@ export async function rotatePartnerSecrets(env: Env, scope: CallerScope, id: str
     previousSecretExpiresAt: new Date(Date.now() + 24 * 3600_000),
   });
   return { partner, postbackToken: secrets.postbackToken, signingSecret: secrets.signingSecret };
+}
+
+/**
+ * Issues a new push signing secret; the previous one keeps signing pushes beside it for 24 hours.
+ * The postback token and signing secret are left as they are (see services/push-secrets.ts).
+ */
+export async function rotatePartnerPushSecret(
+  env: Env,
+  scope: CallerScope,
+  id: string,
+): Promise<{ partner: Partner; pushSigningSecret: string }> {
+  return rotatePushSecret(env, await visiblePartner(dbOf(env), scope, id));
 }
 
 /** The partner, or 404 when it does not exist or is not the caller's. */

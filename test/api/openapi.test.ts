@@ -8,6 +8,8 @@ describe('GET /api/v1/openapi.json', () => {
     for (const path of [
       '/api/v1/partners',
       '/api/v1/partners/{id}',
+      '/api/v1/partners/{id}/rotate-secrets',
+      '/api/v1/partners/{id}/rotate-push-secret',
       '/api/v1/links',
       '/api/v1/keys',
       '/api/v1/coupons',

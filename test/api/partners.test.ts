@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createPartner, partnerInput, uniqueSlug } from '../support/builders';
+import { createKey, createPartner, partnerInput, uniqueSlug } from '../support/builders';
 import { api } from '../support/http';
 
 describe('POST /api/v1/partners', () => {
-  it('creates a partner and shows its postback token and signing secret once', async () => {
+  it('creates a partner and shows its postback token and signing secrets once', async () => {
     const res = await api('POST', '/api/v1/partners', { body: partnerInput({ slug: 'oscaro-test' }), expect: 201 });
     expect(res.body).toMatchObject({
       slug: 'oscaro-test',
@@ -18,16 +18,21 @@ describe('POST /api/v1/partners', () => {
     expect(res.body.id).toMatch(/^ptn_[0-9A-Z]{26}$/);
     expect(res.body.postbackToken).toMatch(/^pbt_/);
     expect(res.body.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    expect(res.body.pushSigningSecret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    expect(res.body.pushSigningSecret).not.toBe(res.body.signingSecret);
     const again = await api('GET', `/api/v1/partners/${res.body.id}`, { expect: 200 });
     expect(again.body.postbackToken).toBeUndefined();
     expect(again.body.signingSecret).toBeUndefined();
+    expect(again.body.pushSigningSecret).toBeUndefined();
   });
 
-  it('stores the token hashed and the signing secret encrypted', async () => {
+  it('stores the token hashed and the signing secrets encrypted', async () => {
     const p = await createPartner();
     const row = await env.DB.prepare('SELECT * FROM partners WHERE id = ?').bind(p.id).first();
     expect(JSON.stringify(row)).not.toContain(p.postbackToken);
     expect(JSON.stringify(row)).not.toContain(p.signingSecret.slice(6));
+    expect(JSON.stringify(row)).not.toContain(p.pushSigningSecret.slice(6));
+    expect(row?.push_secret_enc).toMatch(/^v1\./);
   });
 
   it('generates a readable slug from the name when none is given', async () => {
@@ -139,5 +144,51 @@ describe('POST /api/v1/partners/:id/rotate-secrets', () => {
     expect(res.body.postbackToken).not.toBe(p.postbackToken);
     expect(res.body.signingSecret).not.toBe(p.signingSecret);
     expect(res.body.signingSecret).toMatch(/^whsec_/);
+  });
+
+  it('leaves the push signing secret as it is', async () => {
+    const p = await createPartner();
+    const before = await env.DB.prepare('SELECT push_secret_enc FROM partners WHERE id = ?').bind(p.id).first();
+    const res = await api('POST', `/api/v1/partners/${p.id}/rotate-secrets`, { expect: 200 });
+    expect(res.body.pushSigningSecret).toBeUndefined();
+    const after = await env.DB.prepare('SELECT push_secret_enc FROM partners WHERE id = ?').bind(p.id).first();
+    expect(after).toEqual(before);
+  });
+});
+
+describe('POST /api/v1/partners/:id/rotate-push-secret', () => {
+  it('issues a new push signing secret and keeps the previous one for 24 hours', async () => {
+    const p = await createPartner();
+    const before = Date.now();
+    const res = await api('POST', `/api/v1/partners/${p.id}/rotate-push-secret`, { expect: 200 });
+    expect(res.body).toMatchObject({ id: p.id, slug: p.slug });
+    expect(res.body.pushSigningSecret).toMatch(/^whsec_/);
+    expect(res.body.pushSigningSecret).not.toBe(p.pushSigningSecret);
+    expect(res.body.signingSecret).toBeUndefined();
+    expect(res.body.postbackToken).toBeUndefined();
+    const row = await env.DB.prepare(
+      'SELECT previous_push_secret_enc, previous_push_secret_expires_at, previous_secret_enc FROM partners WHERE id = ?',
+    )
+      .bind(p.id)
+      .first<Record<string, unknown>>();
+    expect(row?.previous_push_secret_enc).toMatch(/^v1\./);
+    expect(row?.previous_push_secret_expires_at).toBeGreaterThanOrEqual(before + 86_400_000);
+    expect(row?.previous_secret_enc).toBeNull();
+  });
+
+  it('leaves the postback token and signing secret working', async () => {
+    const p = await createPartner();
+    const row = () =>
+      env.DB.prepare('SELECT postback_token_hash, signing_secret_enc FROM partners WHERE id = ?').bind(p.id).first();
+    const before = await row();
+    await api('POST', `/api/v1/partners/${p.id}/rotate-push-secret`, { expect: 200 });
+    expect(await row()).toEqual(before);
+  });
+
+  it('needs an admin key (403) and a partner that exists (404)', async () => {
+    const p = await createPartner();
+    const { key } = await createKey('partner', p.id);
+    expect((await api('POST', `/api/v1/partners/${p.id}/rotate-push-secret`, { key })).status).toBe(403);
+    expect((await api('POST', '/api/v1/partners/ptn_nope/rotate-push-secret')).status).toBe(404);
   });
 });

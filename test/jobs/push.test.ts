@@ -76,7 +76,7 @@ describe('daily push', () => {
     expect(req.redirect).toBe('manual');
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['webhook-id']).toBe(`msg_daily_${DAY}_${partner.id}`);
-    expect(verify(partner.signingSecret, req)).toEqual({
+    expect(verify(partner.pushSigningSecret, req)).toEqual({
       type: 'daily_aggregate',
       date: DAY,
       partnerId: partner.id,
@@ -140,7 +140,10 @@ describe('daily push', () => {
     expect(sent).toHaveLength(2);
     expect(sent[1]?.headers['webhook-id']).toBe(sent[0]?.headers['webhook-id']);
     expect(sent[1]?.body).toBe(sent[0]?.body);
-    expect(verify(partner.signingSecret, sent[1] as Received)).toMatchObject({ type: 'daily_aggregate', date: DAY });
+    expect(verify(partner.pushSigningSecret, sent[1] as Received)).toMatchObject({
+      type: 'daily_aggregate',
+      date: DAY,
+    });
 
     const detail = await api('GET', `/api/v1/deliveries/${failed.id}`, { expect: 200 });
     expect(detail.body).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 204, lastError: null });
@@ -251,7 +254,7 @@ describe('daily push', () => {
     const hooks = standIn();
     const { partner } = await partnerWithHook('/unsigned');
     await runDailyCron();
-    await dbOf(env).update(partners).set({ signingSecretEnc: 'v1.AAAA.AAAA' }).where(eq(partners.id, partner.id));
+    await dbOf(env).update(partners).set({ pushSecretEnc: 'v1.AAAA.AAAA' }).where(eq(partners.id, partner.id));
     await runDurableObjectAlarm(schedulerOf(env, partner.id));
     const [d] = await deliveriesOf(partner.id);
     expect(d).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null });
@@ -335,7 +338,8 @@ describe('days corrected after their push, for partners that asked (pushCorrecti
     const { partner, corrected, sent } = await correctedThenNextDay('/corrected', { pushCorrections: true });
     expect(datesSent(sent)).toEqual([corrected, corrected, DAY]);
     expect(
-      (verify(partner.signingSecret, sent[1] as Received) as { totals: { conversions: number } }).totals.conversions,
+      (verify(partner.pushSigningSecret, sent[1] as Received) as { totals: { conversions: number } }).totals
+        .conversions,
     ).toBe(2);
     expect(sent[1]?.headers['webhook-id']).not.toBe(sent[0]?.headers['webhook-id']);
   });
@@ -375,8 +379,8 @@ describe('POST /api/v1/reports/daily/rebuild with push', () => {
     expect(sent).toHaveLength(2);
     expect(sent[0]?.headers['webhook-id']).toBe(`msg_daily_${DAY}_${partner.id}`);
     expect(sent[1]?.headers['webhook-id']).toMatch(new RegExp(`^msg_daily_${DAY}_${partner.id}_[0-9a-z]+$`));
-    expect((verify(partner.signingSecret, sent[1] as Received) as { totals: { clicks: number } }).totals.clicks).toBe(
-      1,
-    );
+    expect(
+      (verify(partner.pushSigningSecret, sent[1] as Received) as { totals: { clicks: number } }).totals.clicks,
+    ).toBe(1);
   });
 });

@@ -24,6 +24,17 @@ describe('POST /pb/:partnerSlug, Standard Webhooks signatures', () => {
     });
   });
 
+  it('refuses a postback signed with the partner push secret: whoever verifies pushes cannot sign postbacks', async () => {
+    const p = await createPartner();
+    const res = await postSigned(p.slug, p.pushSigningSecret, { transactionId: newTxn() });
+    expect(res.status).toBe(401);
+    expect((await json(res)).error).toMatchObject({ code: 'invalid_signature' });
+    const rotated = (await api('POST', `/api/v1/partners/${p.id}/rotate-push-secret`, { expect: 200 })).body;
+    for (const secret of [p.pushSigningSecret, rotated.pushSigningSecret]) {
+      expect((await postSigned(p.slug, secret, { transactionId: newTxn() })).status).toBe(401);
+    }
+  });
+
   it('refuses a body changed after signing', async () => {
     const p = await createPartner();
     const signed = JSON.stringify({ transactionId: 'T-1', amount: '10.00' });

@@ -10,6 +10,7 @@ export type CreatedPartner = {
   slug: string;
   postbackToken: string;
   signingSecret: string;
+  pushSigningSecret: string;
   [k: string]: unknown;
 };
 

@@ -10,11 +10,13 @@ import { viewFor } from '../../http/views';
 import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
   type PartnerView,
+  partnerCreatedSchema,
   partnerCreateSchema,
   partnerListQuery,
   partnerPublicSchema,
   partnerSchema,
   partnerUpdateSchema,
+  partnerWithPushSecretSchema,
   partnerWithSecretsSchema,
 } from '../../schemas/partner';
 import {
@@ -23,6 +25,7 @@ import {
   listVisiblePartners,
   type PartnerWithSecrets,
   removePartner,
+  rotatePartnerPushSecret,
   rotatePartnerSecrets,
   visiblePartner,
 } from '../../services/partners';
@@ -79,15 +82,16 @@ partnersApi.openapi(
     path: '/partners',
     tags: ['Partners'],
     summary: 'Create a partner',
-    description: 'Answers the partner with its postback token and signing secret, shown this once.',
+    description:
+      'Answers the partner with its postback token, its postback signing secret and its push signing secret, shown this once.',
     security: bearer,
     request: { body: jsonBody(partnerCreateSchema) },
-    responses: { 201: jsonOk(partnerWithSecretsSchema, 'Created.'), ...errorResponses, ...conflictResponse },
+    responses: { 201: jsonOk(partnerCreatedSchema, 'Created.'), ...errorResponses, ...conflictResponse },
   }),
   async (c) => {
     requireAdmin(c);
     const created = await createPartner(c.env, c.req.valid('json'));
-    return c.json(presentWithSecrets(created, originOf(c)), 201);
+    return c.json({ ...presentWithSecrets(created, originOf(c)), pushSigningSecret: created.pushSigningSecret }, 201);
   },
 );
 
@@ -185,7 +189,7 @@ partnersApi.openapi(
     tags: ['Partners'],
     summary: 'Issue a new postback token and signing secret',
     description:
-      'The previous signing secret stays valid for 24 hours so that the partner can switch without losing postbacks; the previous token stops at once.',
+      'The previous signing secret stays valid for 24 hours so that the partner can switch without losing postbacks; the previous token stops at once. The push signing secret is left as it is (see rotate-push-secret).',
     security: bearer,
     request: { params: idParam },
     responses: { 200: jsonOk(partnerWithSecretsSchema, 'The partner with its new secrets.'), ...errorResponses },
@@ -194,5 +198,30 @@ partnersApi.openapi(
     requireAdmin(c);
     const rotated = await rotatePartnerSecrets(c.env, scopeOf(c), c.req.valid('param').id);
     return c.json(presentWithSecrets(rotated, originOf(c)), 200);
+  },
+);
+
+partnersApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/partners/{id}/rotate-push-secret',
+    tags: ['Partners'],
+    summary: 'Issue a new push signing secret',
+    description:
+      'The daily pushes are signed with the new secret and, for 24 hours, with the previous one too (two entries in `webhook-signature`), so that the receiver can switch without refusing a push. The postback token and signing secret are left as they are.',
+    security: bearer,
+    request: { params: idParam },
+    responses: {
+      200: jsonOk(partnerWithPushSecretSchema, 'The partner with its new push signing secret.'),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const rotated = await rotatePartnerPushSecret(c.env, scopeOf(c), c.req.valid('param').id);
+    return c.json(
+      { ...presentPartner(rotated.partner, originOf(c)), pushSigningSecret: rotated.pushSigningSecret },
+      200,
+    );
   },
 );
