@@ -6,6 +6,7 @@ import { keyedHash } from '../domain/hashing';
 import { newId, randomToken } from '../domain/ids';
 import { canChangeStatus } from '../domain/partner-lifecycle';
 import { seal } from '../domain/secret-box';
+import { ROTATION_OVERLAP_MS } from '../domain/secret-rotation';
 import { partnerSlugCandidates, randomPartnerSlug } from '../domain/slug-candidates';
 import { newSigningSecret } from '../domain/standard-webhooks';
 import { partnerUrlIssues } from '../domain/url-checks';
@@ -112,7 +113,7 @@ export async function rotatePartnerSecrets(env: Env, scope: CallerScope, id: str
   const partner = await updatePartner(db, current.id, {
     ...secrets.stored,
     previousSecretEnc: current.signingSecretEnc,
-    previousSecretExpiresAt: new Date(Date.now() + 24 * 3600_000),
+    previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS),
   });
   return { partner, postbackToken: secrets.postbackToken, signingSecret: secrets.signingSecret };
 }
