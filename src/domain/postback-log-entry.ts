@@ -3,11 +3,16 @@ import { parseIp } from './ip-allowlist';
 import type { ConversionInput } from './postback-schema';
 
 const REDACTED = '[redacted]';
+/** What stands in the log for values nested deeper than redaction walks: never kept unredacted. */
+export const TOO_DEEP = '[too deep]';
+/** How deep redaction walks into nested objects and lists (a top-level value is at depth 0; order lines at 1). */
+const MAX_DEPTH = 8;
 const loose = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
 
 /**
  * A copy of a postback's parameters fit for the log: the token removed, the customer id removed
- * (its keyed hash is kept beside), and every value that is an IP address replaced.
+ * (its keyed hash is kept beside), every value that is an IP address replaced, and any object or
+ * list nested deeper than redaction walks (depth 8) replaced by `[too deep]`.
  * @example redactParams({ token: 't', ip: '203.0.113.7', amount: '5' }, {}) // { ip: '[redacted]', amount: '5' }
  */
 export function redactParams(params: Record<string, unknown>, postbackParams: Record<string, string>) {
@@ -21,7 +26,9 @@ export function redactParams(params: Record<string, unknown>, postbackParams: Re
     loose(key) === 'token' || customerNames.has(key) || (customerNames.size === 0 && loose(key) === 'customerid');
   const scrub = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return parseIp(value) ? REDACTED : value;
-    if (depth > 8 || value === null || typeof value !== 'object') return value;
+    if (value === null || typeof value !== 'object') return value;
+    // Past the depth walked nothing is looked at, so nothing may be kept.
+    if (depth > MAX_DEPTH) return TOO_DEEP;
     if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
   };
