@@ -22,7 +22,7 @@ export type PostbackAuthSettings = {
 export type PostbackCredentials = {
   method: 'GET' | 'POST';
   clientIp: string | null;
-  /** `?token=` of a GET. */
+  /** The token of a GET: its `Authorization: Bearer` header, else `?token=` (see `postbackTokenOf`). */
   token: string | null;
   webhookId: string | null;
   webhookTimestamp: string | null;
@@ -30,6 +30,17 @@ export type PostbackCredentials = {
   /** The body as received: the signature covers it byte for byte. */
   body: string;
 };
+
+/**
+ * The postback token a GET carries: in an `Authorization: Bearer` header when there is one (a
+ * header stays out of the access logs that keep URLs), else as `?token=`.
+ * @example postbackTokenOf('Bearer pbt_abc', null) // 'pbt_abc'
+ * postbackTokenOf(null, 'pbt_abc') // 'pbt_abc'
+ */
+export function postbackTokenOf(authorization: string | null, queryToken: string | null): string | null {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return bearer?.[1] ?? queryToken;
+}
 
 /** Why a postback was refused, in the contract's terms. */
 export type AuthRefusal = { status: 401 | 403; code: string; message: string; details?: unknown };
@@ -66,7 +77,11 @@ export async function authenticatePostback(
       };
     }
     if (!sent.token)
-      return { status: 401, code: 'invalid_token', message: 'Send the partner postback token as ?token=.' };
+      return {
+        status: 401,
+        code: 'invalid_token',
+        message: 'Send the partner postback token in an Authorization: Bearer header (or as ?token=).',
+      };
     const hash = await keyedHash(keys.hashKey, 'postback-token', sent.token);
     if (!constantTimeEqual(hash, partner.postbackTokenHash)) {
       return { status: 401, code: 'invalid_token', message: 'This postback token is not valid for this partner.' };

@@ -24,6 +24,7 @@ async function handlePostback(c: Context<AppEnv>): Promise<Response> {
       webhookId: header('webhook-id'),
       webhookTimestamp: header('webhook-timestamp'),
       webhookSignature: header('webhook-signature'),
+      authorization: header('authorization'),
       cookie: header('cookie'),
     },
     clientIp: header('cf-connecting-ip'),
@@ -87,10 +88,22 @@ postbackRoutes.openAPIRegistry.registerPath({
   path: '/pb/{partnerSlug}',
   tags: ['Postbacks'],
   summary: 'Report a conversion (token)',
-  description: "For networks that can only call a URL: the partner's parameters in the query string plus `token`.",
+  description:
+    "For networks that can only call a URL: the partner's parameters in the query string, and the partner's postback token, in an `Authorization: Bearer <token>` header when the sender can set one (it then stays out of the URL, which access logs keep), else as `token`. The header wins when both are sent. Prefer signed POSTs: a token is a bearer secret, and a GET is not signed.",
   request: {
     params: slugParam,
-    query: dryRunQuery.extend({ token: z.string().openapi({ description: 'The partner postback token.' }) }),
+    query: dryRunQuery.extend({
+      token: z
+        .string()
+        .optional()
+        .openapi({ description: 'The partner postback token, when it is not sent as `Authorization: Bearer`.' }),
+    }),
+    headers: z.object({
+      authorization: z.string().optional().openapi({
+        description: '`Bearer <partner postback token>`: the token outside the URL.',
+        example: 'Bearer pbt_...',
+      }),
+    }),
   },
   responses: postbackResponses,
 });

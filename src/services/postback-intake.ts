@@ -8,7 +8,7 @@ import { keyedHash } from '../domain/hashing';
 import { visitorIdOf } from '../domain/identity';
 import { newId } from '../domain/ids';
 import { answerOf, type PostbackAnswer } from '../domain/postback-answer';
-import { authenticatePostback } from '../domain/postback-auth';
+import { authenticatePostback, postbackTokenOf } from '../domain/postback-auth';
 import {
   type KeptSignals,
   type ParsedForLog,
@@ -34,6 +34,8 @@ export type PostbackRequest = {
     webhookId: string | null;
     webhookTimestamp: string | null;
     webhookSignature: string | null;
+    /** A GET's token may come as `Authorization: Bearer <token>`. */
+    authorization: string | null;
     cookie: string | null;
   };
   clientIp: string | null;
@@ -143,7 +145,7 @@ async function admit(
     {
       method: req.method,
       clientIp: req.clientIp,
-      token: req.query.get('token'),
+      token: postbackTokenOf(req.headers.authorization, req.query.get('token')),
       webhookId: req.headers.webhookId,
       webhookTimestamp: req.headers.webhookTimestamp,
       webhookSignature: req.headers.webhookSignature,

@@ -157,6 +157,29 @@ describe('GET /pb/:partnerSlug, postback token', () => {
     expect((await getWithToken(p.slug, p.postbackToken, { transactionId: newTxn() })).status).toBe(401);
   });
 
+  it('accepts the token in an Authorization: Bearer header, out of the URL', async () => {
+    const p = await createPartner();
+    const txn = newTxn();
+    const res = await call('GET', `/pb/${p.slug}?transactionId=${txn}`, {
+      key: null,
+      headers: { authorization: `Bearer ${p.postbackToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ status: 'recorded', transactionId: txn });
+  });
+
+  it('reads the header before the query: a wrong token there is refused whatever the query says', async () => {
+    const p = await createPartner();
+    const res = await getWithToken(
+      p.slug,
+      p.postbackToken,
+      { transactionId: newTxn() },
+      { authorization: 'Bearer pbt_wrong' },
+    );
+    expect(res.status).toBe(401);
+    expect((await json(res)).error.code).toBe('invalid_token');
+  });
+
   it('refuses token postbacks with 403 auth_method_disabled when the partner turned them off', async () => {
     const p = await createPartner({ acceptTokenPostbacks: false });
     const res = await getWithToken(p.slug, p.postbackToken, { transactionId: newTxn() });

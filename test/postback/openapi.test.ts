@@ -23,4 +23,11 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(['status', 'conversionId', 'attribution', 'commission']),
     );
   });
+
+  it('documents the GET token header', async () => {
+    const { paths } = (await api('GET', '/api/v1/openapi.json', { key: null, expect: 200 })).body;
+    const params = paths['/pb/{partnerSlug}'].get.parameters as { name: string; in: string }[];
+    expect(params).toContainEqual(expect.objectContaining({ name: 'authorization', in: 'header' }));
+    expect(params).toContainEqual(expect.objectContaining({ name: 'token', in: 'query', required: false }));
+  });
 });
