@@ -7,8 +7,11 @@ import { postbackLog, webhookReceipts } from './schema';
 export type PostbackLogRow = typeof postbackLog.$inferSelect;
 export type NewPostbackLogRow = typeof postbackLog.$inferInsert;
 
-/** The answer given to a signed delivery, kept per `webhook-id` so that a retry gets it again. */
-export type StoredAnswer = { status: number; contentType: string; body: string };
+/**
+ * The answer given to a signed delivery, kept per `webhook-id` so that a retry gets it again; or,
+ * marked `dryRun`, the answer of a dry run that spent the id (a real postback may not reuse it).
+ */
+export type StoredAnswer = { status: number; contentType: string; body: string; dryRun?: boolean };
 
 export async function insertPostbackLog(db: Db, row: NewPostbackLogRow): Promise<void> {
   await db.insert(postbackLog).values(row).run();

@@ -49,7 +49,9 @@ const postbackResponses = {
       'Stored (`recorded`), already stored (`duplicate`) or status changed (`updated`); the partner’s answer template as text/plain when it has one.',
     content: { 'application/json': { schema: postbackAnswerSchema } },
   },
-  400: errorContent('A field is missing or not valid (`invalid_request`, one issue per field in `details`).'),
+  400: errorContent(
+    'A field is missing or not valid (`invalid_request`, one issue per field in `details`); a real postback with a `webhook-id` starting with `dryrun_` (`dry_run_id`) or with the id of an earlier dry run (`dry_run_replay`).',
+  ),
   401: errorContent('Bad or missing token (`invalid_token`) or signature (`invalid_signature`).'),
   403: errorContent(
     'Address not allowed (`ip_not_allowed`), method turned off (`auth_method_disabled`), partner paused, ended or not active yet (`partner_inactive`).',
@@ -68,16 +70,23 @@ const dryRunQuery = z.object({
   dryRun: z.enum(['1', 'true']).optional().openapi({ description: 'Answer what would happen and store nothing.' }),
 });
 
+const signedDryRunQuery = z.object({
+  dryRun: z.enum(['1', 'true']).optional().openapi({
+    description:
+      'Answer what would happen and store nothing; takes nothing from the partner’s rate limit. The URL is not signed, so give a dry run a `webhook-id` starting with `dryrun_`: the signature then covers the flag, and that id is refused (400 `dry_run_id`) without `?dryRun=1`. A dry run under any other id spends that id: a real postback reusing it is refused (400 `dry_run_replay`).',
+  }),
+});
+
 postbackRoutes.openAPIRegistry.registerPath({
   method: 'post',
   path: '/pb/{partnerSlug}',
   tags: ['Postbacks'],
   summary: 'Report a conversion (signed)',
   description:
-    "Signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`, 5-minute tolerance) with the partner's signing secret. Body: JSON or form, in the partner's own parameter names (`postbackParams`). A repeated `webhook-id` gets the first answer again, as `duplicate`. At most 100 postbacks a second per partner (bursts of 200) and 200 per address.",
+    "Signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`, 5-minute tolerance) with the partner's signing secret: the way partners should post. Body: JSON or form, in the partner's own parameter names (`postbackParams`). A repeated `webhook-id` gets the first answer again, as `duplicate`. At most 100 postbacks a second per partner (bursts of 200) and 200 per address. A dry run (`?dryRun=1`) should carry a `webhook-id` starting with `dryrun_`.",
   request: {
     params: slugParam,
-    query: dryRunQuery,
+    query: signedDryRunQuery,
     body: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
   },
   responses: postbackResponses,

@@ -4,6 +4,7 @@ import { type Db, dbOf } from '../db/client';
 import { readIntakeContext, readIntakeLookups } from '../db/intake';
 import { insertPostbackLog, type NewPostbackLogRow, type PostbackTrail } from '../db/postback-log';
 import type { Partner } from '../db/schema';
+import { dryRunConflict, isDryRunId } from '../domain/dry-run';
 import { keyedHash } from '../domain/hashing';
 import { visitorIdOf } from '../domain/identity';
 import { newId } from '../domain/ids';
@@ -79,8 +80,9 @@ export function assertMayPost(partner: Partner, dryRun: boolean): void {
  * Takes a partner's postback through intake and answers it:
  * 1. the client address's rate limit, beside the one read of what the slug names (partner,
  *    commission plans, the answer already given to the delivery's `webhook-id`);
- * 2. authentication, in the isolate; only then the partner's rate limit, so that forged
- *    postbacks cannot spend it;
+ * 2. authentication, in the isolate; then the dry-run flag against the `webhook-id` (see
+ *    domain/dry-run.ts); only then the partner's rate limit, so that neither forged postbacks
+ *    nor dry runs spend it;
  * 3. parsing in the partner's format, and the keyed hashes of its identifiers;
  * 4. attribution and commission, from one read of the stored conversion and the candidate clicks
  *    (no read at all for a postback with no signal: the insert itself tells a repeat);
@@ -88,7 +90,8 @@ export function assertMayPost(partner: Partner, dryRun: boolean): void {
  * 6. the answer, only once that batch has succeeded.
  * A new conversion costs two D1 round trips without attribution signals, three with some.
  * Every postback but those refused by a rate limit is logged; refusals are thrown as AppError.
- * `?dryRun=1` works everything out and stores only its log row.
+ * `?dryRun=1` works everything out and stores only its log row (and, for a `webhook-id` not
+ * marked `dryrun_`, the receipt that spends that id).
  */
 export async function intakePostback(env: Env, req: PostbackRequest): Promise<PostbackReply> {
   const db = dbOf(env);
@@ -156,7 +159,16 @@ async function admit(
   );
   if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message, refusal.details);
   log.isAuthenticated = true;
-  const partnerVerdict = takeToken(env, partnerBucket(partner.id), limits.partner);
+  if (req.method === 'POST') {
+    const conflict = dryRunConflict({
+      webhookId,
+      isDryRun: dryRun,
+      isIdSpentByDryRun: context.receipt?.dryRun === true,
+    });
+    if (conflict) throw new AppError(400, conflict.code, conflict.message);
+  }
+  // A dry run changes nothing, so it takes nothing from the partner's bucket.
+  const partnerVerdict = dryRun ? null : takeToken(env, partnerBucket(partner.id), limits.partner);
 
   // Parsing is pure: done beside the partner's bucket, acted upon once the bucket has answered.
   const { params, malformed } = paramsOfPostback(req.method, req.query, log.contentType ?? null, body);
@@ -174,7 +186,7 @@ async function admit(
   lookups?.catch(() => {});
 
   const verdict = await partnerVerdict;
-  if (!verdict.allowed) throw rateLimited(verdict.retryAfterSec, 'partner');
+  if (verdict && !verdict.allowed) throw rateLimited(verdict.retryAfterSec, 'partner');
   if (malformed || !read) throw malformed;
   const redacted = redactParams(params, partner.postbackParams);
   log.request = redacted;
@@ -193,7 +205,8 @@ async function admit(
     kept,
     plans: context.plans,
     lookups: lookups ? await lookups : null,
-    trailOf: (r) => trailOf(partner, log, r, parsed, dryRun ? null : webhookId),
+    // A dry run under an id not marked `dryrun_` keeps a receipt that spends the id.
+    trailOf: (r) => trailOf(partner, log, r, parsed, isDryRunId(webhookId) ? null : webhookId),
   });
   return { ...answerOf(partner, result.conversion, result.status, dryRun), headers: {} };
 }
@@ -222,7 +235,10 @@ export function signalsOf(partner: Partner, input: DatedInput, kept: KeptSignals
   };
 }
 
-/** The log row of a result and, for a signed delivery, the answer its retries get: the same, as a `duplicate`. */
+/**
+ * The log row of a result and, for a signed delivery, the answer its retries get: the same, as a
+ * `duplicate`; for a dry run, its own answer marked `dryRun`, which refuses the id to real postbacks.
+ */
 function trailOf(
   partner: Partner,
   log: LogRow,
@@ -244,7 +260,9 @@ function trailOf(
           receipt: {
             partnerId: partner.id,
             webhookId,
-            answer: answerOf(partner, result.conversion, 'duplicate', false),
+            answer: result.dryRun
+              ? { ...answer, dryRun: true }
+              : answerOf(partner, result.conversion, 'duplicate', false),
           },
         }
       : {}),

@@ -227,12 +227,16 @@ describe('/pb/:partnerSlug?dryRun=1', () => {
     expect(row?.status).toBe('pending');
   });
 
-  it('does not consume the webhook-id', async () => {
+  it('spends the webhook-id of a dry run: a real postback reusing it is refused with 400 dry_run_replay', async () => {
     const p = await createPartner();
     const id = `msg_dry_${newTxn()}`;
     const txn = newTxn();
     await postSigned(p.slug, p.signingSecret, { transactionId: txn }, { id, query: '?dryRun=1' });
-    const real = await json(await postSigned(p.slug, p.signingSecret, { transactionId: txn }, { id }));
-    expect(real.status).toBe('recorded');
+    const real = await postSigned(p.slug, p.signingSecret, { transactionId: txn }, { id });
+    expect(real.status).toBe(400);
+    expect((await json(real)).error.code).toBe('dry_run_replay');
+    expect(await conversionCount(p.id)).toBe(0);
+    const fresh = await json(await postSigned(p.slug, p.signingSecret, { transactionId: txn }));
+    expect(fresh.status).toBe('recorded');
   });
 });

@@ -30,4 +30,13 @@ describe('OpenAPI document', () => {
     expect(params).toContainEqual(expect.objectContaining({ name: 'authorization', in: 'header' }));
     expect(params).toContainEqual(expect.objectContaining({ name: 'token', in: 'query', required: false }));
   });
+
+  it('documents the signed dry-run id', async () => {
+    const { paths } = (await api('GET', '/api/v1/openapi.json', { key: null, expect: 200 })).body;
+    const dryRun = (paths['/pb/{partnerSlug}'].post.parameters as { name: string; description: string }[]).find(
+      (p) => p.name === 'dryRun',
+    );
+    expect(dryRun?.description).toContain('dryrun_');
+    expect(paths['/pb/{partnerSlug}'].post.responses['400'].description).toContain('dry_run_id');
+  });
 });
