@@ -373,6 +373,31 @@ export const postbackLog = sqliteTable(
   ],
 );
 
+/**
+ * Failed postback attempts (refused before the sender proved who it is), counted: one row per
+ * partner, client address, error code and minute (src/domain/postback-failure.ts), so that a flood
+ * of forged postbacks adds to a count instead of writing a row each.
+ */
+export const postbackFailures = sqliteTable(
+  'postback_failures',
+  {
+    /** `pbf_<minute>_<keyed hash of partner, address and code>`: the same for every attempt it counts. */
+    id: text('id').primaryKey(),
+    /** The first millisecond of the minute counted. */
+    minute: integer('minute', { mode: 'timestamp_ms' }).notNull(),
+    /** Null for slugs that name no partner, all counted together. */
+    partnerId: text('partner_id'),
+    /** The slug asked: for unknown slugs, the latest one. */
+    partnerSlug: text('partner_slug').notNull(),
+    ipHash: text('ip_hash'),
+    errorCode: text('error_code').notNull(),
+    httpStatus: integer('http_status').notNull(),
+    count: integer('count').notNull().default(1),
+    lastAt: integer('last_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('postback_failures_partner_idx').on(t.partnerId, t.id)],
+);
+
 /** Answers already given per `webhook-id`: a replayed delivery gets the same answer and changes nothing. */
 export const webhookReceipts = sqliteTable(
   'webhook_receipts',

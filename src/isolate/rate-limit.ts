@@ -1,5 +1,6 @@
-// Rate limits kept in RateLimiter objects: postbacks' per partner and per client address, and the buckets' tokens.
+// Rate limits kept in RateLimiter objects: postbacks' per partner, per client address and per address for failed ones, and the buckets' tokens.
 import type { RateDecision } from '../objects/rate-limiter';
+import { FailureThrottle } from './failure-throttle';
 import { type Limit, TokenLeases } from './token-leases';
 
 export type { Limit };
@@ -14,6 +15,15 @@ export const DEFAULT_LIMITS = {
   partner: { ratePerSec: 100, burst: 200 },
   ip: { ratePerSec: 200, burst: 400 },
 } as const satisfies Record<string, Limit>;
+
+/**
+ * Failed postbacks (refused before the sender proved who it is) one client address may make: 60
+ * at once, then one every 2 seconds; past that, the address is refused (429) until its bucket
+ * refills, whatever it posts. A partner's servers fail only when misconfigured, and the limit is
+ * far above what fixing a setting takes. `POSTBACK_FAILURE_RATE_PER_SEC` and
+ * `POSTBACK_FAILURE_BURST` override it.
+ */
+export const DEFAULT_FAILURE_LIMIT: Limit = { ratePerSec: 0.5, burst: 60 };
 
 function positive(value: unknown, fallback: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
@@ -30,6 +40,10 @@ export function limitFromVars(env: Env, rateVar: string, burstVar: string, fallb
   return { ratePerSec: positive(vars[rateVar], fallback.ratePerSec), burst: positive(vars[burstVar], fallback.burst) };
 }
 
+/** The limit of failed postbacks per client address in force. */
+export const failureLimit = (env: Env) =>
+  limitFromVars(env, 'POSTBACK_FAILURE_RATE_PER_SEC', 'POSTBACK_FAILURE_BURST', DEFAULT_FAILURE_LIMIT);
+
 /** The limits in force, from the environment or the defaults. */
 export function postbackLimits(env: Env): { partner: Limit; ip: Limit } {
   return {
@@ -42,6 +56,8 @@ export function postbackLimits(env: Env): { partner: Limit; ip: Limit } {
 export const partnerBucket = (partnerId: string) => `pb:partner:${partnerId}`;
 /** Name of the bucket of a client address (its keyed hash: raw addresses name nothing). */
 export const ipBucket = (ipHash: string) => `pb:ip:${ipHash}`;
+/** Name of the bucket of a client address's failed postbacks. */
+export const failureBucket = (ipHash: string) => `pb:fail:${ipHash}`;
 
 /** The RateLimiter object of a bucket. */
 export function limiterOf(env: Env, bucket: string) {
@@ -49,6 +65,7 @@ export function limiterOf(env: Env, bucket: string) {
 }
 
 const leasesByNamespace = new WeakMap<object, TokenLeases>();
+const failuresByNamespace = new WeakMap<object, FailureThrottle>();
 
 /** The isolate's leases on the RateLimiter objects of `env`. */
 function leasesOf(env: Env): TokenLeases {
@@ -67,4 +84,14 @@ function leasesOf(env: Env): TokenLeases {
  */
 export function takeToken(env: Env, bucket: string, limit: Limit): Promise<RateDecision> {
   return leasesOf(env).take(bucket, limit);
+}
+
+/** The isolate's count of failed postbacks per client address, backed by the RateLimiter objects of `env`. */
+export function failuresOf(env: Env): FailureThrottle {
+  let failures = failuresByNamespace.get(env.RATE_LIMITER);
+  if (!failures) {
+    failures = new FailureThrottle(leasesOf(env));
+    failuresByNamespace.set(env.RATE_LIMITER, failures);
+  }
+  return failures;
 }

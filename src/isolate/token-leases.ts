@@ -94,6 +94,22 @@ export class TokenLeases {
     return refused(Math.max(b.emptyUntilMs - Date.now(), 1));
   }
 
+  /**
+   * How long `bucket` stays empty for this isolate (ms): the wait the object named when it last
+   * had no token, while the isolate holds none of its own; 0 otherwise. Answered from memory, so
+   * that a caller can refuse before any I/O.
+   */
+  refusedForMs(bucket: string, limit: Limit): number {
+    const b = this.buckets.get(bucket);
+    if (!b) return 0;
+    const nowMs = Date.now();
+    const isValid = (c: Chunk) => nowMs < c.expiresAtMs && c.expiresAtMs - nowMs <= LEASE_TTL_MS;
+    if (b.chunks.some((c) => c.tokens >= 1 && isValid(c))) return 0;
+    const waitMs = b.emptyUntilMs - nowMs;
+    // Longer than one token's time: the clock was set back since, as in `take`.
+    return waitMs > Math.ceil(1000 / limit.ratePerSec) ? 0 : Math.max(0, waitMs);
+  }
+
   /** Spends a token of the oldest lease still valid, if any; drops the expired ones. */
   private spend(b: Bucket, limit: Limit): boolean {
     const nowMs = Date.now();

@@ -60,7 +60,9 @@ const postbackResponses = {
   409: errorContent('Status change not allowed (`invalid_transition`).'),
   413: errorContent('Body larger than 256 KiB (`payload_too_large`).'),
   415: errorContent('Body neither JSON nor a form (`unsupported_media_type`).'),
-  429: errorContent('Rate limited (`rate_limited`), see `Retry-After`.'),
+  429: errorContent(
+    'Rate limited (`rate_limited`), see `Retry-After`: too many postbacks for the partner or from the address, or too many failed ones from the address (60, then one every 2 s), after which the address is refused whatever it sends until `Retry-After` has passed.',
+  ),
 };
 
 const slugParam = z.object({

@@ -159,6 +159,32 @@ export const postbackListQuery = z.object({
   outcome: z.enum(POSTBACK_OUTCOMES).optional(),
 });
 
+export const postbackFailureSchema = z
+  .object({
+    id: z.string(),
+    minute: z.string().openapi({ description: 'The minute counted (its start, ISO 8601 UTC).' }),
+    partnerId: z.string().nullable().openapi({ description: 'Null for slugs that name no partner, counted together.' }),
+    partnerSlug: z.string().openapi({ description: 'The slug asked; for unknown slugs, the latest one.' }),
+    ipHash: z.string().nullable().openapi({ description: 'Keyed hash of the client address (never the address).' }),
+    errorCode: z.string().openapi({ example: 'invalid_signature' }),
+    httpStatus: z.number(),
+    count: z.number().openapi({ description: 'Attempts refused with this code in this minute.' }),
+    lastAt: z.string().openapi({ description: 'When the latest of them came.' }),
+  })
+  .openapi('PostbackFailureCount');
+
+/** Failed attempts as a partner's keys see them: without the client addresses' hashes. */
+export const postbackFailurePublicSchema = postbackFailureSchema
+  .omit({ ipHash: true })
+  .openapi('PostbackFailureCountPublic', {
+    description: 'Failed postback attempts as partner keys see them: without the client addresses’ hashes.',
+  });
+
+export const postbackFailureListQuery = z.object({
+  partnerId: z.string().optional(),
+  errorCode: z.string().max(64).optional(),
+});
+
 export const replayQuery = z.object({
   dryRun: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Validate and attribute only.' }),
 });

@@ -10,6 +10,7 @@ import { visitorIdOf } from '../domain/identity';
 import { newId } from '../domain/ids';
 import { answerOf, type PostbackAnswer } from '../domain/postback-answer';
 import { authenticatePostback, postbackTokenOf } from '../domain/postback-auth';
+import { isCountedFailure } from '../domain/postback-failure';
 import {
   type KeptSignals,
   type ParsedForLog,
@@ -20,6 +21,7 @@ import {
 import { AppError } from '../http/errors';
 import { ipBucket, partnerBucket, postbackLimits, takeToken } from '../isolate/rate-limit';
 import { hashSignals } from './attribution';
+import { admitAttempt, countFailedPostback } from './postback-failures';
 import { paramsOfPostback, readPostback } from './postback-parse';
 import { type DatedInput, type IntakeResult, recordConversion } from './record-conversion';
 
@@ -78,6 +80,7 @@ export function assertMayPost(partner: Partner, dryRun: boolean): void {
 
 /**
  * Takes a partner's postback through intake and answers it:
+ * 0. an address whose failed postbacks emptied its bucket is refused at once, from memory;
  * 1. the client address's rate limit, beside the one read of what the slug names (partner,
  *    commission plans, the answer already given to the delivery's `webhook-id`);
  * 2. authentication, in the isolate; then the dry-run flag against the `webhook-id` (see
@@ -89,7 +92,9 @@ export function assertMayPost(partner: Partner, dryRun: boolean): void {
  * 5. one D1 batch that stores the conversion, its history, the log row and the kept answer;
  * 6. the answer, only once that batch has succeeded.
  * A new conversion costs two D1 round trips without attribution signals, three with some.
- * Every postback but those refused by a rate limit is logged; refusals are thrown as AppError.
+ * A postback that passed authentication is logged in full; one refused before (unknown slug, bad
+ * credentials, address not allowed) is only counted, per partner, address, code and minute, and
+ * counts against its address. Refusals by a rate limit are neither. Refusals are thrown as AppError.
  * `?dryRun=1` works everything out and stores only its log row (and, for a `webhook-id` not
  * marked `dryrun_`, the receipt that spends that id).
  */
@@ -108,11 +113,22 @@ export async function intakePostback(env: Env, req: PostbackRequest): Promise<Po
     ipHash: req.clientIp ? await keyedHash(env.HASH_KEY, 'postback-ip', req.clientIp) : null,
     isAuthenticated: false,
   };
+  // Before the body, D1 or any Durable Object: a flood from one address stops here.
+  const settle = log.ipHash ? admitAttempt(env, log.ipHash) : null;
   try {
     return await admit(env, db, req, log, webhookId);
   } catch (err) {
-    // Refusals by the rate limiter are not logged: under a flood, logging would be the flood.
-    if (!(err instanceof AppError && err.status === 429)) {
+    if (err instanceof AppError && isCountedFailure(err.status, log.isAuthenticated === true)) {
+      await countFailedPostback(env, db, {
+        partnerId: log.partnerId ?? null,
+        partnerSlug: req.partnerSlug,
+        ipHash: log.ipHash ?? null,
+        httpStatus: err.status,
+        errorCode: err.code,
+        at: req.receivedAt,
+      });
+    } else if (!(err instanceof AppError && err.status === 429)) {
+      // Refusals by the rate limiter are not logged: under a flood, logging would be the flood.
       const status = err instanceof AppError ? err.status : 500;
       const code = err instanceof AppError ? err.code : 'internal_error';
       const message = err instanceof AppError ? err.message : 'internal error';
@@ -121,6 +137,9 @@ export async function intakePostback(env: Env, req: PostbackRequest): Promise<Po
       );
     }
     throw err;
+  } finally {
+    // Once its failure, if any, is counted.
+    settle?.();
   }
 }
 

@@ -1,8 +1,13 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { dbOf } from '../../src/db/client';
+import { insertPostbackLog } from '../../src/db/postback-log';
+import { keyedHash } from '../../src/domain/hashing';
 import { fingerprintDay, fingerprintOf } from '../../src/domain/identity';
+import { newId } from '../../src/domain/ids';
 import { createKey, createLink, createPartner } from '../support/builders';
 import { insertClick } from '../support/clicks';
+import { newClientIp } from '../support/client-ip';
 import { api, call } from '../support/http';
 import { getWithToken, json, newTxn, postSigned } from './client';
 
@@ -13,6 +18,12 @@ type LogEntry = { id: string; outcome: string; conversionId: string | null; [k: 
 
 const logOf = async (partnerId: string, query = ''): Promise<LogEntry[]> =>
   (await api('GET', `/api/v1/postbacks?partnerId=${partnerId}${query}`, { expect: 200 })).body.data;
+
+type FailureCount = { partnerId: string | null; partnerSlug: string; ipHash: string | null; [k: string]: unknown };
+
+/** The counts of failed attempts an admin sees, newest minute first. */
+const failuresOf = async (query = ''): Promise<FailureCount[]> =>
+  (await api('GET', `/api/v1/postbacks/failures?limit=500${query}`, { expect: 200 })).body.data;
 
 const conversionCount = async (partnerId: string) =>
   (
@@ -49,25 +60,38 @@ describe('postback log', () => {
     expect(entry?.webhookId).toMatch(/^msg_/);
   });
 
-  it('keeps a refused postback with the reason', async () => {
+  it('keeps an authenticated postback refused with the reason, and counts a forged one', async () => {
     const p = await createPartner();
     await postSigned(p.slug, 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD', { transactionId: newTxn() });
     await postSigned(p.slug, p.signingSecret, { amount: '1' });
-    const [invalid, unsigned] = await logOf(p.id, '&outcome=rejected');
-    expect(invalid).toMatchObject({ httpStatus: 400, errorCode: 'invalid_request', replayable: true });
-    expect(invalid?.errorMessage).toMatch(/transactionId/);
-    expect(unsigned).toMatchObject({ httpStatus: 401, errorCode: 'invalid_signature', replayable: false });
+    const rejected = await logOf(p.id, '&outcome=rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ httpStatus: 400, errorCode: 'invalid_request', replayable: true });
+    expect(rejected[0]?.errorMessage).toMatch(/transactionId/);
+    expect(await failuresOf(`&partnerId=${p.id}`)).toMatchObject([
+      { partnerId: p.id, partnerSlug: p.slug, errorCode: 'invalid_signature', httpStatus: 401, count: 1 },
+    ]);
   });
 
-  it('keeps postbacks for unknown partners under the slug asked', async () => {
-    const slug = `ghost-${newTxn()}`.toLowerCase();
-    await call('GET', `/pb/${slug}?transactionId=1`, { key: null });
-    const all = (await api('GET', '/api/v1/postbacks?outcome=rejected&limit=500', { expect: 200 })).body.data;
-    expect(all.find((e: { partnerSlug: string }) => e.partnerSlug === slug)).toMatchObject({
-      partnerId: null,
-      httpStatus: 404,
-      replayable: false,
+  it('counts postbacks for unknown partners together, with the latest slug asked', async () => {
+    // The clock stands still: the three attempts fall in one minute.
+    vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
     });
+    const ip = newClientIp();
+    const ipHash = await keyedHash(env.HASH_KEY, 'postback-ip', ip);
+    const slugs = [1, 2, 3].map((n) => `ghost-${n}-${newTxn()}`.toLowerCase());
+    for (const slug of slugs) {
+      await call('GET', `/pb/${slug}?transactionId=1`, { key: null, headers: { 'cf-connecting-ip': ip } });
+    }
+    expect((await failuresOf()).filter((f) => f.ipHash === ipHash)).toMatchObject([
+      { partnerId: null, partnerSlug: slugs[2], errorCode: 'not_found', httpStatus: 404, count: 3 },
+    ]);
+    const logged = await env.DB.prepare('SELECT count(*) AS n FROM postback_log WHERE partner_slug IN (?, ?, ?)')
+      .bind(...slugs)
+      .first<{ n: number }>();
+    expect(logged?.n).toBe(0);
   });
 
   it('never keeps the token, the signature, the customer id or raw addresses', async () => {
@@ -167,8 +191,18 @@ describe('POST /api/v1/postbacks/:id/replay', () => {
   it('refuses to replay a postback that failed authentication with 409 not_replayable', async () => {
     const p = await createPartner();
     await getWithToken(p.slug, 'pbt_forged', { transactionId: newTxn() });
-    const [forged] = await logOf(p.id);
-    const res = await api('POST', `/api/v1/postbacks/${forged?.id}/replay`);
+    // Forged postbacks are only counted now; a row logged for one before that can still be asked for.
+    expect(await logOf(p.id)).toEqual([]);
+    const forged = { id: newId('pbl'), partnerId: p.id, partnerSlug: p.slug, method: 'GET' };
+    await insertPostbackLog(dbOf(env), {
+      ...forged,
+      outcome: 'rejected',
+      httpStatus: 401,
+      errorCode: 'invalid_token',
+      request: { transactionId: newTxn() },
+      isAuthenticated: false,
+    });
+    const res = await api('POST', `/api/v1/postbacks/${forged.id}/replay`);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('not_replayable');
     expect(await conversionCount(p.id)).toBe(0);

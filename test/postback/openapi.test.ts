@@ -13,12 +13,16 @@ describe('OpenAPI document', () => {
       '/api/v1/conversions/{id}/attribute',
       '/api/v1/postbacks',
       '/api/v1/postbacks/{id}/replay',
+      '/api/v1/postbacks/failures',
       '/api/v1/events',
       '/api/v1/clicks/{id}/events',
     ]) {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(paths['/pb/{partnerSlug}'].post.responses).toHaveProperty('429');
+    expect(paths['/api/v1/postbacks/failures'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/PostbackFailureCountList',
+    });
     expect(res.body.components.schemas.PostbackAnswer.required).toEqual(
       expect.arrayContaining(['status', 'conversionId', 'attribution', 'commission']),
     );

@@ -1,24 +1,29 @@
-// /api/v1/postbacks: the postback log, and replays of logged postbacks by an admin.
+// /api/v1/postbacks: the postback log, the counts of failed attempts, and replays of logged postbacks by an admin.
 import { createRoute } from '@hono/zod-openapi';
 import { dbOf } from '../../db/client';
 import { getPartner } from '../../db/partners';
+import type { PostbackFailureRow } from '../../db/postback-failures';
 import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
 import { newId } from '../../domain/ids';
 import { type ParsedForLog, parsedForPartner } from '../../domain/postback-log-entry';
 import type { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
-import { assertVisible, requireAdmin } from '../../http/auth';
+import { assertVisible, requireAdmin, scopeOf } from '../../http/auth';
 import { AppError, notFound } from '../../http/errors';
-import { page, scopedPage } from '../../http/pagination';
+import { page, pageRequest, scopedPage } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { viewFor } from '../../http/views';
 import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
+  postbackFailureListQuery,
+  postbackFailurePublicSchema,
+  postbackFailureSchema,
   postbackListQuery,
   postbackLogPublicSchema,
   postbackLogSchema,
   replayAnswerSchema,
   replayQuery,
 } from '../../schemas/conversion';
+import { listVisiblePostbackFailures } from '../../services/postback-failures';
 import { replayPostback } from '../../services/postback-replay';
 
 export const postbacksApi = router();
@@ -41,6 +46,18 @@ const presentLog = (r: PostbackLogRow) => ({
   createdAt: iso(r.createdAt) as string,
 });
 
+const presentFailure = (r: PostbackFailureRow) => ({
+  id: r.id,
+  minute: iso(r.minute) as string,
+  partnerId: r.partnerId,
+  partnerSlug: r.partnerSlug,
+  ipHash: r.ipHash,
+  errorCode: r.errorCode,
+  httpStatus: r.httpStatus,
+  count: r.count,
+  lastAt: iso(r.lastAt) as string,
+});
+
 postbacksApi.openapi(
   createRoute({
     method: 'get',
@@ -48,7 +65,7 @@ postbacksApi.openapi(
     tags: ['Postbacks'],
     summary: 'List received postbacks',
     description:
-      'Every postback, accepted or not (except those refused by the rate limiter), newest first, with what was read from it or why it was refused. A partner key sees its own.',
+      'Every postback that passed authentication, accepted or not, newest first, with what was read from it or why it was refused. Postbacks refused before (unknown slug, bad token or signature, address not allowed) are counted instead, at `/api/v1/postbacks/failures`; those refused by a rate limit are not kept. A partner key sees its own.',
     security: bearer,
     request: { query: paginationQuery.merge(postbackListQuery) },
     responses: {
@@ -64,6 +81,34 @@ postbacksApi.openapi(
     });
     const toPartner = (r: PostbackLogRow) => ({ ...presentLog(r), parsed: parsedForPartner(r.parsed) });
     return c.json(page(rows, q.limit, viewFor(c, postbackLogPublicSchema, presentLog, toPartner)), 200);
+  },
+);
+
+postbacksApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/postbacks/failures',
+    tags: ['Postbacks'],
+    summary: 'Count failed postback attempts',
+    description:
+      'Postbacks refused before their sender proved who it is (unknown slug `not_found`, `invalid_token`, `invalid_signature`, `ip_not_allowed`, `auth_method_disabled`, `payload_too_large`), counted per partner, client address (its keyed hash), error code and minute, newest minute first. Slugs that name no partner are counted together, with a null `partnerId` (admins only). Attempts from an address refused for failing too often (429) are not counted. A partner key sees its own, without the address hashes.',
+    security: bearer,
+    request: { query: paginationQuery.merge(postbackFailureListQuery) },
+    responses: {
+      200: jsonOk(
+        listOf(byKey(postbackFailureSchema, postbackFailurePublicSchema), 'PostbackFailureCountList'),
+        'Newest minute first.',
+      ),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const rows = await listVisiblePostbackFailures(dbOf(c.env), scopeOf(c), {
+      ...pageRequest(q),
+      errorCode: q.errorCode,
+    });
+    return c.json(page(rows, q.limit, viewFor(c, postbackFailurePublicSchema, presentFailure)), 200);
   },
 );
 
