@@ -1,4 +1,4 @@
-// Rate limits kept in RateLimiter objects: postbacks' per partner, per client address and per address for failed ones, and the buckets' tokens.
+// Rate limits kept in RateLimiter objects: postbacks' (per partner, per client address, failed ones per address), funnel events' per address, and the buckets' tokens.
 import type { RateDecision } from '../objects/rate-limiter';
 import { FailureThrottle } from './failure-throttle';
 import { type Limit, TokenLeases } from './token-leases';
@@ -25,6 +25,13 @@ export const DEFAULT_LIMITS = {
  */
 export const DEFAULT_FAILURE_LIMIT: Limit = { ratePerSec: 0.5, burst: 60 };
 
+/**
+ * Funnel events (`GET|POST /e`) one client address may send: 20 a second, bursts of 100. Pages send
+ * a few per visit; the margin is for visitors sharing an address (offices, mobile carriers' NAT).
+ * `EVENT_IP_RATE_PER_SEC` and `EVENT_IP_BURST` override it.
+ */
+export const DEFAULT_EVENT_LIMIT: Limit = { ratePerSec: 20, burst: 100 };
+
 function positive(value: unknown, fallback: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   return Number.isFinite(n) && n > 0 ? n : fallback;
@@ -44,6 +51,10 @@ export function limitFromVars(env: Env, rateVar: string, burstVar: string, fallb
 export const failureLimit = (env: Env) =>
   limitFromVars(env, 'POSTBACK_FAILURE_RATE_PER_SEC', 'POSTBACK_FAILURE_BURST', DEFAULT_FAILURE_LIMIT);
 
+/** The limit of funnel events per client address in force. */
+export const eventLimit = (env: Env) =>
+  limitFromVars(env, 'EVENT_IP_RATE_PER_SEC', 'EVENT_IP_BURST', DEFAULT_EVENT_LIMIT);
+
 /** The limits in force, from the environment or the defaults. */
 export function postbackLimits(env: Env): { partner: Limit; ip: Limit } {
   return {
@@ -58,6 +69,8 @@ export const partnerBucket = (partnerId: string) => `pb:partner:${partnerId}`;
 export const ipBucket = (ipHash: string) => `pb:ip:${ipHash}`;
 /** Name of the bucket of a client address's failed postbacks. */
 export const failureBucket = (ipHash: string) => `pb:fail:${ipHash}`;
+/** Name of the bucket of a client address's funnel events. */
+export const eventBucket = (ipHash: string) => `ev:ip:${ipHash}`;
 
 /** The RateLimiter object of a bucket. */
 export function limiterOf(env: Env, bucket: string) {

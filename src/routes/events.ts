@@ -1,18 +1,15 @@
 // GET /e (a pixel that never fails) and POST /e (beacons, with CORS for partners' domains): funnel events.
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { dbOf } from '../db/client';
-import { partnerDomains } from '../db/events';
-import { getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
-import { EVENT_TYPES } from '../domain/funnel-event';
-import { visitorIdOf } from '../domain/identity';
+import { funnelEventSchema } from '../domain/event-fields';
 import type { AppEnv } from '../http/context';
 import { AppError } from '../http/errors';
 import { bodyParams, paramsOf, readBodyText } from '../http/request-body';
 import { router } from '../http/validation';
 import { errorSchema } from '../schemas/common';
-import { isOriginAllowed, originNotAllowed, readEvent, recordEvent } from '../services/events';
+import { intakeEvent, isPreflightAllowed } from '../services/event-intake';
+import { isOriginAllowed, originNotAllowed } from '../services/events';
 
 export const eventRoutes = router();
 
@@ -34,15 +31,6 @@ const pixel = () =>
     },
   });
 
-// Preflights name no partner: they are checked against every partner's domains, kept a minute per isolate.
-let domainsCache: { atMs: number; domains: string[] } | null = null;
-async function anyPartnerDomains(env: Env): Promise<string[]> {
-  if (domainsCache && Date.now() - domainsCache.atMs < 60_000) return domainsCache.domains;
-  const rows = await partnerDomains(dbOf(env));
-  domainsCache = { atMs: Date.now(), domains: rows.flatMap((r) => r.allowedDomains) };
-  return domainsCache.domains;
-}
-
 function corsHeaders(origin: string): Record<string, string> {
   return {
     'access-control-allow-origin': origin,
@@ -55,11 +43,15 @@ function corsHeaders(origin: string): Record<string, string> {
 }
 
 eventRoutes.get('/e', async (c) => {
-  // A pixel on a partner's page must never break it: whatever goes wrong, the GIF is answered.
+  // A pixel on a partner's page must never break it: whatever goes wrong (a refused field, a rate
+  // limit), the GIF is answered, and nothing is stored.
   try {
-    const url = new URL(c.req.url);
-    const input = readEvent(paramsOf(url.searchParams));
-    await recordEvent(dbOf(c.env), input, visitorIdOf(c.req.header('cookie')), () => {});
+    await intakeEvent(c.env, {
+      readParams: async () => paramsOf(new URL(c.req.url).searchParams),
+      cookie: c.req.header('cookie') ?? null,
+      clientIp: c.req.header('cf-connecting-ip') ?? null,
+      checkOrigin: () => {},
+    });
   } catch (err) {
     if (!(err instanceof AppError))
       console.error('event pixel failed', err instanceof Error ? err.message : String(err));
@@ -69,11 +61,13 @@ eventRoutes.get('/e', async (c) => {
 
 eventRoutes.options('/e', async (c) => {
   const origin = c.req.header('origin') ?? null;
-  const slug = new URL(c.req.url).searchParams.get('partner');
-  const named = slug ? await getPartnerBySlug(dbOf(c.env), slug) : undefined;
-  const domains = named ? named.allowedDomains : slug ? [] : await anyPartnerDomains(c.env);
+  const allowed = await isPreflightAllowed(c.env, {
+    origin,
+    partnerSlug: new URL(c.req.url).searchParams.get('partner'),
+    clientIp: c.req.header('cf-connecting-ip') ?? null,
+  });
   const headers: Record<string, string> = { vary: 'Origin' };
-  if (origin && isOriginAllowed(origin, domains)) Object.assign(headers, corsHeaders(origin));
+  if (allowed && origin) Object.assign(headers, corsHeaders(origin));
   return new Response(null, { status: 204, headers });
 });
 
@@ -81,17 +75,23 @@ async function handleBeacon(c: Context<AppEnv>): Promise<Response> {
   const origin = c.req.header('origin') ?? null;
   let cors: Record<string, string> = { vary: 'Origin' };
   try {
-    const body = await readBodyText(c.req.raw, MAX_EVENT_BYTES);
-    const url = new URL(c.req.url);
-    const params = { ...paramsOf(url.searchParams), ...bodyParams(c.req.header('content-type') ?? null, body) };
-    const input = readEvent(params);
-    // Without an Origin the sender is a server or the same site: nothing for CORS to protect.
-    const checkOrigin = (partner: Partner | null) => {
-      if (!origin) return;
-      if (!partner || !isOriginAllowed(origin, partner.allowedDomains)) throw originNotAllowed();
-      cors = corsHeaders(origin);
-    };
-    const recorded = await recordEvent(dbOf(c.env), input, visitorIdOf(c.req.header('cookie')), checkOrigin);
+    const recorded = await intakeEvent(c.env, {
+      readParams: async () => {
+        const body = await readBodyText(c.req.raw, MAX_EVENT_BYTES);
+        return {
+          ...paramsOf(new URL(c.req.url).searchParams),
+          ...bodyParams(c.req.header('content-type') ?? null, body),
+        };
+      },
+      cookie: c.req.header('cookie') ?? null,
+      clientIp: c.req.header('cf-connecting-ip') ?? null,
+      // Without an Origin the sender is a server or the same site: nothing for CORS to protect.
+      checkOrigin: (partner: Partner | null) => {
+        if (!origin) return;
+        if (!partner || !isOriginAllowed(origin, partner.allowedDomains)) throw originNotAllowed();
+        cors = corsHeaders(origin);
+      },
+    });
     return c.json({ status: 'recorded', eventId: recorded.id, clickId: recorded.clickId }, 200, cors);
   } catch (err) {
     if (err instanceof AppError)
@@ -107,20 +107,16 @@ const errorContent = (description: string) => ({
   content: { 'application/json': { schema: errorSchema } },
 });
 
-const eventQuery = z.object({
-  type: z.enum(EVENT_TYPES),
-  click_id: z.string().optional().openapi({ description: 'The click id; without it, the `rl_vid` cookie is used.' }),
-  partner: z.string().optional().openapi({ description: 'Partner slug, to pick among the visitor’s clicks.' }),
-});
+const FIELDS_DOC =
+  'Fields: `type` (or `event`), `clickId` (or `click_id`, `cid`), `partner` (slug), `value` (a number, or a token of at most 32 letters, digits, `_` or `-`), `amount` (major units, two decimals at most), `currency` (ISO 4217), `sku` (at most 64 letters, digits, `.`, `_`, `/` or `-`), `quantity` (1-9999). Other fields are dropped; a field that does not fit its type refuses the event. At most 20 events a second per client address (bursts of 100).';
 
 eventRoutes.openAPIRegistry.registerPath({
   method: 'get',
   path: '/e',
   tags: ['Events'],
   summary: 'Record a funnel event (pixel)',
-  description:
-    'Always answers a 1x1 GIF (no-store), whatever the input; bad input is simply not recorded. Other query parameters are kept as the event’s values (at most 20).',
-  request: { query: eventQuery },
+  description: `Always answers a 1x1 GIF (no-store), whatever the input: an event refused (a field that does not fit, a rate limit) is simply not recorded. ${FIELDS_DOC}`,
+  request: { query: funnelEventSchema },
   responses: { 200: { description: 'A transparent GIF.', content: { 'image/gif': { schema: z.string() } } } },
 });
 
@@ -129,22 +125,8 @@ eventRoutes.openAPIRegistry.registerPath({
   path: '/e',
   tags: ['Events'],
   summary: 'Record a funnel event (beacon)',
-  description:
-    "JSON body (sent as application/json or text/plain, as `navigator.sendBeacon` does): `{type, clickId?, partner?, value?}`. From a browser, the Origin must be an https page on the partner's allowed domains; it is then reflected for CORS with credentials.",
-  request: {
-    body: {
-      content: {
-        'application/json': {
-          schema: z.object({
-            type: z.enum(EVENT_TYPES),
-            clickId: z.string().optional(),
-            partner: z.string().optional(),
-            value: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-          }),
-        },
-      },
-    },
-  },
+  description: `JSON body (sent as application/json or text/plain, as \`navigator.sendBeacon\` does). From a browser, the Origin must be an https page on the partner's allowed domains; it is then reflected for CORS with credentials. ${FIELDS_DOC}`,
+  request: { body: { content: { 'application/json': { schema: funnelEventSchema } } } },
   responses: {
     200: {
       description: 'Recorded.',
@@ -154,8 +136,11 @@ eventRoutes.openAPIRegistry.registerPath({
         },
       },
     },
-    400: errorContent('Bad type or click id (`invalid_request`).'),
+    400: errorContent(
+      'A field that does not fit its type, an unknown type or partner (`invalid_request`, the field in `details`).',
+    ),
     403: errorContent('Origin not on the partner’s domains (`origin_not_allowed`).'),
     413: errorContent('Body larger than 16 KiB.'),
+    429: errorContent('Too many events from this address (`rate_limited`), see `Retry-After`.'),
   },
 });

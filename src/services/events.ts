@@ -1,69 +1,21 @@
-// Funnel events: read loosely from browsers, tied to a click (by id or by the visitor cookie), stored, read back.
+// Funnel events: tied to a click (by id or by the visitor cookie), stored, read back.
 import { findClick, newestClickOfVisitor } from '../db/attribution';
 import type { Db } from '../db/client';
 import { eventsOfClick, type FunnelEvent, insertEvent, listEvents } from '../db/events';
 import { getPartner, getPartnerBySlug } from '../db/partners';
 import type { Partner } from '../db/schema';
 import { acceptDeepLink } from '../domain/deep-link';
-import { EVENT_TYPES } from '../domain/funnel-event';
+import type { EventInput } from '../domain/event-fields';
+import type { EventType } from '../domain/funnel-event';
 import { newId } from '../domain/ids';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import { AppError, invalidRequest, notFound } from '../http/errors';
 
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** An event as sent: its type, the click or partner it names, and free values (amount, sku...). */
-export type EventInput = { type: EventType; clickId?: string; partnerSlug?: string; value: Record<string, string> };
-
-const CLICK_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-const MAX_VALUES = 20;
-const MAX_VALUE_LENGTH = 200;
 /** How far back the visitor cookie may point: the longest cookie a partner can set. */
 const VISITOR_LOOKBACK_MS = 365 * 24 * 3600_000;
-const loose = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
 
 const fieldIssue = (field: string, message: string) =>
   invalidRequest(`${field} ${message}.`, [{ path: [field], message, code: 'custom' }]);
-
-/**
- * Reads an event from query or JSON parameters: `type` (or `event`), `clickId` (or `click_id`,
- * `cid`), `partner` (slug), and up to 20 other scalar values kept as text (a `value` object is
- * read as such values). Throws 400 naming the bad field.
- * @example readEvent({ type: 'add_to_cart', click_id: '01JD...', sku: 'BRK-1' }) // { type: 'add_to_cart', clickId: '01JD...', value: { sku: 'BRK-1' } }
- */
-export function readEvent(params: Record<string, unknown>): EventInput {
-  let type: string | undefined;
-  let clickId: string | undefined;
-  let partnerSlug: string | undefined;
-  const value: Record<string, string> = {};
-  const addValue = (key: string, v: unknown) => {
-    if (Object.keys(value).length >= MAX_VALUES || key.length > 64) return;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      value[key] = String(v).slice(0, MAX_VALUE_LENGTH);
-    }
-  };
-  for (const [key, raw] of Object.entries(params)) {
-    const v = Array.isArray(raw) ? raw[0] : raw;
-    const name = loose(key);
-    if (name === 'type' || name === 'event') type = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
-    else if (name === 'clickid' || name === 'cid') clickId = typeof v === 'string' ? v.trim() : undefined;
-    else if (name === 'partner') partnerSlug = typeof v === 'string' ? v.trim() : undefined;
-    else if (name === 'value' && v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [k, inner] of Object.entries(v)) addValue(k, inner);
-    } else addValue(key, v);
-  }
-  if (!type) throw fieldIssue('type', `is required: one of ${EVENT_TYPES.join(', ')}`);
-  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
-    throw fieldIssue('type', `"${type}" is not one of ${EVENT_TYPES.join(', ')}`);
-  }
-  if (clickId !== undefined && !CLICK_ID.test(clickId.toUpperCase())) throw fieldIssue('clickId', 'is not a click id');
-  return {
-    type: type as EventType,
-    ...(clickId ? { clickId: clickId.toUpperCase() } : {}),
-    ...(partnerSlug ? { partnerSlug } : {}),
-    value,
-  };
-}
 
 /** Whether a browser origin may send events for `allowedDomains`: https, on one of them or a subdomain. */
 export function isOriginAllowed(origin: string | null | undefined, allowedDomains: readonly string[]): boolean {
@@ -101,7 +53,7 @@ export async function recordEvent(
     visitorId: visitorId ?? click?.visitorId ?? null,
     partnerId: partner?.id ?? null,
     linkId: click?.linkId ?? null,
-    value: Object.keys(input.value).length ? input.value : null,
+    value: Object.keys(input.fields).length ? input.fields : null,
   });
   return { id, partner, clickId: click?.id ?? input.clickId ?? null };
 }

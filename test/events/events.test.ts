@@ -1,8 +1,11 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keyedHash } from '../../src/domain/hashing';
 import { newClickId } from '../../src/domain/ids';
+import { DEFAULT_EVENT_LIMIT, eventBucket, eventLimit, limiterOf } from '../../src/isolate/rate-limit';
 import { createKey, createLink, createPartner } from '../support/builders';
 import { insertClick } from '../support/clicks';
+import { newClientIp } from '../support/client-ip';
 import { api, call } from '../support/http';
 
 async function setup(overrides: Record<string, unknown> = {}) {
@@ -74,14 +77,16 @@ describe('POST /e', () => {
     const { click } = await setup();
     const res = await call('POST', '/e', {
       key: null,
-      body: JSON.stringify({ type: 'checkout', clickId: click.id, value: { cart: '3 items' } }),
+      body: JSON.stringify({ type: 'checkout', clickId: click.id, value: 3, amount: 89.9, currency: 'EUR' }),
       headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://www.autodoc.fr' },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://www.autodoc.fr');
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
     expect(await res.json()).toMatchObject({ status: 'recorded', clickId: click.id });
-    expect(await eventsOf(click.id)).toMatchObject([{ type: 'checkout', value: JSON.stringify({ cart: '3 items' }) }]);
+    expect(await eventsOf(click.id)).toMatchObject([
+      { type: 'checkout', value: JSON.stringify({ value: '3', amount: '89.9', currency: 'EUR' }) },
+    ]);
   });
 
   it.each([
@@ -146,6 +151,101 @@ describe('POST /e', () => {
   });
 });
 
+describe('/e fields', () => {
+  it('keeps the fields it defines, each in its type, and drops the others', async () => {
+    const { click } = await setup();
+    await expectPixel(
+      await call(
+        'GET',
+        `/e?type=add_to_cart&click_id=${click.id}&sku=BRK-1&quantity=2&currency=eur&email=jean%40example.fr&note=hello`,
+        { key: null },
+      ),
+    );
+    expect(await eventsOf(click.id)).toMatchObject([
+      { type: 'add_to_cart', value: JSON.stringify({ sku: 'BRK-1', quantity: '2', currency: 'EUR' }) },
+    ]);
+  });
+
+  it('refuses free text in a field with 400 naming it, and stores nothing', async () => {
+    const { click } = await setup();
+    const res = await call('POST', '/e', {
+      key: null,
+      body: { type: 'lead', clickId: click.id, value: 'jean.dupont@example.fr' },
+    });
+    expect(res.status).toBe(400);
+    const { error } = await res.json<{ error: { code: string; details: { path: string[] }[] } }>();
+    expect(error.code).toBe('invalid_request');
+    expect(error.details.map((d) => d.path)).toEqual([['value']]);
+    expect(await eventsOf(click.id)).toEqual([]);
+  });
+
+  it('answers the pixel for free text in a field, storing nothing', async () => {
+    const { click } = await setup();
+    await expectPixel(
+      await call('GET', `/e?type=lead&click_id=${click.id}&value=jean.dupont%40example.fr`, { key: null }),
+    );
+    expect(await eventsOf(click.id)).toEqual([]);
+  });
+});
+
+describe('/e rate limit per client address', () => {
+  // The clock stands still, so that the emptied bucket does not refill while the test runs.
+  beforeEach(() => vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  const emptyBucketOf = async (ip: string) =>
+    limiterOf(env, eventBucket(await keyedHash(env.HASH_KEY, 'event-ip', ip))).take(1, 1_000_000, 1_000_000);
+
+  it('answers a beacon 429 with Retry-After once the address’s bucket is empty, and stores nothing', async () => {
+    const { click } = await setup();
+    const ip = newClientIp();
+    await emptyBucketOf(ip);
+    const res = await call('POST', '/e', {
+      key: null,
+      body: { type: 'lead', clickId: click.id },
+      headers: { 'cf-connecting-ip': ip },
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await res.json<{ error: { code: string } }>()).error.code).toBe('rate_limited');
+    const elsewhere = await call('POST', '/e', {
+      key: null,
+      body: { type: 'lead', clickId: click.id },
+      headers: { 'cf-connecting-ip': newClientIp() },
+    });
+    expect(elsewhere.status).toBe(200);
+    expect(await eventsOf(click.id)).toHaveLength(1);
+  });
+
+  it('still answers the pixel once the address’s bucket is empty, storing nothing', async () => {
+    const { click } = await setup();
+    const ip = newClientIp();
+    await emptyBucketOf(ip);
+    await expectPixel(
+      await call('GET', `/e?type=lead&click_id=${click.id}`, { key: null, headers: { 'cf-connecting-ip': ip } }),
+    );
+    expect(await eventsOf(click.id)).toEqual([]);
+  });
+
+  it('lets one address send its burst, then refuses it', async () => {
+    expect(eventLimit(env)).toEqual(DEFAULT_EVENT_LIMIT);
+    const { click } = await setup();
+    const ip = newClientIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < DEFAULT_EVENT_LIMIT.burst + 1; i++) {
+      const res = await call('POST', '/e', {
+        key: null,
+        body: { type: 'lead', clickId: click.id },
+        headers: { 'cf-connecting-ip': ip },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, DEFAULT_EVENT_LIMIT.burst).every((s) => s === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(await eventsOf(click.id)).toHaveLength(DEFAULT_EVENT_LIMIT.burst);
+  }, 60_000);
+});
+
 describe('reading a click’s funnel', () => {
   it('lists a click’s events in order with counts per type', async () => {
     const { click } = await setup();
@@ -166,13 +266,13 @@ describe('reading a click’s funnel', () => {
 
   it('pages through a long funnel', async () => {
     const { click } = await setup();
-    for (let i = 0; i < 3; i++) await call('GET', `/e?type=lead&click_id=${click.id}&n=${i}`, { key: null });
+    for (let i = 0; i < 3; i++) await call('GET', `/e?type=lead&click_id=${click.id}&value=${i}`, { key: null });
     const first = await api('GET', `/api/v1/clicks/${click.id}/events?limit=2`, { expect: 200 });
-    expect(first.body.data.map((e: { value: { n: string } }) => e.value.n)).toEqual(['0', '1']);
+    expect(first.body.data.map((e: { value: { value: string } }) => e.value.value)).toEqual(['0', '1']);
     const next = await api('GET', `/api/v1/clicks/${click.id}/events?limit=2&cursor=${first.body.nextCursor}`, {
       expect: 200,
     });
-    expect(next.body.data.map((e: { value: { n: string } }) => e.value.n)).toEqual(['2']);
+    expect(next.body.data.map((e: { value: { value: string } }) => e.value.value)).toEqual(['2']);
     expect(next.body.nextCursor).toBeNull();
   });
 
@@ -194,14 +294,14 @@ describe('reading a click’s funnel', () => {
     const other = await setup();
     // Clicks reach D1 seconds after their redirect: an event naming another partner is kept meanwhile.
     const clickId = newClickId();
-    await call('GET', `/e?type=lead&click_id=${clickId}&partner=${other.partner.slug}&n=theirs`, { key: null });
-    await call('GET', `/e?type=checkout&click_id=${clickId}&n=unclaimed`, { key: null });
+    await call('GET', `/e?type=lead&click_id=${clickId}&partner=${other.partner.slug}&value=theirs`, { key: null });
+    await call('GET', `/e?type=checkout&click_id=${clickId}&value=unclaimed`, { key: null });
     await insertClick({ id: clickId, partnerId: own.partner.id, linkId: own.link.id });
-    await call('GET', `/e?type=sale&click_id=${clickId}&n=own`, { key: null });
+    await call('GET', `/e?type=sale&click_id=${clickId}&value=own`, { key: null });
     const { key } = await createKey('partner', own.partner.id);
     for (const caller of [key, undefined]) {
       const res = await api('GET', `/api/v1/clicks/${clickId}/events`, { key: caller, expect: 200 });
-      expect(res.body.data.map((e: { value: { n: string } }) => e.value.n)).toEqual(['unclaimed', 'own']);
+      expect(res.body.data.map((e: { value: { value: string } }) => e.value.value)).toEqual(['unclaimed', 'own']);
       expect(JSON.stringify(res.body)).not.toContain(other.partner.id);
       expect(res.body.funnel).toEqual({ add_to_cart: 0, lead: 0, checkout: 1, sale: 1 });
     }

@@ -20,6 +20,7 @@ describe('OpenAPI document', () => {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(paths['/pb/{partnerSlug}'].post.responses).toHaveProperty('429');
+    expect(paths['/e'].post.responses).toHaveProperty('429');
     expect(paths['/api/v1/postbacks/failures'].get.responses['200'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/PostbackFailureCountList',
     });
