@@ -2,7 +2,8 @@
 // `npm run bench`: throughput and latency of the tracked redirect against a bare 302 Worker in the
 // same workerd (Relais's Durable Objects and D1 in a second one, as on Cloudflare; see
 // scripts/bench/redirect-workers.mjs), then a check that every redirect served became exactly one
-// click row in D1; then signed postbacks against a bare D1 insert Worker (scripts/bench/postback.mjs).
+// click row in D1; then signed postbacks against a bare D1 insert Worker (scripts/bench/postback.mjs),
+// and under a flood of forged postbacks from one address (scripts/bench/postback-flood.mjs).
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -330,7 +331,7 @@ async function main() {
     rmSync(dirname(bundle), { recursive: true, force: true });
   }
   if (failed) {
-    console.error('FAILED: what was stored differs from what was served (see above).');
+    console.error('FAILED: what was stored differs from what was served, or a flood got through (see above).');
     process.exit(1);
   }
 }

@@ -1,8 +1,9 @@
-// Signed conversion postbacks (POST /pb/:slug) against a bare D1 insert Worker, then a check that every acknowledged one is stored, for `npm run bench`.
+// Signed conversion postbacks (POST /pb/:slug) against a bare D1 insert Worker, then under a flood of forged ones, then a check that every acknowledged one is stored, for `npm run bench`.
 import { createHmac, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { cpuMs, printRow, summarize } from './figures.mjs';
+import { underFlood } from './postback-flood.mjs';
 
 /** The table of scripts/bench/bare-insert-worker.mjs: what a conversion row holds, without Relais's indexes. */
 const BARE_INSERT_TABLE = `CREATE TABLE IF NOT EXISTS bare_conversions (
@@ -29,9 +30,10 @@ function sign(secret, id, timestampSec, body) {
  * (from `next`). A fixed amount rather than a duration: a run cut off by a timer leaves postbacks
  * in flight that the Worker may store but that are never counted. Throughput is timed here, up to
  * the last answer, every answer's latency is kept (ms, to the microsecond), and so are the
- * transaction ids answered 2xx, to be found in D1 afterwards.
+ * transaction ids answered 2xx, to be found in D1 afterwards. `clientIp`, when given, is the
+ * address every postback says it comes from (`cf-connecting-ip`).
  */
-function run({ url, path, signingSecret, connections, amount, next }) {
+function run({ url, path, signingSecret, connections, amount, next, clientIp }) {
   return new Promise((resolve, reject) => {
     const latencies = new Float64Array(amount);
     const acknowledged = [];
@@ -65,6 +67,7 @@ function run({ url, path, signingSecret, connections, amount, next }) {
                 'webhook-id': id,
                 'webhook-timestamp': String(timestampSec),
                 'webhook-signature': sign(signingSecret, id, timestampSec, body),
+                ...(clientIp ? { 'cf-connecting-ip': clientIp } : {}),
               };
               context.transactionId = `bench-${n}`;
               return req;
@@ -116,8 +119,10 @@ async function storedAgainstAcknowledged(db, sql, binds, acknowledgedIds) {
 /**
  * Loads Relais's `POST /pb/:slug` with signed postbacks and the bare insert Worker with the very
  * same requests (connections, duration, bodies and headers), prints both Workers' figures, the
- * ratios against their targets and the CPU per postback of each process, then checks that every
- * acknowledged postback is in D1, exactly once, on both sides. Answers whether it is.
+ * ratios against their targets and the CPU per postback of each process; then posts Relais's
+ * signed postbacks once more while another address floods the slug with forged ones
+ * (postback-flood.mjs); then checks that every acknowledged postback is in D1, exactly once, on
+ * both sides. Answers whether it is, and whether the flood stayed within its bounds.
  *
  * Each Worker's load comes in `rounds` rounds taken in turn, in the order bare, Relais, Relais,
  * bare...: this machine's speed drifts from minute to minute, and alternating makes the drift weigh
@@ -146,8 +151,8 @@ export async function benchPostbacks({
     bare: { url: bareInsertUrl, runs: [], acknowledged: [], sent: 0, cpu: { edge: 0, storage: 0 } },
     relais: { url: relaisUrl, runs: [], acknowledged: [], sent: 0, cpu: { edge: 0, storage: 0 } },
   };
-  const loadOnce = async (side, amount) => {
-    const r = await run({ ...common, url: side.url, amount });
+  const loadOnce = async (side, amount, clientIp) => {
+    const r = await run({ ...common, url: side.url, amount, clientIp });
     side.acknowledged.push(...r.acknowledged);
     side.sent += r.sent;
     return r;
@@ -206,6 +211,19 @@ export async function benchPostbacks({
     console.log(`workerd CPU per postback: bare insert ${perProcess('bare')}; relais ${perProcess('relais')}`);
   }
 
+  // Then the partner's signed postbacks again, while another address floods the same slug with
+  // forged ones: they must all get through, and the flood may write only a bounded count to D1.
+  console.log(
+    `Signed postbacks (${connections * MIN_PER_CONNECTION}) under a flood of forged ones from one address...`,
+  );
+  const flood = await underFlood({
+    relaisUrl,
+    path: common.path,
+    db,
+    partnerId: partner.id,
+    sendSigned: (clientIp) => loadOnce(sides.relais, connections * MIN_PER_CONNECTION, clientIp),
+  });
+
   const checks = [
     [
       'conversions',
@@ -230,7 +248,7 @@ export async function benchPostbacks({
       ),
     ],
   ];
-  let consistent = true;
+  let consistent = flood.passed;
   for (const [what, figures, side, stored] of checks) {
     console.log(
       `${what}: ${side.acknowledged.length} acknowledged (2xx) of ${side.sent} sent, warm-up included, ${stored.rows} rows in D1: ` +
