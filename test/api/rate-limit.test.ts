@@ -120,7 +120,7 @@ describe('the OpenAPI document', () => {
       if (!path.startsWith('/api/v1/') || path === '/api/v1/openapi.json') continue;
       for (const [method, op] of Object.entries(ops)) {
         routes++;
-        expect(op.responses['429'], `${method} ${path}`).toBeDefined();
+        expect(op.responses, `${method} ${path}`).toHaveProperty('429');
         expect(Object.keys(op.responses['429']?.headers ?? {}), `${method} ${path}`).toContain('Retry-After');
       }
     }
