@@ -29,6 +29,26 @@ export type AttributionSignals = {
   fingerprints?: readonly string[];
 };
 
+/** What the candidate clicks of a conversion are looked up by: its signals, hashed, within the partner's window. */
+export function candidateQuery(
+  partner: Pick<Partner, 'id' | 'attributionWindowDays'>,
+  input: Pick<AttributionSignals, 'occurredAt' | 'clickId' | 'referralCode' | 'coupon'>,
+  kept: KeptSignals,
+  visitorId: string | null,
+) {
+  return {
+    partnerId: partner.id,
+    occurredAt: input.occurredAt,
+    windowDays: partner.attributionWindowDays,
+    clickId: input.clickId,
+    referralCode: input.referralCode,
+    coupon: input.coupon,
+    customerHash: kept.customerHash,
+    visitorId,
+    fingerprints: kept.fingerprints,
+  };
+}
+
 /**
  * The keyed hashes of a postback's raw identifiers: the customer's user hash and the fingerprints
  * salted with the conversion's UTC day and the day before (a matching click is at most 24 h older).
@@ -80,17 +100,7 @@ export async function attributeConversion(
   input: AttributionSignals,
 ): Promise<Attribution> {
   const kept = await hashSignals(env, input);
-  const found = await findCandidates(db, {
-    partnerId: partner.id,
-    occurredAt: input.occurredAt,
-    windowDays: partner.attributionWindowDays,
-    clickId: input.clickId,
-    referralCode: input.referralCode,
-    coupon: input.coupon,
-    customerHash: kept.customerHash,
-    visitorId: input.visitorId,
-    fingerprints: kept.fingerprints,
-  });
+  const found = await findCandidates(db, candidateQuery(partner, input, kept, input.visitorId ?? null));
   return attributionFrom(found, partner, input.occurredAt);
 }
 

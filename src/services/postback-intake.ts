@@ -20,7 +20,7 @@ import {
 } from '../domain/postback-log-entry';
 import { AppError } from '../http/errors';
 import { ipBucket, partnerBucket, postbackLimits, takeToken } from '../isolate/rate-limit';
-import { hashSignals } from './attribution';
+import { candidateQuery, hashSignals } from './attribution';
 import { admitAttempt, countFailedPostback } from './postback-failures';
 import { paramsOfPostback, readPostback } from './postback-parse';
 import { type DatedInput, type IntakeResult, recordConversion } from './record-conversion';
@@ -197,7 +197,7 @@ async function admit(
   const kept = input ? await hashSignals(env, input) : NOTHING_KEPT;
   // Reads that only the conversion's key and signals need, beside the bucket; none without a
   // signal to look up, unless a dry run must tell a repeat without trying to insert.
-  const signals = input && signalsOf(partner, input, kept, visitorId);
+  const signals = input && candidateQuery(partner, input, kept, visitorId);
   const lookups =
     input && signals && !context.receipt && mayPost(partner, dryRun) && (dryRun || hasCandidateSignals(signals))
       ? readIntakeLookups(db, keyOf(partner, input), signals, false)
@@ -238,21 +238,6 @@ export const keyOf = (partner: Partner, input: DatedInput) => ({
   transactionId: input.transactionId,
   event: input.event,
 });
-
-/** The candidate clicks' signals of a parsed postback, hashed. */
-export function signalsOf(partner: Partner, input: DatedInput, kept: KeptSignals, visitorId: string | null) {
-  return {
-    partnerId: partner.id,
-    occurredAt: input.occurredAt,
-    windowDays: partner.attributionWindowDays,
-    clickId: input.clickId,
-    referralCode: input.referralCode,
-    coupon: input.coupon,
-    customerHash: kept.customerHash,
-    visitorId,
-    fingerprints: kept.fingerprints,
-  };
-}
 
 /**
  * The log row of a result and, for a signed delivery, the answer its retries get: the same, as a

@@ -4,8 +4,8 @@ import { readIntakeLookups } from '../db/intake';
 import type { Partner } from '../db/schema';
 import { answerOf, type PostbackAnswer } from '../domain/postback-answer';
 import { type KeptSignals, type ParsedForLog, parsedForLog } from '../domain/postback-log-entry';
-import { hashSignals } from './attribution';
-import { assertMayPost, keyOf, signalsOf } from './postback-intake';
+import { candidateQuery, hashSignals } from './attribution';
+import { assertMayPost, keyOf } from './postback-intake';
 import { readPostback } from './postback-parse';
 import { type IntakeResult, recordConversion } from './record-conversion';
 
@@ -39,7 +39,7 @@ export async function replayPostback(
   const lookups = await readIntakeLookups(
     db,
     keyOf(partner, input),
-    signalsOf(partner, input, kept, req.visitorId),
+    candidateQuery(partner, input, kept, req.visitorId),
     true,
   );
   const result = await recordConversion(db, partner, input, {
