@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { cpuMs, printRow, summarize } from './bench/figures.mjs';
+import { cpuMs, printAgainstBare, summarize } from './bench/figures.mjs';
 import { benchPostbacks } from './bench/postback.mjs';
 import { applyMigrations, buildBundle, callApi, setSchedulingPolicy, startWorkers } from './bench/redirect-workers.mjs';
 
@@ -232,17 +232,16 @@ async function benchRedirects({ db, relaisUrl, bareUrl, key, pids, oneProcess })
   const bare = summarize(bareRuns);
   const relais = summarize(relaisRuns);
 
-  console.log('');
-  printRow('bare 302 Worker', bare);
-  printRow('relais GET /:slug', relais);
-  const ratio = relais.reqPerSec / bare.reqPerSec;
-  const p99Limit = 2 * bare.p99 + 1;
-  console.log(
-    `throughput ${(ratio * 100).toFixed(1)}% of the bare Worker's (target >= 60%, aim 75%): ${ratio >= 0.6 ? 'met' : 'MISSED'}`,
-  );
-  console.log(
-    `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + 1 = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
-  );
+  printAgainstBare({
+    bareName: 'bare 302 Worker',
+    relaisName: 'relais GET /:slug',
+    bare,
+    relais,
+    yardstick: "the bare Worker's",
+    minRatio: 0.6,
+    aim: 0.75,
+    p99SlackMs: 1,
+  });
 
   if (cpu.bare.edge > 0) {
     const us = (ms) => `${((ms * 1000) / (amount * ROUNDS)).toFixed(1)} us`;

@@ -49,3 +49,22 @@ const ms = (v) => `${v.toFixed(1).padStart(6)} ms`;
 export function printRow(name, s) {
   console.log(`${name.padEnd(24)} ${String(s.reqPerSec).padStart(7)} req/s   p50 ${ms(s.p50)}   p99 ${ms(s.p99)}`);
 }
+
+/**
+ * Prints a Worker's figures beside its bare yardstick's, then the two targets: throughput at least
+ * `minRatio` of the bare one's, p99 at most twice the bare p99 plus `p99SlackMs`.
+ */
+export function printAgainstBare({ bareName, relaisName, bare, relais, yardstick, minRatio, aim, p99SlackMs }) {
+  console.log('');
+  printRow(bareName, bare);
+  printRow(relaisName, relais);
+  const ratio = relais.reqPerSec / bare.reqPerSec;
+  const p99Limit = 2 * bare.p99 + p99SlackMs;
+  const target = `target >= ${minRatio * 100}%${aim ? `, aim ${aim * 100}%` : ''}`;
+  console.log(
+    `throughput ${(ratio * 100).toFixed(1)}% of ${yardstick} (${target}): ${ratio >= minRatio ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + ${p99SlackMs} = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
+  );
+}

@@ -2,7 +2,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { cpuMs, printRow, summarize } from './figures.mjs';
+import { cpuMs, printAgainstBare, summarize } from './figures.mjs';
 import { underFlood } from './postback-flood.mjs';
 
 /** The table of scripts/bench/bare-insert-worker.mjs: what a conversion row holds, without Relais's indexes. */
@@ -189,17 +189,15 @@ export async function benchPostbacks({
   const bare = summarize(sides.bare.runs);
   const relais = summarize(sides.relais.runs);
 
-  console.log('');
-  printRow('bare insert Worker', bare);
-  printRow('relais POST /pb/:slug', relais);
-  const ratio = relais.reqPerSec / bare.reqPerSec;
-  const p99Limit = 2 * bare.p99 + 5;
-  console.log(
-    `throughput ${(ratio * 100).toFixed(1)}% of the bare insert's (target >= 50%): ${ratio >= 0.5 ? 'met' : 'MISSED'}`,
-  );
-  console.log(
-    `p99 ${relais.p99.toFixed(1)} ms against 2 x ${bare.p99.toFixed(1)} + 5 = ${p99Limit.toFixed(1)} ms: ${relais.p99 <= p99Limit ? 'met' : 'MISSED'}`,
-  );
+  printAgainstBare({
+    bareName: 'bare insert Worker',
+    relaisName: 'relais POST /pb/:slug',
+    bare,
+    relais,
+    yardstick: "the bare insert's",
+    minRatio: 0.5,
+    p99SlackMs: 5,
+  });
   if (sides.bare.cpu.edge > 0) {
     const us = (name, ms) => `${((ms * 1000) / (amounts[name] * rounds)).toFixed(1)} us`;
     const perProcess = (name) => {
