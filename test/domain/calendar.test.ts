@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  dateIn,
+  dayRangeIn,
+  dayStartIn,
+  isCalendarDate,
+  isCalendarMonth,
+  isTimeZone,
+  monthIn,
+  monthRangeIn,
+  nextDate,
+  nextMonth,
+  timeZoneOf,
+} from '../../src/domain/calendar';
+
+const at = (iso: string) => Date.parse(iso);
+const HOUR = 3_600_000;
+
+describe('the programme calendar', () => {
+  it('puts a sale at 00:30 in Paris on the 1st in the new day and month', () => {
+    const sale = at('2026-11-30T23:30:00Z');
+    expect(dateIn(sale, 'Europe/Paris')).toBe('2026-12-01');
+    expect(monthIn(sale, 'Europe/Paris')).toBe('2026-12');
+    expect(dateIn(sale, 'UTC')).toBe('2026-11-30');
+  });
+
+  it('spans a Paris day from its midnight to the next one', () => {
+    expect(dayRangeIn('2026-12-01', 'Europe/Paris')).toEqual({
+      startMs: at('2026-11-30T23:00:00Z'),
+      endMs: at('2026-12-01T23:00:00Z'),
+    });
+    expect(dayRangeIn('2026-07-14', 'Europe/Paris').startMs).toBe(at('2026-07-13T22:00:00Z'));
+  });
+
+  it('makes the spring change a day of 23 hours and the autumn one a day of 25', () => {
+    const spring = dayRangeIn('2026-03-29', 'Europe/Paris');
+    const autumn = dayRangeIn('2026-10-25', 'Europe/Paris');
+    expect(spring.endMs - spring.startMs).toBe(23 * HOUR);
+    expect(autumn.endMs - autumn.startMs).toBe(25 * HOUR);
+    expect(dateIn(at('2026-10-25T22:59:59Z'), 'Europe/Paris')).toBe('2026-10-25');
+  });
+
+  it('starts a day whose midnight the clocks skip when they land on it', () => {
+    // Chile moves to summer time at midnight: 2026-09-06 begins at 01:00 local (-03).
+    expect(dayStartIn('2026-09-06', 'America/Santiago')).toBe(at('2026-09-06T04:00:00Z'));
+    const day = dayRangeIn('2026-09-06', 'America/Santiago');
+    expect(day.endMs - day.startMs).toBe(23 * HOUR);
+  });
+
+  it('spans a month from its first day to the first of the next', () => {
+    expect(monthRangeIn('2026-12', 'Europe/Paris')).toEqual({
+      startMs: at('2026-11-30T23:00:00Z'),
+      endMs: at('2026-12-31T23:00:00Z'),
+    });
+    expect(monthRangeIn('2026-02', 'UTC')).toEqual({
+      startMs: at('2026-02-01T00:00:00Z'),
+      endMs: at('2026-03-01T00:00:00Z'),
+    });
+  });
+
+  it('counts dates and months on the calendar, zones playing no part', () => {
+    expect(nextDate('2026-03-01', -1)).toBe('2026-02-28');
+    expect(nextDate('2028-02-28', 1)).toBe('2028-02-29');
+    expect(nextMonth('2026-01', -1)).toBe('2025-12');
+    expect(nextMonth('2026-12', 1)).toBe('2027-01');
+    expect(nextMonth('2026-05', 14)).toBe('2027-07');
+  });
+
+  it('tells calendar dates, months and zones from anything else', () => {
+    expect(isCalendarDate('2026-02-29')).toBe(false);
+    expect(isCalendarDate('2026-2-1')).toBe(false);
+    expect(isCalendarMonth('2026-13')).toBe(false);
+    expect(isCalendarMonth('2026-12')).toBe(true);
+    expect(isTimeZone('Europe/Paris')).toBe(true);
+    expect(isTimeZone('Europe/Pariss')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
+    expect(() => dayRangeIn('2026-02-30', 'UTC')).toThrow(RangeError);
+  });
+
+  it('reads the setting as UTC when unset and refuses a zone it does not know', () => {
+    expect(timeZoneOf(undefined)).toBe('UTC');
+    expect(timeZoneOf('  ')).toBe('UTC');
+    expect(timeZoneOf('Europe/Paris')).toBe('Europe/Paris');
+    expect(() => timeZoneOf('Mars/Olympus')).toThrow(RangeError);
+  });
+
+  it('places every instant inside the day it belongs to, in every zone', () => {
+    const zones = [
+      'UTC',
+      'Europe/Paris',
+      'America/Santiago',
+      'America/Los_Angeles',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-12-31T00:00:00Z') }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          const date = dateIn(ms, zone);
+          const { startMs, endMs } = dayRangeIn(date, zone);
+          expect(startMs).toBeLessThanOrEqual(ms);
+          expect(ms).toBeLessThan(endMs);
+          expect(dateIn(startMs, zone)).toBe(date);
+          expect(dateIn(endMs, zone)).toBe(nextDate(date, 1));
+          const month = monthRangeIn(monthIn(ms, zone), zone);
+          expect(month.startMs).toBeLessThanOrEqual(ms);
+          expect(ms).toBeLessThan(month.endMs);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
