@@ -29,22 +29,33 @@ const DIMENSION_SQL: Record<BreakdownDimension, string> = {
 export type DayScope = { date: string; partnerId: string; currency: string; computedAtMs: number };
 
 // Parameters shared by the statements below: ?1 partner, ?2 day start, ?3 day end, ?4 date,
-// ?5 currency, ?6 computed at. Revenue and commission add up the partner's currency only:
-// amounts in other currencies cannot be summed without rates (they are still counted).
+// ?5 currency, ?6 computed at. Money is added up in the partner's reporting currency, from the
+// figures each conversion keeps in it; a conversion still waiting for its exchange rate is
+// counted, left out of the money, and counted among the unconverted.
 function bindScope(stmt: D1PreparedStatement, s: DayScope): D1PreparedStatement {
   const { startMs, endMs } = utcDayRange(s.date);
   return stmt.bind(s.partnerId, startMs, endMs, s.date, s.currency, s.computedAtMs);
 }
 
-const CONVERSION_FIGURES = `
-  COUNT(*) AS conversions,
-  SUM(c.event = 'lead') AS leads,
-  SUM(c.event = 'add_to_cart') AS add_to_carts,
-  SUM(c.event = 'sale') AS sales,
-  SUM(CASE WHEN c.currency = ?5 THEN c.amount_minor ELSE 0 END) AS revenue_minor,
-  SUM(CASE WHEN c.currency = ?5 THEN c.commission_minor ELSE 0 END) AS commission_minor`;
+const IS_COUNTED = `c.status IN (${COUNTED})`;
 
-const DAY_CONVERSIONS = `c.partner_id = ?1 AND c.occurred_at >= ?2 AND c.occurred_at < ?3 AND c.status IN (${COUNTED})`;
+// Over counted and reversed conversions: a reversed one counts for nothing but its refund and the
+// commission it gave back. Revenue and commission are what remains after refunds.
+const CONVERSION_FIGURES = `
+  SUM(${IS_COUNTED}) AS conversions,
+  SUM(${IS_COUNTED} AND c.event = 'lead') AS leads,
+  SUM(${IS_COUNTED} AND c.event = 'add_to_cart') AS add_to_carts,
+  SUM(${IS_COUNTED} AND c.event = 'sale') AS sales,
+  SUM(CASE WHEN ${IS_COUNTED} THEN COALESCE(c.reporting_amount_minor - c.reporting_refunded_minor, 0) ELSE 0 END)
+    AS revenue_minor,
+  SUM(CASE WHEN ${IS_COUNTED} THEN COALESCE(c.reporting_commission_minor, 0) ELSE 0 END) AS commission_minor,
+  SUM(COALESCE(c.reporting_refunded_minor, 0)) AS refunded_minor,
+  SUM(COALESCE(c.reporting_earned_minor - c.reporting_commission_minor, 0)) AS commission_reversed_minor,
+  SUM(c.exchange_rate IS NULL) AS unconverted_conversions`;
+
+const DAY_CONVERSIONS = `c.partner_id = ?1 AND c.occurred_at >= ?2 AND c.occurred_at < ?3 AND ${IS_COUNTED}`;
+const DAY_MONEY = `c.partner_id = ?1 AND c.occurred_at >= ?2 AND c.occurred_at < ?3
+  AND c.status IN (${COUNTED}, 'reversed')`;
 
 // Median as the mean of the middle one or two values: SQLite has no median function.
 const MEDIANS = `
@@ -70,7 +81,8 @@ export function aggregateStatements(d1: D1Database, s: DayScope): D1PreparedStat
   const del = d1.prepare('DELETE FROM daily_aggregates WHERE date = ?2 AND partner_id = ?1').bind(s.partnerId, s.date);
   const links = d1.prepare(`
     INSERT INTO daily_aggregates (date, partner_id, link_id, clicks, unique_clicks, bot_clicks, conversions, leads,
-      add_to_carts, sales, revenue_minor, commission_minor, currency, median_time_to_conversion_ms, computed_at)
+      add_to_carts, sales, revenue_minor, commission_minor, refunded_minor, commission_reversed_minor,
+      unconverted_conversions, currency, median_time_to_conversion_ms, computed_at)
     WITH
       kc AS (
         SELECT k.link_id, SUM(k.is_bot = 0) AS clicks, SUM(k.is_bot = 0 AND k.is_unique = 1) AS unique_clicks,
@@ -80,34 +92,37 @@ export function aggregateStatements(d1: D1Database, s: DayScope): D1PreparedStat
       ),
       cc AS (
         SELECT c.link_id, ${CONVERSION_FIGURES}
-        FROM conversions c WHERE ${DAY_CONVERSIONS} AND c.link_id IS NOT NULL
+        FROM conversions c WHERE ${DAY_MONEY} AND c.link_id IS NOT NULL
         GROUP BY c.link_id
       ),
       ${MEDIANS},
       ids AS (SELECT link_id FROM kc UNION SELECT link_id FROM cc)
     SELECT ?4, ?1, ids.link_id, COALESCE(kc.clicks, 0), COALESCE(kc.unique_clicks, 0), COALESCE(kc.bot_clicks, 0),
       COALESCE(cc.conversions, 0), COALESCE(cc.leads, 0), COALESCE(cc.add_to_carts, 0), COALESCE(cc.sales, 0),
-      COALESCE(cc.revenue_minor, 0), COALESCE(cc.commission_minor, 0), ?5, medians.ms, ?6
+      COALESCE(cc.revenue_minor, 0), COALESCE(cc.commission_minor, 0), COALESCE(cc.refunded_minor, 0),
+      COALESCE(cc.commission_reversed_minor, 0), COALESCE(cc.unconverted_conversions, 0), ?5, medians.ms, ?6
     FROM ids LEFT JOIN kc ON kc.link_id = ids.link_id LEFT JOIN cc ON cc.link_id = ids.link_id
       LEFT JOIN medians ON medians.link_id = ids.link_id
     WHERE ids.link_id <> '${TOTAL_LINK_ID}'`);
   const total = d1.prepare(`
     INSERT INTO daily_aggregates (date, partner_id, link_id, clicks, unique_clicks, bot_clicks, conversions, leads,
-      add_to_carts, sales, revenue_minor, commission_minor, currency, median_time_to_conversion_ms, computed_at)
+      add_to_carts, sales, revenue_minor, commission_minor, refunded_minor, commission_reversed_minor,
+      unconverted_conversions, currency, median_time_to_conversion_ms, computed_at)
     WITH
       ranked AS (
         SELECT c.click_to_conversion_ms AS ms, ROW_NUMBER() OVER (ORDER BY c.click_to_conversion_ms) AS rn,
           COUNT(*) OVER () AS n
         FROM conversions c WHERE ${DAY_CONVERSIONS} AND c.click_to_conversion_ms IS NOT NULL
       ),
-      cc AS (SELECT ${CONVERSION_FIGURES} FROM conversions c WHERE ${DAY_CONVERSIONS}),
+      cc AS (SELECT ${CONVERSION_FIGURES} FROM conversions c WHERE ${DAY_MONEY}),
       kc AS (
         SELECT SUM(clicks) AS clicks, SUM(unique_clicks) AS unique_clicks, SUM(bot_clicks) AS bot_clicks
         FROM daily_aggregates WHERE date = ?4 AND partner_id = ?1 AND link_id <> '${TOTAL_LINK_ID}'
       )
     SELECT ?4, ?1, '${TOTAL_LINK_ID}', COALESCE(kc.clicks, 0), COALESCE(kc.unique_clicks, 0), COALESCE(kc.bot_clicks, 0),
-      cc.conversions, COALESCE(cc.leads, 0), COALESCE(cc.add_to_carts, 0), COALESCE(cc.sales, 0),
-      COALESCE(cc.revenue_minor, 0), COALESCE(cc.commission_minor, 0), ?5,
+      COALESCE(cc.conversions, 0), COALESCE(cc.leads, 0), COALESCE(cc.add_to_carts, 0), COALESCE(cc.sales, 0),
+      COALESCE(cc.revenue_minor, 0), COALESCE(cc.commission_minor, 0), COALESCE(cc.refunded_minor, 0),
+      COALESCE(cc.commission_reversed_minor, 0), COALESCE(cc.unconverted_conversions, 0), ?5,
       (SELECT CAST(ROUND(AVG(ms)) AS INTEGER) FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2)), ?6
     FROM kc, cc`);
   return [del, bindScope(links, s), bindScope(total, s)];
@@ -171,6 +186,9 @@ export type AggregateRow = {
   sales: number;
   revenue_minor: number;
   commission_minor: number;
+  refunded_minor: number;
+  commission_reversed_minor: number;
+  unconverted_conversions: number;
   currency: string;
   median_time_to_conversion_ms: number | null;
   computed_at: number;

@@ -7,15 +7,27 @@ import { CLICK_SOURCES } from '../domain/click-source';
 import { CONVERSION_EVENTS } from '../domain/conversion-event';
 import { CONVERSION_STATUSES, STATUS_CHANGE_SOURCES } from '../domain/conversion-status';
 import { DELIVERY_STATUSES } from '../domain/delivery-status';
+import { EXCHANGE_RATE_SOURCES } from '../domain/exchange';
 import { EVENT_TYPES } from '../domain/funnel-event';
 import { KEY_ROLES } from '../domain/key-role';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
+import { STATEMENT_LINE_KINDS, STATEMENT_STATUSES } from '../domain/statements';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 const updatedAt = () =>
   integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+/** An order line as stored, amounts in the conversion's currency. */
+export type ConversionItemRow = {
+  category?: string;
+  amountMinor: number;
+  /** The total refunded so far on this line. */
+  refundedAmountMinor?: number;
+  sku?: string;
+  quantity?: number;
+};
 
 /** Commission rule as stored; the zod schema in src/schemas/partner.ts validates it. */
 export type CommissionRuleRow = {
@@ -55,6 +67,7 @@ export const partners = sqliteTable(
     cookieDays: integer('cookie_days').notNull().default(30),
     attributionWindowDays: integer('attribution_window_days').notNull().default(30),
     lockDays: integer('lock_days').notNull().default(30),
+    /** The reporting currency: every figure of the partner (reports, pushes, statements) is in it. */
     currency: text('currency').notNull().default('EUR'),
     clickIdParam: text('click_id_param').notNull().default('click_id'),
     /** Fixed affiliate parameters added to every destination (e.g. `{"aff_id": "aau"}`). */
@@ -91,6 +104,14 @@ export const partners = sqliteTable(
     /** Whether a delivered day is pushed again once its figures were rebuilt (see src/jobs/daily.ts). */
     pushCorrections: integer('push_corrections', { mode: 'boolean' }).notNull().default(false),
     notes: text('notes'),
+    /** The partner's legal identity, printed on its statements. */
+    legalName: text('legal_name'),
+    address: text('address'),
+    vatNumber: text('vat_number'),
+    /** Days between a statement and its due date. */
+    paymentTermsDays: integer('payment_terms_days').notNull().default(30),
+    /** VAT charged on its statements, in basis points (2000 = 20%); null for the programme's rate. */
+    vatRateBp: integer('vat_rate_bp'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
@@ -213,7 +234,7 @@ export const conversions = sqliteTable(
     /** The rule (and plan) the commission was computed with, kept as it was then. */
     commissionDetail: json<unknown>('commission_detail'),
     category: text('category'),
-    items: json<{ category?: string; amountMinor: number; sku?: string; quantity?: number }[]>('items'),
+    items: json<ConversionItemRow[]>('items'),
     coupon: text('coupon'),
     referralCode: text('referral_code'),
     customerHash: text('customer_hash'),
@@ -230,10 +251,28 @@ export const conversions = sqliteTable(
     fingerprint: text('fingerprint'),
     previousDayFingerprint: text('previous_day_fingerprint'),
     occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
-    /** Part of the amount refunded by a reversal (the whole amount for a full one). */
+    /** The total refunded so far, in `currency` (the whole amount once reversed). */
     refundedAmountMinor: integer('refunded_amount_minor').notNull().default(0),
+    /** What the conversion earned before any refund, rejection or reversal, in `currency`. */
+    earnedCommissionMinor: integer('earned_commission_minor').notNull().default(0),
     reversalReason: text('reversal_reason'),
     approvedAt: integer('approved_at', { mode: 'timestamp_ms' }),
+    /** The partner's reporting currency when the conversion was recorded. */
+    reportingCurrency: text('reporting_currency').notNull().default('EUR'),
+    /**
+     * Units of `reportingCurrency` per unit of `currency` (a decimal text, exact), from the rates of
+     * the day the conversion occurred; '1' in the same currency; null while that day's rate is
+     * missing, when every `reporting*` figure is null too.
+     */
+    exchangeRate: text('exchange_rate'),
+    reportingAmountMinor: integer('reporting_amount_minor'),
+    reportingRefundedMinor: integer('reporting_refunded_minor'),
+    reportingCommissionMinor: integer('reporting_commission_minor'),
+    reportingEarnedMinor: integer('reporting_earned_minor'),
+    /** The reporting commission already put on statements (null: never stated). */
+    statedCommissionMinor: integer('stated_commission_minor'),
+    /** The last statement the conversion appeared on. */
+    statementId: text('statement_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -248,6 +287,8 @@ export const conversions = sqliteTable(
     index('conversions_method_idx').on(t.attributionMethod, t.createdAt),
     // The reconciliation walks conversions in the order they last changed, to rebuild their days.
     index('conversions_updated_idx').on(t.updatedAt, t.id),
+    // Conversions still waiting for an exchange rate, found by the reconciliation.
+    index('conversions_unconverted_idx').on(t.occurredAt).where(sql`${t.exchangeRate} IS NULL`),
   ],
 );
 
@@ -260,7 +301,11 @@ export const conversionHistory = sqliteTable(
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
     amountMinor: integer('amount_minor'),
+    /** The commission before and after the change. */
+    commissionBeforeMinor: integer('commission_before_minor'),
     commissionMinor: integer('commission_minor'),
+    /** The total refunded once the change was made. */
+    refundedAmountMinor: integer('refunded_amount_minor'),
     reason: text('reason'),
     source: text('source', { enum: STATUS_CHANGE_SOURCES }).notNull(),
     createdAt: createdAt(),
@@ -424,8 +469,15 @@ export const dailyAggregates = sqliteTable(
     leads: integer('leads').notNull().default(0),
     addToCarts: integer('add_to_carts').notNull().default(0),
     sales: integer('sales').notNull().default(0),
+    /** What remains of the amounts after refunds, in the partner's reporting currency. */
     revenueMinor: integer('revenue_minor').notNull().default(0),
+    /** What remains of the commissions after refunds. */
     commissionMinor: integer('commission_minor').notNull().default(0),
+    refundedMinor: integer('refunded_minor').notNull().default(0),
+    /** Commission taken back by refunds and reversals. */
+    commissionReversedMinor: integer('commission_reversed_minor').notNull().default(0),
+    /** Counted conversions still waiting for an exchange rate, left out of the money figures. */
+    unconvertedConversions: integer('unconverted_conversions').notNull().default(0),
     currency: text('currency').notNull().default('EUR'),
     medianTimeToConversionMs: integer('median_time_to_conversion_ms'),
     computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
@@ -565,6 +617,85 @@ export const linkChecks = sqliteTable(
   (t) => [primaryKey({ columns: [t.linkId, t.date] }), index('link_checks_partner_idx').on(t.partnerId, t.date)],
 );
 
+/**
+ * Exchange rates of a day: 1 `base` = `rate` `quote` (ECB style), posted by an admin or fetched
+ * from the ECB. A conversion in another currency than its partner's uses the rates of its day.
+ */
+export const exchangeRates = sqliteTable(
+  'exchange_rates',
+  {
+    date: text('date').notNull(),
+    base: text('base').notNull(),
+    quote: text('quote').notNull(),
+    /** A decimal text, kept exactly as given. */
+    rate: text('rate').notNull(),
+    source: text('source', { enum: EXCHANGE_RATE_SOURCES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.date, t.base, t.quote] })],
+);
+
+/** Monthly statements: what a partner owes for a month, numbered without gaps per year; never changed once issued. */
+export const statements = sqliteTable(
+  'statements',
+  {
+    id: text('id').primaryKey(),
+    /** `REL-YYYY-NNNN`, the year being the year of issue. */
+    number: text('number').notNull(),
+    partnerId: text('partner_id').notNull(),
+    /** The month stated, `YYYY-MM` in the programme's time zone. */
+    month: text('month').notNull(),
+    currency: text('currency').notNull(),
+    /** Commission of the month's conversions approved by the time the statement was made. */
+    commissionMinor: integer('commission_minor').notNull(),
+    /** Corrections of earlier months: later approvals (positive), commission taken back (negative). */
+    adjustmentsMinor: integer('adjustments_minor').notNull(),
+    totalExclVatMinor: integer('total_excl_vat_minor').notNull(),
+    vatRateBp: integer('vat_rate_bp').notNull(),
+    vatMinor: integer('vat_minor').notNull(),
+    totalInclVatMinor: integer('total_incl_vat_minor').notNull(),
+    status: text('status', { enum: STATEMENT_STATUSES }).notNull(),
+    issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
+    paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
+    /** The partner's legal identity as it was when the statement was issued. */
+    billedTo: json<Record<string, string | null>>('billed_to').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('statements_number_uq').on(t.number),
+    uniqueIndex('statements_partner_month_uq').on(t.partnerId, t.month),
+    index('statements_month_idx').on(t.month),
+  ],
+);
+
+/** The lines of a statement: one per conversion stated or corrected. */
+export const statementLines = sqliteTable(
+  'statement_lines',
+  {
+    id: text('id').primaryKey(),
+    statementId: text('statement_id').notNull(),
+    conversionId: text('conversion_id').notNull(),
+    kind: text('kind', { enum: STATEMENT_LINE_KINDS }).notNull(),
+    transactionId: text('transaction_id').notNull(),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The amount left after refunds, in the statement's currency. */
+    amountMinor: integer('amount_minor').notNull(),
+    /** What this line adds to the statement (negative for commission taken back). */
+    commissionMinor: integer('commission_minor').notNull(),
+  },
+  (t) => [
+    index('statement_lines_statement_idx').on(t.statementId, t.occurredAt),
+    index('statement_lines_conversion_idx').on(t.conversionId),
+  ],
+);
+
+/** The last statement number given per year: numbers are handed out in the statement's own transaction. */
+export const statementNumbers = sqliteTable('statement_numbers', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
 /** Progress of scheduled jobs, so that an interrupted run resumes where it stopped. */
 export const jobState = sqliteTable('job_state', {
   name: text('name').primaryKey(),
@@ -584,3 +715,6 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type Coupon = typeof coupons.$inferSelect;
 export type ReferralCode = typeof referralCodes.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
+export type ExchangeRate = typeof exchangeRates.$inferSelect;
+export type Statement = typeof statements.$inferSelect;
+export type StatementLine = typeof statementLines.$inferSelect;

@@ -4,6 +4,7 @@ import { getConversion, type HistoryEntry, updateConversionIf } from '../db/conv
 import type { Click, Conversion, NewConversion } from '../db/schema';
 import { type CommissionLine, reverseCommission } from '../domain/commission';
 import { type ConversionStatus, transition } from '../domain/conversion-status';
+import { type ReportingMoney, reportingMoney } from '../domain/exchange';
 import { AppError } from '../http/errors';
 
 /** How a conversion's commission was computed, kept with it. */
@@ -78,18 +79,30 @@ export function planStatusChange(conversion: Conversion, change: StatusChange, n
     };
     historyAmount = refunded;
   }
+  Object.assign(patch, reportingPatch(conversion, patch));
   return {
     patch,
     history: {
       fromStatus: from,
       toStatus: change.to,
       amountMinor: historyAmount,
+      commissionBeforeMinor: conversion.commissionMinor,
       commissionMinor: patch.commissionMinor ?? conversion.commissionMinor,
+      refundedAmountMinor: patch.refundedAmountMinor ?? conversion.refundedAmountMinor,
       reason: change.reason ?? null,
       source: change.source,
     },
     after: { ...conversion, ...patch, updatedAt: now } as Conversion,
   };
+}
+
+/**
+ * The reporting figures of a conversion once `patch` is applied, at the rate it already has: a
+ * change of commission or refund is converted at the rate of the day the conversion occurred.
+ */
+export function reportingPatch(conversion: Conversion, patch: Partial<NewConversion>): ReportingMoney {
+  const after = { ...conversion, ...patch };
+  return reportingMoney(after, after.reportingCurrency, after.exchangeRate ?? null);
 }
 
 /**
@@ -167,7 +180,9 @@ export async function attachClick(db: Db, id: string, click: Click | undefined):
         fromStatus: current.status,
         toStatus: current.status,
         amountMinor: current.amountMinor,
+        commissionBeforeMinor: current.commissionMinor,
         commissionMinor: current.commissionMinor,
+        refundedAmountMinor: current.refundedAmountMinor,
         reason: `attributed by hand to click ${click.id}`,
         source: 'api',
       },

@@ -7,6 +7,7 @@ import { insertTrail, type PostbackTrail } from '../db/postback-log';
 import type { Conversion, NewConversion, Partner } from '../db/schema';
 import { type CommissionRule, commissionFor } from '../domain/commission';
 import { planInForce } from '../domain/commission-plan';
+import { reportingMoney } from '../domain/exchange';
 import { newId } from '../domain/ids';
 import type { IntakeStatus } from '../domain/postback-answer';
 import type { KeptSignals } from '../domain/postback-log-entry';
@@ -95,7 +96,9 @@ export async function recordConversion(
       fromStatus: null,
       toStatus: fresh.status ?? input.status,
       amountMinor: fresh.amountMinor,
+      commissionBeforeMinor: null,
       commissionMinor: fresh.commissionMinor,
+      refundedAmountMinor: fresh.refundedAmountMinor,
       reason: input.reason ?? null,
       source: 'postback',
     };
@@ -136,7 +139,17 @@ function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions)
       detail.reversal = { refundedAmountMinor, takenBackMinor: commission.commissionMinor };
     }
   }
+  const money = {
+    currency: input.currency,
+    amountMinor: input.amountMinor,
+    refundedAmountMinor,
+    commissionMinor,
+    earnedCommissionMinor: commission.commissionMinor,
+  };
+  // Same currency: rate 1. Another: converted once the day's rate is known.
+  const rate = input.currency === partner.currency ? '1' : null;
   return {
+    ...reportingMoney(money, partner.currency, rate),
     id: newId('cnv'),
     partnerId: partner.id,
     transactionId: input.transactionId,
@@ -146,6 +159,8 @@ function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions)
     amountMinor: input.amountMinor,
     currency: input.currency,
     commissionMinor,
+    earnedCommissionMinor: commission.commissionMinor,
+    reportingCurrency: partner.currency,
     commissionDetail: detail,
     category: input.category ?? null,
     items: input.items ?? null,

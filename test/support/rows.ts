@@ -9,6 +9,7 @@ import {
   type NewClick,
   type NewConversion,
 } from '../../src/db/schema';
+import { reportingMoney } from '../../src/domain/exchange';
 import { newClickId, newId, newUlid } from '../../src/domain/ids';
 
 let txn = 0;
@@ -62,5 +63,21 @@ export async function insertConversion(
     clickToConversionMs: click ? occurredAt.getTime() - click.createdAt.getTime() : null,
     ...rest,
   };
-  return (await dbOf(env).insert(conversions).values(row).returning().get()) as Conversion;
+  // Its figures in the reporting currency, as intake keeps them, unless the test sets them.
+  const money = {
+    currency: row.currency ?? 'EUR',
+    amountMinor: row.amountMinor ?? 0,
+    refundedAmountMinor: row.refundedAmountMinor ?? 0,
+    commissionMinor: row.commissionMinor ?? 0,
+    earnedCommissionMinor: row.earnedCommissionMinor ?? row.commissionMinor ?? 0,
+  };
+  const reportingCurrency = row.reportingCurrency ?? 'EUR';
+  const rate = money.currency === reportingCurrency ? '1' : null;
+  const stored = {
+    ...money,
+    reportingCurrency,
+    ...reportingMoney(money, reportingCurrency, rate),
+    ...row,
+  };
+  return (await dbOf(env).insert(conversions).values(stored).returning().get()) as Conversion;
 }
