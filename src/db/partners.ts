@@ -1,9 +1,16 @@
 // Partner queries, with the history of commission rules kept beside each partner and its keys ended with it.
-import { and, asc, desc, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, notExists, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
 import { revokePartnerKeys } from './keys';
-import { type CommissionRuleRow, commissionPlans, type NewPartner, type Partner, partners } from './schema';
+import {
+  type CommissionRuleRow,
+  commissionPlans,
+  conversions,
+  type NewPartner,
+  type Partner,
+  partners,
+} from './schema';
 
 export async function getPartner(db: Db, id: string): Promise<Partner | undefined> {
   return db
@@ -98,6 +105,26 @@ export async function updatePartner(
   if (!plan && !revoke) return (await update.get()) as Partner;
   const [updated] = await db.batch([update, ...(plan ? [plan] : []), ...(revoke ? [revoke] : [])]);
   return updated[0] as Partner;
+}
+
+/**
+ * Sets the partner's reporting currency unless it has conversions, in one conditional write (a
+ * conversion recorded meanwhile wins); whether it did. Its conversions' reporting figures are in
+ * the currency they were recorded in, so changing it afterwards would mix currencies.
+ */
+export async function setCurrencyIfUnused(db: Db, id: string, currency: string): Promise<boolean> {
+  const row = await db
+    .update(partners)
+    .set({ currency, updatedAt: new Date() })
+    .where(
+      and(
+        eq(partners.id, id),
+        notExists(db.select({ one: sql`1` }).from(conversions).where(eq(conversions.partnerId, id))),
+      ),
+    )
+    .returning({ id: partners.id })
+    .get();
+  return Boolean(row);
 }
 
 /** Deletes the partner softly and revokes its keys, in one batch. */

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { commissionRuleSchema } from '../domain/commission';
 import { CONVERSION_STATUSES } from '../domain/conversion-status';
+import { currencyCodeSchema } from '../domain/money';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
 import { storedUrlSchema, urlTemplateSchema } from '../domain/stored-url';
 import { domainSchema, slugSchema } from './common';
@@ -54,10 +55,11 @@ const partnerFields = {
       'Push a delivered day again (a new message, new `webhook-id`) once its figures were rebuilt, for days of the last week, at most once a day. Default false: one push per UTC day.',
   }),
   websiteUrl: storedUrlSchema(2000).nullable().optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .optional(),
+  currency: currencyCodeSchema.optional().openapi({
+    description:
+      'The reporting currency (ISO 4217; default EUR): reports, pushes and statements are in it. It can change only while the partner has no conversions (else 409 `currency_in_use`).',
+    example: 'EUR',
+  }),
   clickIdParam: paramName.optional().openapi({ description: 'Default `click_id`.' }),
   affiliateParams: z.record(paramName, z.string().max(500)).optional(),
   statusMap: z
@@ -71,6 +73,41 @@ const partnerFields = {
   acceptTokenPostbacks: z.boolean().optional(),
   ipAllowlist: z.array(z.string().max(64)).max(100).optional(),
   notes: z.string().max(4000).nullable().optional(),
+  legalName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ description: 'The legal name printed on statements.', example: 'Autodoc SE' }),
+  address: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .nullable()
+    .optional()
+    .openapi({ description: 'The postal address printed on statements (lines separated by `\\n`).' }),
+  vatNumber: z.string().trim().min(1).max(32).nullable().optional().openapi({ example: 'DE123456789' }),
+  paymentTermsDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .optional()
+    .openapi({ description: 'Days between a statement and its due date. Default 30.' }),
+  vatRate: z
+    .number()
+    .min(0)
+    .max(100)
+    .refine((n) => Number(n.toFixed(2)) === n, { message: 'must have at most 2 decimals' })
+    .nullable()
+    .optional()
+    .openapi({
+      description: "VAT on the partner's statements, in percent; null (the default) for the programme's `VAT_RATE`.",
+      example: 20,
+    }),
 };
 
 export const partnerCreateSchema = z.object(partnerFields).strict().openapi('PartnerCreate');
@@ -105,6 +142,11 @@ export const partnerSchema = z
     acceptTokenPostbacks: z.boolean(),
     ipAllowlist: z.array(z.string()),
     notes: z.string().nullable(),
+    legalName: z.string().nullable(),
+    address: z.string().nullable(),
+    vatNumber: z.string().nullable(),
+    paymentTermsDays: z.number(),
+    vatRate: z.number().nullable().openapi({ description: "Percent; null for the programme's `VAT_RATE`." }),
     postbackUrl: z.string().openapi({ description: 'Where the partner sends conversions.' }),
     createdAt: z.string(),
     updatedAt: z.string(),

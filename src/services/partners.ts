@@ -1,6 +1,14 @@
 // Partners' use cases: create, change settings under the lifecycle rule, delete, rotate secrets, read within reach.
 import { type Db, dbOf } from '../db/client';
-import { getPartner, insertPartner, listPartners, slugTaken, softDeletePartner, updatePartner } from '../db/partners';
+import {
+  getPartner,
+  insertPartner,
+  listPartners,
+  setCurrencyIfUnused,
+  slugTaken,
+  softDeletePartner,
+  updatePartner,
+} from '../db/partners';
 import type { NewPartner, Partner } from '../db/schema';
 import { keyedHash } from '../domain/hashing';
 import { newId, randomToken } from '../domain/ids';
@@ -76,7 +84,8 @@ export async function createPartner(env: Env, body: PartnerCreate): Promise<Crea
 
 /**
  * Changes a partner's settings. New commission rules start a new plan (past commissions keep
- * theirs); an ended partnership stays ended (409). Its links are served with the change at once.
+ * theirs); an ended partnership stays ended (409), and the reporting currency stays once the
+ * partner has conversions (409). Its links are served with the change at once.
  */
 export async function editPartner(env: Env, scope: CallerScope, id: string, body: PartnerUpdate): Promise<Partner> {
   const db = dbOf(env);
@@ -90,6 +99,18 @@ export async function editPartner(env: Env, scope: CallerScope, id: string, body
   }
   const patch = settingsOf(body);
   if (body.slug && body.slug !== current.slug) patch.slug = await uniqueSlug(db, body.slug, current.name);
+  if (
+    body.currency &&
+    body.currency !== current.currency &&
+    !(await setCurrencyIfUnused(db, current.id, body.currency))
+  ) {
+    throw new AppError(
+      409,
+      'currency_in_use',
+      'The partner has conversions whose figures are in its current currency; its reporting currency cannot change.',
+      { currency: current.currency },
+    );
+  }
   const row = await updatePartner(db, current.id, patch, body.commissionRules);
   invalidatePartnerLinks(current.id);
   return row;
@@ -185,9 +206,15 @@ function settingsOf(body: PartnerUpdate): Partial<NewPartner> {
     'acceptTokenPostbacks',
     'ipAllowlist',
     'notes',
+    'legalName',
+    'address',
+    'vatNumber',
+    'paymentTermsDays',
   ] as const;
   for (const k of keys) if (body[k] !== undefined) (out as Record<string, unknown>)[k] = body[k];
   if (out.allowedDomains) out.allowedDomains = [...new Set(out.allowedDomains)];
+  // A percent with at most two decimals, kept as exact basis points.
+  if (body.vatRate !== undefined) out.vatRateBp = body.vatRate === null ? null : Math.round(body.vatRate * 100);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { newTxn, postSigned } from '../postback/client';
 import { createKey, createPartner, partnerInput, uniqueSlug } from '../support/builders';
 import { api } from '../support/http';
 
@@ -126,6 +127,86 @@ describe('PATCH /api/v1/partners/:id', () => {
     const res = await api('PATCH', '/api/v1/partners/ptn_nope', { body: { status: 'paused' } });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+});
+
+describe('partner fields for statements', () => {
+  it('takes the legal identity, payment terms, VAT rate and reporting currency at creation', async () => {
+    const p = await createPartner({
+      legalName: 'Autodoc SE',
+      address: 'Josef-Orlopp-Strasse 55\n10365 Berlin',
+      vatNumber: 'DE123456789',
+      paymentTermsDays: 45,
+      vatRate: 5.5,
+      currency: 'GBP',
+    });
+    expect(p).toMatchObject({
+      legalName: 'Autodoc SE',
+      address: 'Josef-Orlopp-Strasse 55\n10365 Berlin',
+      vatNumber: 'DE123456789',
+      paymentTermsDays: 45,
+      vatRate: 5.5,
+      currency: 'GBP',
+    });
+    const row = await env.DB.prepare('SELECT vat_rate_bp FROM partners WHERE id = ?').bind(p.id).first();
+    expect(row).toEqual({ vat_rate_bp: 550 });
+  });
+
+  it("defaults to 30 days' terms, the programme's VAT rate and EUR", async () => {
+    const p = await createPartner();
+    expect(p).toMatchObject({
+      legalName: null,
+      address: null,
+      vatNumber: null,
+      paymentTermsDays: 30,
+      vatRate: null,
+      currency: 'EUR',
+    });
+  });
+
+  it('changes and clears them', async () => {
+    const p = await createPartner({ legalName: 'Autodoc SE', vatRate: 20 });
+    const res = await api('PATCH', `/api/v1/partners/${p.id}`, {
+      body: { legalName: null, vatRate: null, paymentTermsDays: 0, vatNumber: 'FR40303265045' },
+      expect: 200,
+    });
+    expect(res.body).toMatchObject({ legalName: null, vatRate: null, paymentTermsDays: 0, vatNumber: 'FR40303265045' });
+  });
+
+  it.each([
+    ['a VAT rate with three decimals', { vatRate: 20.125 }, 'vatRate'],
+    ['a VAT rate above 100', { vatRate: 100.5 }, 'vatRate'],
+    ['a negative VAT rate', { vatRate: -1 }, 'vatRate'],
+    ['payment terms over a year', { paymentTermsDays: 366 }, 'paymentTermsDays'],
+    ['payment terms in part days', { paymentTermsDays: 1.5 }, 'paymentTermsDays'],
+    ['an empty legal name', { legalName: ' ' }, 'legalName'],
+    ['a VAT number too long', { vatNumber: 'X'.repeat(33) }, 'vatNumber'],
+    ['an address too long', { address: 'x'.repeat(501) }, 'address'],
+    ['a currency that is not ISO 4217', { currency: 'XYZ' }, 'currency'],
+  ])('answers 400 invalid_request for %s', async (_what, body, path) => {
+    const p = await createPartner();
+    const res = await api('PATCH', `/api/v1/partners/${p.id}`, { body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.details.map((d: { path: string[] }) => d.path.join('.'))).toEqual([path]);
+  });
+
+  it('changes the reporting currency while the partner has no conversions', async () => {
+    const p = await createPartner();
+    const res = await api('PATCH', `/api/v1/partners/${p.id}`, { body: { currency: 'CHF' }, expect: 200 });
+    expect(res.body.currency).toBe('CHF');
+  });
+
+  it('answers 409 currency_in_use once the partner has conversions', async () => {
+    const p = await createPartner();
+    expect((await postSigned(p.slug, p.signingSecret, { transactionId: newTxn(), amount: 10 })).status).toBe(200);
+    const res = await api('PATCH', `/api/v1/partners/${p.id}`, { body: { currency: 'USD', lockDays: 7 } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('currency_in_use');
+    const after = (await api('GET', `/api/v1/partners/${p.id}`, { expect: 200 })).body;
+    expect(after).toMatchObject({ currency: 'EUR', lockDays: 30 });
+    // Naming the currency it already has changes nothing, and is no conflict.
+    await api('PATCH', `/api/v1/partners/${p.id}`, { body: { currency: 'EUR' }, expect: 200 });
   });
 });
 
