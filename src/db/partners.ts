@@ -2,15 +2,10 @@
 import { and, asc, desc, eq, gt, isNull, lt, notExists, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { Db } from './client';
+import { type PlanWrite, plansOf, planWriteStatements } from './commission-plans';
+import type { CommissionPlan } from './intake';
 import { revokePartnerKeys } from './keys';
-import {
-  type CommissionRuleRow,
-  commissionPlans,
-  conversions,
-  type NewPartner,
-  type Partner,
-  partners,
-} from './schema';
+import { commissionPlans, conversions, type NewPartner, type Partner, partners } from './schema';
 
 export async function getPartner(db: Db, id: string): Promise<Partner | undefined> {
   return db
@@ -18,6 +13,22 @@ export async function getPartner(db: Db, id: string): Promise<Partner | undefine
     .from(partners)
     .where(and(eq(partners.id, id), isNull(partners.deletedAt)))
     .get();
+}
+
+/** The partner (not deleted) and its commission plans, oldest first, in one round trip. */
+export async function getPartnerWithPlans(
+  db: Db,
+  id: string,
+): Promise<{ partner: Partner; plans: CommissionPlan[] } | undefined> {
+  const [found, plans] = await db.batch([
+    db
+      .select()
+      .from(partners)
+      .where(and(eq(partners.id, id), isNull(partners.deletedAt))),
+    plansOf(db, id),
+  ]);
+  const partner = found[0];
+  return partner ? { partner, plans } : undefined;
 }
 
 export async function getPartnerBySlug(db: Db, slug: string): Promise<Partner | undefined> {
@@ -83,27 +94,25 @@ export async function insertPartner(db: Db, row: NewPartner): Promise<Partner> {
 }
 
 /**
- * Updates the partner in one batch: new commission rules start a new plan, so past commissions
- * keep theirs; ending the partnership revokes its keys with the same write.
+ * Updates the partner in one batch: new commission rules come as a new plan (see `PlanWrite`),
+ * so past commissions keep theirs; ending the partnership revokes its keys with the same write.
  */
 export async function updatePartner(
   db: Db,
   id: string,
   patch: Partial<NewPartner>,
-  newRules?: CommissionRuleRow[],
+  plan?: PlanWrite,
 ): Promise<Partner> {
   const now = new Date();
   const update = db
     .update(partners)
-    .set({ ...patch, ...(newRules ? { commissionRules: newRules } : {}), updatedAt: now })
+    .set({ ...patch, updatedAt: now })
     .where(eq(partners.id, id))
     .returning();
-  const plan = newRules
-    ? db.insert(commissionPlans).values({ id: newId('pln'), partnerId: id, effectiveFrom: now, rules: newRules })
-    : undefined;
-  const revoke = patch.status === 'ended' ? revokePartnerKeys(db, id, now) : undefined;
-  if (!plan && !revoke) return (await update.get()) as Partner;
-  const [updated] = await db.batch([update, ...(plan ? [plan] : []), ...(revoke ? [revoke] : [])]);
+  const planWrites = plan ? planWriteStatements(db, plan) : [];
+  const revoke = patch.status === 'ended' ? [revokePartnerKeys(db, id, now)] : [];
+  if (planWrites.length === 0 && revoke.length === 0) return (await update.get()) as Partner;
+  const [updated] = await db.batch([update, ...planWrites, ...revoke]);
   return updated[0] as Partner;
 }
 

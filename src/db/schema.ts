@@ -62,7 +62,11 @@ export const partners = sqliteTable(
     category: text('category').notNull(),
     websiteUrl: text('website_url'),
     allowedDomains: json<string[]>('allowed_domains').notNull(),
-    /** The rules in force now; every version, with its start, is in `commission_plans`. */
+    /**
+     * The rules of the last change that took effect when it was made: a plan scheduled for a later
+     * date takes over without touching this row, so the rules in force are read from
+     * `commission_plans` (src/services/partners.ts), this column being their fallback only.
+     */
     commissionRules: json<CommissionRuleRow[]>('commission_rules').notNull(),
     cookieDays: integer('cookie_days').notNull().default(30),
     attributionWindowDays: integer('attribution_window_days').notNull().default(30),

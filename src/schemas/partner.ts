@@ -1,6 +1,8 @@
 // Partner resource: validation, types and OpenAPI from one set of schemas.
 import { z } from '@hono/zod-openapi';
+import { isCalendarDate } from '../domain/calendar';
 import { commissionRuleSchema } from '../domain/commission';
+import { PLAN_STATUSES } from '../domain/commission-plan';
 import { CONVERSION_STATUSES } from '../domain/conversion-status';
 import { currencyCodeSchema } from '../domain/money';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
@@ -110,8 +112,51 @@ const partnerFields = {
     }),
 };
 
+const effectiveFrom = z.string().refine(isCalendarDate, { message: 'must be a date written YYYY-MM-DD' }).openapi({
+  description:
+    "With `commissionRules` only: the date (today or later, in the programme's `REPORT_TIMEZONE`) from whose start the new rules price conversions; without it they apply at once. Today means from the start of today, for conversions recorded from now on: commissions are computed when a conversion is recorded, so none already recorded is repriced. A second change for the same date replaces the one scheduled. The plans are listed at `/partners/{id}/commission-plans`.",
+  example: '2026-12-01',
+});
+
 export const partnerCreateSchema = z.object(partnerFields).strict().openapi('PartnerCreate');
-export const partnerUpdateSchema = z.object(partnerFields).partial().strict().openapi('PartnerUpdate');
+export const partnerUpdateSchema = z
+  .object({ ...partnerFields, effectiveFrom })
+  .partial()
+  .strict()
+  .refine((body) => body.effectiveFrom === undefined || body.commissionRules !== undefined, {
+    message: 'dates new commissionRules: send them with it',
+    path: ['effectiveFrom'],
+  })
+  .openapi('PartnerUpdate');
+
+/** A plan as scheduled: the date it starts on, the instant that is, and its rules. */
+const scheduledPlanFields = {
+  id: z.string().openapi({ example: 'pln_01JDQ7Z8V3K2M4N5P6Q7R8S9T0' }),
+  effectiveFrom: z.string().openapi({
+    description: "The date the plan starts on in the programme's `REPORT_TIMEZONE` (`YYYY-MM-DD`).",
+    example: '2026-12-01',
+  }),
+  effectiveAt: z.string().openapi({
+    description:
+      'The instant it starts (ISO 8601 UTC): the start of that date, or the moment of the change for rules changed at once.',
+    example: '2026-11-30T23:00:00.000Z',
+  }),
+  rules: commissionRules,
+};
+
+export const commissionPlanSchema = z
+  .object({
+    ...scheduledPlanFields,
+    status: z.enum(PLAN_STATUSES).openapi({
+      description:
+        '`current`: the plan in force now; `scheduled`: starts later (it can be cancelled); `past`: replaced by a later one.',
+    }),
+    createdAt: z.string(),
+  })
+  .openapi('CommissionPlan', {
+    description:
+      "A version of a partner's commission rules. A conversion is priced by the plan in force when it occurred; one dated before every plan by the first.",
+  });
 
 export const partnerSchema = z
   .object({
@@ -147,6 +192,10 @@ export const partnerSchema = z
     vatNumber: z.string().nullable(),
     paymentTermsDays: z.number(),
     vatRate: z.number().nullable().openapi({ description: "Percent; null for the programme's `VAT_RATE`." }),
+    scheduledCommissionPlan: z
+      .object(scheduledPlanFields)
+      .nullable()
+      .openapi({ description: 'The next plan to take over from `commissionRules`, or null.' }),
     postbackUrl: z.string().openapi({ description: 'Where the partner sends conversions.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -190,3 +239,4 @@ export const partnerListQuery = z.object({
 export type PartnerCreate = z.infer<typeof partnerCreateSchema>;
 export type PartnerUpdate = z.infer<typeof partnerUpdateSchema>;
 export type PartnerView = z.infer<typeof partnerSchema>;
+export type CommissionPlanView = z.infer<typeof commissionPlanSchema>;

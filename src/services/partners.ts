@@ -1,7 +1,10 @@
 // Partners' use cases: create, change settings under the lifecycle rule, delete, rotate secrets, read within reach.
 import { type Db, dbOf } from '../db/client';
+import { type PlanWrite, plansOf, plansOfPartners } from '../db/commission-plans';
+import type { CommissionPlan } from '../db/intake';
 import {
   getPartner,
+  getPartnerWithPlans,
   insertPartner,
   listPartners,
   setCurrencyIfUnused,
@@ -9,9 +12,11 @@ import {
   softDeletePartner,
   updatePartner,
 } from '../db/partners';
-import type { NewPartner, Partner } from '../db/schema';
+import type { CommissionRuleRow, NewPartner, Partner } from '../db/schema';
+import { timeZoneOf } from '../domain/calendar';
+import { nextPlan, type PlanState, planInForce, planStart, plansAt } from '../domain/commission-plan';
 import { keyedHash } from '../domain/hashing';
-import { newId, randomToken } from '../domain/ids';
+import { newId, randomToken, ulidTime } from '../domain/ids';
 import { canChangeStatus } from '../domain/partner-lifecycle';
 import { seal } from '../domain/secret-box';
 import { ROTATION_OVERLAP_MS } from '../domain/secret-rotation';
@@ -24,8 +29,15 @@ import { invalidatePartnerLinks } from '../isolate/link-cache';
 import type { PartnerCreate, PartnerUpdate } from '../schemas/partner';
 import { issuePushSecret, rotatePushSecret } from './push-secrets';
 
-/** A partner row with its new secrets in clear: they are answered this once and never again. */
-export type PartnerWithSecrets = { partner: Partner; postbackToken: string; signingSecret: string };
+/**
+ * A partner as answered: `commissionRules` are those of the plan in force now, worked out from the
+ * plans at each read (a scheduled plan takes over at its start without anything being written),
+ * and `scheduledPlan` is the next one to start, if any.
+ */
+export type PartnerRecord = Partner & { scheduledPlan: PlanState<CommissionPlan> | null };
+
+/** A partner with its new secrets in clear: they are answered this once and never again. */
+export type PartnerWithSecrets = { partner: PartnerRecord; postbackToken: string; signingSecret: string };
 
 /** A new partner with every one of its secrets in clear, the push signing secret included. */
 export type CreatedPartner = PartnerWithSecrets & { pushSigningSecret: string };
@@ -75,7 +87,7 @@ export async function createPartner(env: Env, body: PartnerCreate): Promise<Crea
     pushSecretEnc: push.pushSecretEnc,
   });
   return {
-    partner,
+    partner: { ...partner, scheduledPlan: null },
     postbackToken: secrets.postbackToken,
     signingSecret: secrets.signingSecret,
     pushSigningSecret: push.pushSigningSecret,
@@ -83,11 +95,17 @@ export async function createPartner(env: Env, body: PartnerCreate): Promise<Crea
 }
 
 /**
- * Changes a partner's settings. New commission rules start a new plan (past commissions keep
- * theirs); an ended partnership stays ended (409), and the reporting currency stays once the
- * partner has conversions (409). Its links are served with the change at once.
+ * Changes a partner's settings. New commission rules start a new plan, at once or from the start
+ * of `effectiveFrom` (today or later) in the programme's time zone; past commissions keep theirs.
+ * An ended partnership stays ended (409), and the reporting currency stays once the partner has
+ * conversions (409). Its links are served with the change at once.
  */
-export async function editPartner(env: Env, scope: CallerScope, id: string, body: PartnerUpdate): Promise<Partner> {
+export async function editPartner(
+  env: Env,
+  scope: CallerScope,
+  id: string,
+  body: PartnerUpdate,
+): Promise<PartnerRecord> {
   const db = dbOf(env);
   const current = await visiblePartner(db, scope, id);
   checkUrls(env, body);
@@ -97,7 +115,15 @@ export async function editPartner(env: Env, scope: CallerScope, id: string, body
       to: body.status,
     });
   }
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const now = new Date();
   const patch = settingsOf(body);
+  const plan = body.commissionRules
+    ? await planWriteOf(db, current.id, body.commissionRules, body.effectiveFrom, now, timeZone)
+    : undefined;
+  // The column keeps the rules of the last change that took effect when made; answers work out
+  // the rules in force from the plans (see PartnerRecord).
+  if (plan && plan.plan.effectiveFrom.getTime() <= now.getTime()) patch.commissionRules = plan.plan.rules;
   if (body.slug && body.slug !== current.slug) patch.slug = await uniqueSlug(db, body.slug, current.name);
   if (
     body.currency &&
@@ -111,9 +137,41 @@ export async function editPartner(env: Env, scope: CallerScope, id: string, body
       { currency: current.currency },
     );
   }
-  const row = await updatePartner(db, current.id, patch, body.commissionRules);
+  const row = await updatePartner(db, current.id, patch, plan);
   invalidatePartnerLinks(current.id);
-  return row;
+  return recordOf(row, await plansOf(db, current.id).all(), timeZone, new Date());
+}
+
+/**
+ * The write of new rules dated `effectiveFrom` (at once when not given); 400 for a date before
+ * today in `timeZone`. Its id ranks it after every plan of the partner, so that it outranks
+ * the plans of its day that it replaces even when they were made within the same millisecond.
+ */
+async function planWriteOf(
+  db: Db,
+  partnerId: string,
+  rules: CommissionRuleRow[],
+  effectiveFrom: string | undefined,
+  now: Date,
+  timeZone: string,
+): Promise<PlanWrite> {
+  const start = planStart(effectiveFrom, now, timeZone);
+  if (!start) {
+    const message = `effectiveFrom must be today (${timeZone}) or later.`;
+    throw invalidRequest(message, [{ path: ['effectiveFrom'], message, code: 'custom' }]);
+  }
+  const plans = await plansOf(db, partnerId).all();
+  const latestMs = Math.max(0, ...plans.map((p) => ulidTime(p.id.slice(4)) ?? 0));
+  return {
+    plan: {
+      id: newId('pln', Math.max(now.getTime(), latestMs + 1)),
+      partnerId,
+      effectiveFrom: new Date(start.startMs),
+      rules,
+    },
+    day: start.day,
+    now,
+  };
 }
 
 /** Deletes a partner softly: its links stop tracking, its clicks, conversions and reports stay. */
@@ -129,14 +187,18 @@ export async function removePartner(db: Db, scope: CallerScope, id: string): Pro
  */
 export async function rotatePartnerSecrets(env: Env, scope: CallerScope, id: string): Promise<PartnerWithSecrets> {
   const db = dbOf(env);
-  const current = await visiblePartner(db, scope, id);
+  const { partner: current, plans } = await visiblePartnerWithPlans(db, scope, id);
   const secrets = await issuePartnerSecrets(env);
   const partner = await updatePartner(db, current.id, {
     ...secrets.stored,
     previousSecretEnc: current.signingSecretEnc,
     previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS),
   });
-  return { partner, postbackToken: secrets.postbackToken, signingSecret: secrets.signingSecret };
+  return {
+    partner: recordOf(partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date()),
+    postbackToken: secrets.postbackToken,
+    signingSecret: secrets.signingSecret,
+  };
 }
 
 /**
@@ -147,8 +209,13 @@ export async function rotatePartnerPushSecret(
   env: Env,
   scope: CallerScope,
   id: string,
-): Promise<{ partner: Partner; pushSigningSecret: string }> {
-  return rotatePushSecret(env, await visiblePartner(dbOf(env), scope, id));
+): Promise<{ partner: PartnerRecord; pushSigningSecret: string }> {
+  const { partner, plans } = await visiblePartnerWithPlans(dbOf(env), scope, id);
+  const rotated = await rotatePushSecret(env, partner);
+  return {
+    partner: recordOf(rotated.partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date()),
+    pushSigningSecret: rotated.pushSigningSecret,
+  };
 }
 
 /** The partner, or 404 when it does not exist or is not the caller's. */
@@ -158,19 +225,54 @@ export async function visiblePartner(db: Db, scope: CallerScope, id: string): Pr
   return partner;
 }
 
-/** Partners newest first, `limit + 1` of them; a partner key lists only its own. */
-export function listVisiblePartners(
+/** The partner and its commission plans (oldest first), or 404 as `visiblePartner`. */
+export async function visiblePartnerWithPlans(
   db: Db,
   scope: CallerScope,
+  id: string,
+): Promise<{ partner: Partner; plans: CommissionPlan[] }> {
+  const found = await getPartnerWithPlans(db, id);
+  if (!found || !canSee(scope, found.partner.id)) throw notFound('partner');
+  return found;
+}
+
+/** The partner as answered (its rules those in force now), or 404 as `visiblePartner`. */
+export async function partnerRecord(env: Env, scope: CallerScope, id: string): Promise<PartnerRecord> {
+  const { partner, plans } = await visiblePartnerWithPlans(dbOf(env), scope, id);
+  return recordOf(partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date());
+}
+
+/** Partners newest first, `limit + 1` of them, as answered; a partner key lists only its own. */
+export async function listVisiblePartners(
+  env: Env,
+  scope: CallerScope,
   q: { limit: number; before?: string; status?: string; integration?: string },
-): Promise<Partner[]> {
-  return listPartners(db, {
+): Promise<PartnerRecord[]> {
+  const db = dbOf(env);
+  const rows = await listPartners(db, {
     limit: q.limit,
     before: q.before,
     status: q.status,
     integration: q.integration,
     onlyId: scope.partnerId ?? undefined,
   });
+  const plans = await plansOfPartners(
+    db,
+    rows.map((p) => p.id),
+  );
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const now = new Date();
+  return rows.map((p) => recordOf(p, plans.get(p.id) ?? [], timeZone, now));
+}
+
+/** The partner with the rules of the plan in force at `now` and the next plan to start. */
+function recordOf(partner: Partner, plans: CommissionPlan[], timeZone: string, now: Date): PartnerRecord {
+  const dated = plansAt(plans, now, timeZone);
+  return {
+    ...partner,
+    commissionRules: planInForce(dated, now)?.rules ?? partner.commissionRules,
+    scheduledPlan: nextPlan(dated, now) ?? null,
+  };
 }
 
 function checkUrls(env: Env, body: PartnerUpdate) {

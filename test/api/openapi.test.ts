@@ -10,6 +10,8 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/partners/{id}',
       '/api/v1/partners/{id}/rotate-secrets',
       '/api/v1/partners/{id}/rotate-push-secret',
+      '/api/v1/partners/{id}/commission-plans',
+      '/api/v1/partners/{id}/commission-plans/{planId}',
       '/api/v1/links',
       '/api/v1/keys',
       '/api/v1/coupons',

@@ -1,7 +1,8 @@
 // /api/v1/partners: partners' lifecycle, settings and secrets.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { dbOf } from '../../db/client';
-import type { Partner } from '../../db/schema';
+import type { CommissionPlan } from '../../db/intake';
+import type { PlanState } from '../../domain/commission-plan';
 import { requireAdmin, scopeOf } from '../../http/auth';
 import { originOf } from '../../http/origin';
 import { decodeCursor, page } from '../../http/pagination';
@@ -9,6 +10,8 @@ import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } fr
 import { viewFor } from '../../http/views';
 import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
 import {
+  type CommissionPlanView,
+  commissionPlanSchema,
   type PartnerView,
   partnerCreatedSchema,
   partnerCreateSchema,
@@ -19,20 +22,36 @@ import {
   partnerWithPushSecretSchema,
   partnerWithSecretsSchema,
 } from '../../schemas/partner';
+import { cancelScheduledPlan, listPartnerPlans } from '../../services/commission-plans';
 import {
   createPartner,
   editPartner,
   listVisiblePartners,
+  type PartnerRecord,
   type PartnerWithSecrets,
+  partnerRecord,
   removePartner,
   rotatePartnerPushSecret,
   rotatePartnerSecrets,
-  visiblePartner,
 } from '../../services/partners';
 
 export const partnersApi = router();
 
-function presentPartner(p: Partner, origin: string): PartnerView {
+/** A plan as the partner object names its next one. */
+function presentScheduled(p: PlanState<CommissionPlan>) {
+  return {
+    id: p.id,
+    effectiveFrom: p.effectiveDate,
+    effectiveAt: p.effectiveFrom.toISOString(),
+    rules: p.rules as CommissionPlanView['rules'],
+  };
+}
+
+function presentPlan(p: PlanState<CommissionPlan>): CommissionPlanView {
+  return { ...presentScheduled(p), status: p.status, createdAt: iso(p.createdAt) as string };
+}
+
+function presentPartner(p: PartnerRecord, origin: string): PartnerView {
   return {
     id: p.id,
     slug: p.slug,
@@ -66,6 +85,7 @@ function presentPartner(p: Partner, origin: string): PartnerView {
     vatNumber: p.vatNumber,
     paymentTermsDays: p.paymentTermsDays,
     vatRate: p.vatRateBp === null ? null : p.vatRateBp / 100,
+    scheduledCommissionPlan: p.scheduledPlan ? presentScheduled(p.scheduledPlan) : null,
     postbackUrl: `${origin}/pb/${p.slug}`,
     createdAt: iso(p.createdAt) as string,
     updatedAt: iso(p.updatedAt) as string,
@@ -116,7 +136,7 @@ partnersApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisiblePartners(dbOf(c.env), scopeOf(c), {
+    const rows = await listVisiblePartners(c.env, scopeOf(c), {
       limit: q.limit,
       before: decodeCursor(q.cursor),
       status: q.status,
@@ -127,7 +147,7 @@ partnersApi.openapi(
       page(
         rows,
         q.limit,
-        viewFor(c, partnerPublicSchema, (p: Partner) => presentPartner(p, origin)),
+        viewFor(c, partnerPublicSchema, (p: PartnerRecord) => presentPartner(p, origin)),
       ),
       200,
     );
@@ -145,9 +165,9 @@ partnersApi.openapi(
     responses: { 200: jsonOk(byKey(partnerSchema, partnerPublicSchema), 'The partner.'), ...errorResponses },
   }),
   async (c) => {
-    const partner = await visiblePartner(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
+    const partner = await partnerRecord(c.env, scopeOf(c), c.req.valid('param').id);
     const origin = originOf(c);
-    return c.json(viewFor(c, partnerPublicSchema, (p: Partner) => presentPartner(p, origin))(partner), 200);
+    return c.json(viewFor(c, partnerPublicSchema, (p: PartnerRecord) => presentPartner(p, origin))(partner), 200);
   },
 );
 
@@ -158,7 +178,7 @@ partnersApi.openapi(
     tags: ['Partners'],
     summary: 'Update a partner',
     description:
-      'New `commissionRules` apply from now on; conversions already recorded keep their commission. A change of `currency` once the partner has conversions is 409 `currency_in_use`.',
+      "New `commissionRules` start a new commission plan: at once, or from the start of `effectiveFrom` (today or later) in the programme's `REPORT_TIMEZONE`. Conversions already recorded keep their commission; each new one is priced by the plan in force when it occurred. `effectiveFrom` without `commissionRules`, or before today, is 400. A change of `currency` once the partner has conversions is 409 `currency_in_use`.",
     security: bearer,
     request: { params: idParam, body: jsonBody(partnerUpdateSchema) },
     responses: { 200: jsonOk(partnerSchema, 'The updated partner.'), ...errorResponses, ...conflictResponse },
@@ -229,5 +249,55 @@ partnersApi.openapi(
       { ...presentPartner(rotated.partner, originOf(c)), pushSigningSecret: rotated.pushSigningSecret },
       200,
     );
+  },
+);
+
+const planParams = z.object({
+  id: idParam.shape.id,
+  planId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'planId', in: 'path' } }),
+});
+
+partnersApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/partners/{id}/commission-plans',
+    tags: ['Partners'],
+    summary: "List a partner's commission plans",
+    description:
+      "Every version of the commission rules, oldest first, all in one page (`nextCursor` is null): past ones, the one in force (`current`) and those scheduled. A partner key sees its own partner's.",
+    security: bearer,
+    request: { params: idParam },
+    responses: {
+      200: jsonOk(listOf(commissionPlanSchema, 'CommissionPlanList'), 'Oldest first.'),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const plans = await listPartnerPlans(c.env, scopeOf(c), c.req.valid('param').id);
+    return c.json({ data: plans.map(presentPlan), nextCursor: null }, 200);
+  },
+);
+
+partnersApi.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/partners/{id}/commission-plans/{planId}',
+    tags: ['Partners'],
+    summary: 'Cancel a scheduled commission plan',
+    description:
+      'Only a plan that has not started: the plan in force until then stays in force. A plan that has taken effect is 409 `plan_started`.',
+    security: bearer,
+    request: { params: planParams },
+    responses: { 204: { description: 'Cancelled.' }, ...errorResponses, ...conflictResponse },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const { id, planId } = c.req.valid('param');
+    await cancelScheduledPlan(c.env, scopeOf(c), id, planId);
+    return c.body(null, 204);
   },
 );
