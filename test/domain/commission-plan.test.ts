@@ -27,6 +27,12 @@ describe('planInForce', () => {
     );
   });
 
+  it('prices what happened before with the earlier of two first plans of the same start, in any order', () => {
+    const tied = [plan('y2', '2026-01-01'), plan('y1', '2026-01-01')];
+    expect(planInForce(tied, at('2025-12-31T00:00:00Z'))?.id).toBe('y1');
+    expect(planInForce([...tied].reverse(), at('2025-12-31T00:00:00Z'))?.id).toBe('y1');
+  });
+
   it('answers nothing for a partner without plans', () => {
     expect(planInForce([], at('2026-01-01T00:00:00Z'))).toBeUndefined();
   });
