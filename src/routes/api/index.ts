@@ -18,6 +18,7 @@ import { partnersApi } from './partners';
 import { postbacksApi } from './postbacks';
 import { qrApi } from './qr';
 import { reportsApi } from './reports';
+import { statementsApi } from './statements';
 
 export const apiRouter = router();
 
@@ -49,3 +50,4 @@ apiRouter.route('/', partnerReportsApi);
 apiRouter.route('/', linkHealthApi);
 apiRouter.route('/', clicksApi);
 apiRouter.route('/', qrApi);
+apiRouter.route('/', statementsApi);
