@@ -1,6 +1,7 @@
 // Which scheduled work each cron expression of wrangler.toml runs.
 import { resumeDaily, runDaily } from './daily';
 import { runReconcile } from './reconcile';
+import { runMonthlyStatements } from './statements';
 
 /** The cron expressions declared in wrangler.toml `[triggers]`. */
 export const CRON_RECONCILE = '*/15 * * * *';
@@ -8,8 +9,9 @@ export const CRON_DAILY = '10 0 * * *';
 
 /**
  * The `scheduled` handler: reconciliation every 15 minutes (which also finishes a daily run left
- * unfinished), the daily aggregates, pushes and link health at 00:10 UTC. Times come from the
- * controller, so a delayed or replayed trigger works on the day it was meant for.
+ * unfinished, and makes a month's statements once the month is over in the programme's zone), the
+ * daily aggregates, pushes and link health at 00:10 UTC. Times come from the controller, so a
+ * delayed or replayed trigger works on the day it was meant for.
  */
 export async function runScheduled(controller: Pick<ScheduledController, 'cron' | 'scheduledTime'>, env: Env) {
   // Number(): some callers (local test harnesses) hand over a Date rather than epoch milliseconds.
@@ -18,6 +20,7 @@ export async function runScheduled(controller: Pick<ScheduledController, 'cron' 
     case CRON_RECONCILE:
       await runReconcile(env, nowMs);
       await resumeDaily(env, nowMs);
+      await runMonthlyStatements(env, nowMs);
       return;
     case CRON_DAILY:
       await runDaily(env, nowMs);
