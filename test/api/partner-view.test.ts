@@ -60,6 +60,12 @@ async function partnerWithData(name: string) {
   await dbOf(env)
     .insert(linkChecks)
     .values({ linkId: link.id, date: DAY, partnerId: partner.id, status: 'ok', hops: 0 });
+  const statement = (
+    await api('POST', '/api/v1/statements/run', {
+      body: { month: DAY.slice(0, 7), partnerId: partner.id },
+      expect: 200,
+    })
+  ).body.data[0];
   return {
     partner,
     link,
@@ -70,6 +76,7 @@ async function partnerWithData(name: string) {
     deliveryId,
     anomalyId,
     reportId: report.id as string,
+    statementId: statement.id as string,
     /** Strings that must never reach another partner's key. */
     secrets: [
       partner.id,
@@ -83,6 +90,8 @@ async function partnerWithData(name: string) {
       deliveryId,
       anomalyId,
       report.id,
+      statement.id,
+      statement.number,
     ],
   };
 }
@@ -194,6 +203,14 @@ describe('partner key, endpoint by endpoint', () => {
     expect((await read(`/api/v1/links/${other.link.id}/health`)).status).toBe(404);
   });
 
+  it('statements: only its own', async () => {
+    await expectOnlyOwn('/api/v1/statements');
+    expect((await read(`/api/v1/statements?partnerId=${other.partner.id}`)).status).toBe(404);
+    expect((await read(`/api/v1/statements/${own.statementId}`)).status).toBe(200);
+    expect((await read(`/api/v1/statements/${other.statementId}`)).status).toBe(404);
+    expect((await call('GET', `/api/v1/statements/${other.statementId}.csv`, { key })).status).toBe(404);
+  });
+
   it('conversions: only its own', async () => {
     await expectOnlyOwn('/api/v1/conversions');
     expect((await read(`/api/v1/conversions?partnerId=${other.partner.id}`)).status).toBe(404);
@@ -214,6 +231,7 @@ function otherIdFor(path: string): string | undefined {
     deliveries: other.deliveryId,
     anomalies: other.anomalyId,
     'partner-reports': other.reportId,
+    statements: other.statementId,
     keys: newId('key'),
   };
   return ids[resource];
@@ -274,6 +292,7 @@ describe('partner key, every route of the OpenAPI document', () => {
       conversions: own.conversion.id,
       deliveries: own.deliveryId,
       anomalies: own.anomalyId,
+      statements: own.statementId,
     };
     for (const { path, method } of await operations()) {
       if (method === 'GET') continue;
