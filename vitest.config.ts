@@ -71,6 +71,9 @@ export default defineConfig(async () => {
       // 22,000 clicks) take one or two seconds on a quiet machine, and up to 13 s on a 2-core one
       // that other test runs share: past Vitest's default of 5 s, they failed for nothing.
       testTimeout: 20_000,
+      // Set-up hooks that make a file's fixtures through the API (partners, keys, statements)
+      // wait on the same busy machine.
+      hookTimeout: 30_000,
     },
   };
 });
