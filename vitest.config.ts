@@ -20,14 +20,21 @@ const MISCONFIGURED_SECRETS = {
   HASH_KEY: '',
   SECRETS_KEY: 'short-secrets-key-0123456789abc',
 };
+/**
+ * Days are UTC ones unless a project says otherwise: set here rather than left to wrangler.toml,
+ * since the plugin also reads .dev.vars, where a REPORT_TIMEZONE would change every date tested.
+ */
+const UTC_DAYS = { REPORT_TIMEZONE: 'UTC' };
+/** A Worker deployed with a misspelt zone (test/misconfigured-zone/), which must refuse to serve. */
+const MISSPELT_ZONE = { REPORT_TIMEZONE: 'Europe/Pariss' };
 
 export default defineConfig(async () => {
   // The very migrations `wrangler d1 migrations apply` runs, applied in test/support/setup.ts.
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
-  // A workerd of its own per project, with these secrets among the Worker's bindings.
+  // A workerd of its own per project, with these secrets and settings among the Worker's bindings.
   const project = (
     name: string,
-    secrets: Record<string, string>,
+    settings: Record<string, string>,
     test: TestProjectInlineConfiguration['test'],
   ): TestProjectInlineConfiguration => ({
     extends: true,
@@ -45,7 +52,7 @@ export default defineConfig(async () => {
             API_BURST: '100000',
             API_ADMIN_RATE_PER_SEC: '100000',
             API_ADMIN_BURST: '100000',
-            ...secrets,
+            ...settings,
           },
         },
       }),
@@ -55,10 +62,23 @@ export default defineConfig(async () => {
   return {
     test: {
       setupFiles: ['./test/support/setup.ts'],
-      // The Worker as deployed, and one deployed without sound secrets, which must refuse to serve.
+      // The Worker as deployed, and two deployed wrong, which must refuse to serve.
       projects: [
-        project('relais', TEST_SECRETS, { include: ['test/**/*.test.ts'], exclude: ['test/misconfigured/**'] }),
-        project('misconfigured', MISCONFIGURED_SECRETS, { include: ['test/misconfigured/**/*.test.ts'] }),
+        project(
+          'relais',
+          { ...TEST_SECRETS, ...UTC_DAYS },
+          { include: ['test/**/*.test.ts'], exclude: ['test/misconfigured*/**'] },
+        ),
+        project(
+          'misconfigured',
+          { ...MISCONFIGURED_SECRETS, ...UTC_DAYS },
+          { include: ['test/misconfigured/**/*.test.ts'] },
+        ),
+        project(
+          'misconfigured-zone',
+          { ...TEST_SECRETS, ...MISSPELT_ZONE },
+          { include: ['test/misconfigured-zone/**/*.test.ts'] },
+        ),
       ],
       // Each vitest worker starts one workerd and runs its test files there one after the other;
       // test/support/setup.ts gives each file an empty storage and fresh modules. A workerd and

@@ -1,11 +1,15 @@
-// The secrets Relais will not run without, and how long they must be.
+// The settings Relais will not run without: its secrets and how long they must be, and a time
+// zone it knows.
 //
 // Why refuse rather than carry on: an absent secret reads as an empty string, and an empty key is a
 // key everyone knows. Partners' signing secrets would be sealed under SHA-256 of nothing, click
 // and API-key hashes made under a blank HMAC key, and a blank admin key would be one step from
 // letting anyone in. A short key is little better: it can be guessed offline from one stored hash.
 // 32 bytes is the size of the AES-256 and HMAC-SHA256 keys they stand for; `npm start` generates
-// them that long, and production sets them with `wrangler secret put`.
+// them that long, and production sets them with `wrangler secret put`. A misspelt
+// `REPORT_TIMEZONE` is refused too: read as UTC instead, it would move sales and clicks near
+// midnight onto other days and months in every report, push and statement.
+import { timeZoneOf } from './calendar';
 
 /** The secrets every entry point needs (README, "Configuration"). */
 export const REQUIRED_SECRETS = ['ADMIN_API_KEY', 'HASH_KEY', 'SECRETS_KEY'] as const;
@@ -16,7 +20,12 @@ export type SecretName = (typeof REQUIRED_SECRETS)[number];
 export const MIN_SECRET_BYTES = 32;
 
 /** What is wrong with one setting; never its value. */
-export type SettingProblem = { setting: SecretName; problem: 'missing' | 'too_short' };
+export type SettingProblem =
+  | { setting: SecretName; problem: 'missing' | 'too_short' }
+  | { setting: 'REPORT_TIMEZONE'; problem: 'unknown_time_zone' };
+
+/** The settings judged: the secrets, and the programme's time zone (unset or blank: UTC). */
+export type JudgedSettings = Partial<Record<SecretName | 'REPORT_TIMEZONE', unknown>>;
 
 const encoder = new TextEncoder();
 
@@ -29,18 +38,33 @@ export function isStrongSecret(value: unknown): value is string {
 }
 
 /**
- * The required secrets that are missing (absent, empty or blank) or shorter than `MIN_SECRET_BYTES`.
- * @example settingProblems({ ADMIN_API_KEY: 'x'.repeat(40), HASH_KEY: '', SECRETS_KEY: 'short' })
- * // [{ setting: 'HASH_KEY', problem: 'missing' }, { setting: 'SECRETS_KEY', problem: 'too_short' }]
+ * The required secrets that are missing (absent, empty or blank) or shorter than `MIN_SECRET_BYTES`,
+ * then `REPORT_TIMEZONE` when it names no time zone the runtime knows.
+ * @example settingProblems({ ADMIN_API_KEY: 'x'.repeat(40), HASH_KEY: '', SECRETS_KEY: 'short', REPORT_TIMEZONE: 'Europe/Pariss' })
+ * // [{ setting: 'HASH_KEY', problem: 'missing' }, { setting: 'SECRETS_KEY', problem: 'too_short' },
+ * //  { setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' }]
  */
-export function settingProblems(settings: Partial<Record<SecretName, unknown>>): SettingProblem[] {
+export function settingProblems(settings: JudgedSettings): SettingProblem[] {
   const problems: SettingProblem[] = [];
   for (const setting of REQUIRED_SECRETS) {
     const value = settings[setting];
     if (typeof value !== 'string' || value.trim() === '') problems.push({ setting, problem: 'missing' });
     else if (!isStrongSecret(value)) problems.push({ setting, problem: 'too_short' });
   }
+  if (!isTimeZoneSetting(settings.REPORT_TIMEZONE)) {
+    problems.push({ setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' });
+  }
   return problems;
+}
+
+function isTimeZoneSetting(value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'string') return false;
+  try {
+    timeZoneOf(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -50,12 +74,22 @@ export function settingProblems(settings: Partial<Record<SecretName, unknown>>):
  */
 export function misconfigurationMessage(problems: readonly SettingProblem[]): string {
   const faults = problems.map(({ setting, problem }) =>
-    problem === 'missing' ? `${setting} is missing` : `${setting} is shorter than ${MIN_SECRET_BYTES} bytes`,
+    problem === 'missing'
+      ? `${setting} is missing`
+      : problem === 'too_short'
+        ? `${setting} is shorter than ${MIN_SECRET_BYTES} bytes`
+        : `${setting} is not a time zone`,
   );
-  return (
-    `Relais is not configured: ${faults.join(', ')}. Set each secret to ${MIN_SECRET_BYTES} random bytes or ` +
-    'more (`wrangler secret put NAME`; `.dev.vars` locally) and deploy again.'
-  );
+  const fixes: string[] = [];
+  if (problems.some((p) => p.setting !== 'REPORT_TIMEZONE')) {
+    fixes.push(
+      `Set each secret to ${MIN_SECRET_BYTES} random bytes or more (\`wrangler secret put NAME\`; \`.dev.vars\` locally)`,
+    );
+  }
+  if (problems.some((p) => p.setting === 'REPORT_TIMEZONE')) {
+    fixes.push('Set REPORT_TIMEZONE (wrangler.toml) to the IANA name of a time zone (Europe/Paris, UTC)');
+  }
+  return `Relais is not configured: ${faults.join(', ')}. ${fixes.join('. ')} and deploy again.`;
 }
 
 /**

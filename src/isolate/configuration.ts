@@ -18,8 +18,9 @@ let lastVerdict: AppError | null = null;
 
 /**
  * The 500 `misconfigured` error every entry point answers with while a required secret is missing
- * or too short (src/domain/settings.ts), or null when the settings are sound. The error names the
- * settings, never their values; it is logged the first time an env object is judged.
+ * or too short, or `REPORT_TIMEZONE` names no time zone (src/domain/settings.ts), or null when the
+ * settings are sound. The error names the settings, never their values; it is logged the first
+ * time an env object is judged.
  * @example const refusal = refusalOf(env); if (refusal) return errorResponse(refusal);
  */
 export function refusalOf(env: Env): AppError | null {

@@ -28,6 +28,26 @@ describe('settingProblems', () => {
     ]);
   });
 
+  it('takes a time zone the runtime knows, and reads none or a blank one as UTC', () => {
+    const secrets = { ADMIN_API_KEY: strong, HASH_KEY: strong, SECRETS_KEY: strong };
+    for (const zone of ['Europe/Paris', 'UTC', 'America/Santiago', '', ' ', undefined]) {
+      expect(settingProblems({ ...secrets, REPORT_TIMEZONE: zone })).toEqual([]);
+    }
+  });
+
+  it('refuses a time zone the runtime does not know, rather than fall back on UTC', () => {
+    const secrets = { ADMIN_API_KEY: strong, HASH_KEY: strong, SECRETS_KEY: strong };
+    for (const zone of ['Europe/Pariss', 'Paris', 'CEST+1', 42]) {
+      expect(settingProblems({ ...secrets, REPORT_TIMEZONE: zone })).toEqual([
+        { setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' },
+      ]);
+    }
+    expect(settingProblems({ HASH_KEY: strong, SECRETS_KEY: strong, REPORT_TIMEZONE: 'Mars/Olympus' })).toEqual([
+      { setting: 'ADMIN_API_KEY', problem: 'missing' },
+      { setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' },
+    ]);
+  });
+
   it('counts bytes, not characters', () => {
     expect(isStrongSecret('é'.repeat(16))).toBe(true);
     expect(isStrongSecret('é'.repeat(15))).toBe(false);
@@ -45,6 +65,25 @@ describe('misconfigurationMessage', () => {
     ).toBe(
       'Relais is not configured: HASH_KEY is missing, SECRETS_KEY is shorter than 32 bytes. Set each secret to ' +
         '32 random bytes or more (`wrangler secret put NAME`; `.dev.vars` locally) and deploy again.',
+    );
+  });
+});
+
+describe('misconfigurationMessage of a time zone', () => {
+  it('says how to set it, alone or beside the secrets', () => {
+    expect(misconfigurationMessage([{ setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' }])).toBe(
+      'Relais is not configured: REPORT_TIMEZONE is not a time zone. Set REPORT_TIMEZONE (wrangler.toml) to the ' +
+        'IANA name of a time zone (Europe/Paris, UTC) and deploy again.',
+    );
+    expect(
+      misconfigurationMessage([
+        { setting: 'HASH_KEY', problem: 'missing' },
+        { setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' },
+      ]),
+    ).toBe(
+      'Relais is not configured: HASH_KEY is missing, REPORT_TIMEZONE is not a time zone. Set each secret to 32 ' +
+        'random bytes or more (`wrangler secret put NAME`; `.dev.vars` locally). Set REPORT_TIMEZONE ' +
+        '(wrangler.toml) to the IANA name of a time zone (Europe/Paris, UTC) and deploy again.',
     );
   });
 });
