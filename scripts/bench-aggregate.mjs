@@ -156,7 +156,8 @@ async function main() {
     );
     await db.prepare('ANALYZE').run();
 
-    const scope = { date: DATE, partnerId: PARTNER, currency: 'EUR', computedAtMs: Date.now() };
+    // A UTC day, as the Worker below reads it: it is given no REPORT_TIMEZONE.
+    const scope = { date: DATE, partnerId: PARTNER, currency: 'EUR', computedAtMs: Date.now(), timeZone: 'UTC' };
     console.log('\nStatements, one by one (D1 batches as the Worker sends them):');
     let sum = 0;
     sum += (

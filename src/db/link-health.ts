@@ -1,4 +1,4 @@
-// Link-health checks (`link_checks`): at most one per link and UTC day, claimed before the request is made.
+// Link-health checks (`link_checks`): at most one per link and day (of the programme's zone), claimed before the request is made.
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { type Link, linkChecks, links, type Partner, partners } from './schema';

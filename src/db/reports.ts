@@ -7,8 +7,8 @@ import {
   TIME_TO_CONVERSION_BUCKETS,
   TOTAL_LINK_ID,
   UNATTRIBUTED,
-  utcDayRange,
 } from '../domain/aggregation';
+import { dayRangeIn } from '../domain/calendar';
 
 const COUNTED = COUNTED_STATUSES.map((s) => `'${s}'`).join(', ');
 
@@ -25,15 +25,16 @@ const DIMENSION_SQL: Record<BreakdownDimension, string> = {
   sub5: `COALESCE(NULLIF(k.sub5, ''), '${NO_VALUE}')`,
 };
 
-/** What one partner-day rebuild works on. */
-export type DayScope = { date: string; partnerId: string; currency: string; computedAtMs: number };
+/** What one partner-day rebuild works on: `date` is a day of `timeZone`, the programme's. */
+export type DayScope = { date: string; partnerId: string; currency: string; computedAtMs: number; timeZone: string };
 
-// Parameters shared by the statements below: ?1 partner, ?2 day start, ?3 day end, ?4 date,
+// Parameters shared by the statements below: ?1 partner, ?2 day start, ?3 day end (the instants
+// the day spans in the programme's zone: 23 or 25 hours when the clocks change), ?4 date,
 // ?5 currency, ?6 computed at. Money is added up in the partner's reporting currency, from the
 // figures each conversion keeps in it; a conversion still waiting for its exchange rate is
 // counted, left out of the money, and counted among the unconverted.
 function bindScope(stmt: D1PreparedStatement, s: DayScope): D1PreparedStatement {
-  const { startMs, endMs } = utcDayRange(s.date);
+  const { startMs, endMs } = dayRangeIn(s.date, s.timeZone);
   return stmt.bind(s.partnerId, startMs, endMs, s.date, s.currency, s.computedAtMs);
 }
 
@@ -282,12 +283,12 @@ export function breakdownRows(
 }
 
 /** The query of `timeToConversionRows`. */
-export function timeToConversionQuery(q: { from: string; to: string; partnerId?: string }): SqlQuery {
+export function timeToConversionQuery(q: { from: string; to: string; timeZone: string; partnerId?: string }): SqlQuery {
   const bounds = TIME_TO_CONVERSION_BUCKETS.flatMap((b, i) =>
     b.maxMs === null ? [] : [`WHEN c.click_to_conversion_ms < ${b.maxMs} THEN ${i}`],
   );
   const scoped = q.partnerId !== undefined;
-  const range = [utcDayRange(q.from).startMs, utcDayRange(q.to).endMs];
+  const range = [dayRangeIn(q.from, q.timeZone).startMs, dayRangeIn(q.to, q.timeZone).endMs];
   return {
     sql: `SELECT CASE ${bounds.join(' ')} ELSE ${TIME_TO_CONVERSION_BUCKETS.length - 1} END AS bucket,
          COUNT(*) AS conversions
@@ -299,10 +300,10 @@ export function timeToConversionQuery(q: { from: string; to: string; partnerId?:
   };
 }
 
-/** Counted conversions attributed to a click, per time-to-conversion bucket, over a range of UTC days. */
+/** Counted conversions attributed to a click, per time-to-conversion bucket, over a range of days of `timeZone`. */
 export function timeToConversionRows(
   d1: D1Database,
-  q: { from: string; to: string; partnerId?: string },
+  q: { from: string; to: string; timeZone: string; partnerId?: string },
 ): Promise<{ bucket: number; conversions: number }[]> {
   return run(d1, timeToConversionQuery(q));
 }

@@ -459,7 +459,7 @@ export const webhookReceipts = sqliteTable(
   (t) => [primaryKey({ columns: [t.partnerId, t.webhookId] })],
 );
 
-/** Daily figures per UTC day, partner and link (link `*` is the partner's total). */
+/** Daily figures per day (of `REPORT_TIMEZONE`), partner and link (link `*` is the partner's total). */
 export const dailyAggregates = sqliteTable(
   'daily_aggregates',
   {

@@ -1,7 +1,9 @@
-// Daily figures: UTC days, the dimensions of breakdowns, derived rates and the partner push payload.
+// Daily figures: the dimensions of breakdowns, derived rates and the partner push payload (days are
+// the programme's, src/domain/calendar.ts).
 import type { ConversionStatus } from './conversion-status';
 import { SUB_ID_PARAMS } from './destination';
 
+/** 24 hours: a duration (time-to-conversion buckets, look-backs), never the length of a calendar day. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Dimensions a day can be broken down by; `source` is the utm_source, else the referrer host. */
@@ -17,44 +19,6 @@ export const TOTAL_LINK_ID = '*';
 
 /** Conversions counted in figures: rejected and reversed ones earned nothing. */
 export const COUNTED_STATUSES = ['pending', 'approved'] as const satisfies readonly ConversionStatus[];
-
-/**
- * The start (included) and end (excluded) of a UTC day, in epoch milliseconds.
- * @example utcDayRange('2026-11-24') // { startMs: 1795478400000, endMs: 1795564800000 }
- */
-export function utcDayRange(date: string): { startMs: number; endMs: number } {
-  const startMs = Date.parse(`${date}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(startMs) || utcDateOf(startMs) !== date) {
-    throw new RangeError(`not a date: ${date}`);
-  }
-  return { startMs, endMs: startMs + DAY_MS };
-}
-
-/**
- * The UTC date (`YYYY-MM-DD`) of an instant.
- * @example utcDateOf(Date.parse('2026-11-24T23:59:59Z')) // '2026-11-24'
- */
-export function utcDateOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/**
- * The UTC date `days` after `date` (before when negative).
- * @example addDays('2026-03-01', -1) // '2026-02-28'
- */
-export function addDays(date: string, days: number): string {
-  return utcDateOf(utcDayRange(date).startMs + days * DAY_MS);
-}
-
-/**
- * Every date from `from` to `to`, both included.
- * @example datesBetween('2026-01-30', '2026-02-01') // ['2026-01-30', '2026-01-31', '2026-02-01']
- */
-export function datesBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
-}
 
 /**
  * Conversions per counted click (four decimals), 0 without clicks.

@@ -166,6 +166,30 @@ export function nextDate(date: string, days: number): string {
 }
 
 /**
+ * Every date from `from` to `to`, both included; zones play no part.
+ * @example datesBetween('2026-01-30', '2026-02-01') // ['2026-01-30', '2026-01-31', '2026-02-01']
+ */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = nextDate(d, 1)) out.push(d);
+  return out;
+}
+
+/**
+ * The instant a wall clock of `timeZone` shows `time` (`HH:MM`, `HH:MM:SS`, or with a fraction) on
+ * `date`. A time the clocks show twice (when they go back) is one of the two; a time they skip
+ * reads as the same time after the jump (02:30 on the spring day in Paris is 03:30).
+ * @example wallTimeIn('2026-12-01', '00:30', 'Europe/Paris') // Date.parse('2026-11-30T23:30:00Z')
+ */
+export function wallTimeIn(date: string, time: string, timeZone: string): number {
+  if (!isCalendarDate(date)) throw new RangeError(`not a date: ${date}`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$/.test(time)) throw new RangeError(`not a time: ${time}`);
+  const wallAsUtc = Date.parse(`${date}T${time}Z`);
+  // As in dayStartIn: the offset asked twice, since it may change between the two guesses.
+  return wallAsUtc - offsetMs(wallAsUtc - offsetMs(wallAsUtc, timeZone), timeZone);
+}
+
+/**
  * The month `months` after `month` (before when negative).
  * @example nextMonth('2026-01', -1) // '2025-12'
  */

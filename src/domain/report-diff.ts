@@ -1,5 +1,5 @@
 // A partner's own conversion report against ours: its rows read through the partner's column names, then compared.
-import { utcDateOf, utcDayRange } from './aggregation';
+import { dateIn, dayRangeIn, isCalendarDate, wallTimeIn } from './calendar';
 import { CONVERSION_EVENTS, type ConversionEvent } from './conversion-event';
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversion-status';
 import { parseAmount } from './money';
@@ -28,6 +28,8 @@ export type ReadOptions = {
   statusMap: Readonly<Record<string, string>>;
   defaultCurrency: string;
   amountsInMinorUnits: boolean;
+  /** The zone of dates and times written without an offset: the programme's. */
+  timeZone: string;
 };
 
 /** The report has no column for the transaction id: nothing can be compared. */
@@ -40,7 +42,7 @@ export class ReportShapeError extends Error {
  * space-insensitively. A row without a transaction id, or with an amount, date or currency
  * that cannot be read, becomes an issue rather than a row; unknown statuses are kept raw and
  * not compared. Throws `ReportShapeError` when no column holds the transaction id.
- * @example readReport([['order_id', 'total'], ['A1', '10,50']], { columns: { transactionId: 'order_id', amount: 'total' }, statusMap: {}, defaultCurrency: 'EUR', amountsInMinorUnits: false })
+ * @example readReport([['order_id', 'total'], ['A1', '10,50']], { columns: { transactionId: 'order_id', amount: 'total' }, statusMap: {}, defaultCurrency: 'EUR', amountsInMinorUnits: false, timeZone: 'Europe/Paris' })
  * // { rows: [{ line: 2, transactionId: 'A1', amountMinor: 1050, currency: 'EUR', status: null, ... }], issues: [] }
  */
 export function readReport(
@@ -104,7 +106,7 @@ function readRow(
   let occurredAtMs: number | null = null;
   const dateText = get(at.occurredAt);
   if (dateText) {
-    occurredAtMs = parseReportDate(dateText);
+    occurredAtMs = parseReportDate(dateText, opts.timeZone);
     if (occurredAtMs === null) return `Date "${dateText}" cannot be read.`;
   }
   const rawStatus = get(at.status) || null;
@@ -124,43 +126,58 @@ function readRow(
 
 const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
+const EUROPEAN_DATE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const ISO_WALL_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/;
+
 /**
- * Reads the dates reports carry, as UTC: ISO 8601 (`2026-11-24`, `2026-11-24T10:00:00Z`,
- * `2026-11-24 10:00:00`) and day-first European dates (`24/11/2026`, `24.11.2026 10:00`).
- * @example parseReportDate('24/11/2026 10:30') // Date.parse('2026-11-24T10:30:00Z')
+ * Reads the dates reports carry: ISO 8601 (`2026-11-24`, `2026-11-24T10:00:00Z`,
+ * `2026-11-24 10:00:00`) and day-first European dates (`24/11/2026`, `24.11.2026 10:00`). A date
+ * or time without an offset is the wall clock of `timeZone` (the programme's, as a partner of a
+ * French programme writes Paris times); one with `Z` or an offset is read as it says.
+ * @example parseReportDate('24/11/2026 10:30', 'Europe/Paris') // Date.parse('2026-11-24T09:30:00Z')
  */
-export function parseReportDate(text: string): number | null {
+export function parseReportDate(text: string, timeZone: string): number | null {
   const t = text.trim();
-  const eu = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
-  const iso = eu
-    ? `${eu[3]}-${eu[2]?.padStart(2, '0')}-${eu[1]?.padStart(2, '0')}T${(eu[4] ?? '0').padStart(2, '0')}:${eu[5] ?? '00'}:${eu[6] ?? '00'}Z`
-    : /^\d{4}-\d{2}-\d{2}$/.test(t)
-      ? `${t}T00:00:00Z`
-      : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t)
-        ? `${t.replace(' ', 'T')}Z`
-        : t;
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso)) return null;
-  const ms = Date.parse(iso);
-  // Date.parse rolls 31/02 over to March; a date that does not read back is not a date.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== iso.slice(0, 10)) return null;
-  return ms;
+  const eu = EUROPEAN_DATE.exec(t);
+  const iso = eu ? null : ISO_WALL_TIME.exec(t);
+  const wall = eu
+    ? {
+        date: `${eu[3]}-${eu[2]?.padStart(2, '0')}-${eu[1]?.padStart(2, '0')}`,
+        time: `${(eu[4] ?? '0').padStart(2, '0')}:${eu[5] ?? '00'}:${eu[6] ?? '00'}`,
+      }
+    : iso
+      ? { date: iso[1] ?? '', time: iso[2] ?? '00:00' }
+      : null;
+  if (wall) {
+    // 31/02 is no date, though Date.parse would roll it over to March.
+    if (!isCalendarDate(wall.date)) return null;
+    try {
+      return wallTimeIn(wall.date, wall.time, timeZone);
+    } catch {
+      return null;
+    }
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(t) || !isCalendarDate(t.slice(0, 10))) return null;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 /**
- * The days a comparison covers: those asked for, else the first and last dates of their rows;
- * null while either end is unknown (then nothing is `missing_there`). `startMs` and `endMs` are
- * the instants of those days; the caller refuses a `from` after `to`.
- * @example comparedPeriod(rows, { from: '2026-11-01' }) // { from: '2026-11-01', to: '2026-11-24', startMs, endMs }
+ * The days a comparison covers, days of `timeZone`: those asked for, else the first and last
+ * dates of their rows; null while either end is unknown (then nothing is `missing_there`).
+ * `startMs` and `endMs` are the instants of those days; the caller refuses a `from` after `to`.
+ * @example comparedPeriod(rows, { from: '2026-11-01' }, 'Europe/Paris') // { from: '2026-11-01', to: '2026-11-24', startMs, endMs }
  */
 export function comparedPeriod(
   rows: readonly TheirRow[],
   asked: { from?: string; to?: string },
+  timeZone: string,
 ): { from: string; to: string; startMs: number; endMs: number } | null {
-  const dates = rows.flatMap((r) => (r.occurredAtMs === null ? [] : [utcDateOf(r.occurredAtMs)])).sort();
+  const dates = rows.flatMap((r) => (r.occurredAtMs === null ? [] : [dateIn(r.occurredAtMs, timeZone)])).sort();
   const from = asked.from ?? dates[0];
   const to = asked.to ?? dates[dates.length - 1];
   if (!from || !to) return null;
-  return { from, to, startMs: utcDayRange(from).startMs, endMs: utcDayRange(to).endMs };
+  return { from, to, startMs: dayRangeIn(from, timeZone).startMs, endMs: dayRangeIn(to, timeZone).endMs };
 }
 
 /** One of our conversions, as far as the comparison needs it. */

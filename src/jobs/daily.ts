@@ -1,9 +1,9 @@
-// The daily job (00:10 UTC): aggregate yesterday for every partner, queue its push (and those of
-// corrected days), check link health.
+// The daily job (00:10 UTC): aggregate yesterday, a day of the programme's zone, for every partner,
+// queue its push (and those of corrected days), check link health.
 import { dbOf } from '../db/client';
 import { correctedDays } from '../db/deliveries';
 import { readCursor, writeCursor } from '../db/job-state';
-import { addDays, utcDateOf } from '../domain/aggregation';
+import { dateIn, nextDate, timeZoneOf } from '../domain/calendar';
 import { PUSHED_STATUSES, queueDailyPush } from '../services/deliveries';
 import { aggregatePartnerDay } from '../services/reports';
 import { runLinkHealth } from './link-health';
@@ -30,13 +30,14 @@ async function readState(env: Env): Promise<DailyState | null> {
 const saveState = (env: Env, s: DailyState) => writeCursor(dbOf(env), DAILY_STATE, `${s.date} ${s.stage}`);
 
 /**
- * Runs the daily job for the day before `nowMs` (UTC). Its stages (aggregate, push, link
- * health) and, within a stage, the partners done are saved as it goes, so a run cut short
- * resumes where it stopped; a day left unfinished is finished first. Running it again once
- * done changes nothing.
+ * Runs the daily job for the day before the one `nowMs` falls on in `REPORT_TIMEZONE`. At 00:10
+ * UTC that day is over in every zone: in Paris it ended at midnight, 70 or 130 minutes before;
+ * west of Greenwich, the day before. Its stages (aggregate, push, link health) and, within a
+ * stage, the partners done are saved as it goes, so a run cut short resumes where it stopped; a
+ * day left unfinished is finished first. Running it again once done changes nothing.
  */
 export async function runDaily(env: Env, nowMs: number): Promise<DailyState> {
-  const target = addDays(utcDateOf(nowMs), -1);
+  const target = nextDate(dateIn(nowMs, timeZoneOf(env.REPORT_TIMEZONE)), -1);
   const state = await readState(env);
   if (state && state.date !== target && state.stage !== 'done' && state.date < target) {
     await runStages(env, state, nowMs);
@@ -63,8 +64,8 @@ async function runStages(env: Env, start: DailyState, nowMs: number): Promise<Da
       if (!PUSHED_STATUSES.includes(p.status)) return;
       await queueDailyPush(env, p, s.date, { nowMs });
       if (!p.pushCorrections) return;
-      const from = addDays(s.date, -CORRECTION_DAYS);
-      for (const date of await correctedDays(dbOf(env), p.id, from, addDays(s.date, -1))) {
+      const from = nextDate(s.date, -CORRECTION_DAYS);
+      for (const date of await correctedDays(dbOf(env), p.id, from, nextDate(s.date, -1))) {
         await queueDailyPush(env, p, date, { force: true, nowMs });
       }
     });

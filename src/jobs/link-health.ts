@@ -2,7 +2,7 @@
 import { dbOf } from '../db/client';
 import { claimCheck, linksToCheck, saveCheck } from '../db/link-health';
 import type { Link, Partner } from '../db/schema';
-import { utcDateOf } from '../domain/aggregation';
+import { dateIn, timeZoneOf } from '../domain/calendar';
 import { buildDestination, settingsInput } from '../domain/destination';
 import { newClickId } from '../domain/ids';
 import { type ChainEnd, linkHealthOf, MAX_HOPS, nextHopUrl } from '../domain/link-health';
@@ -15,12 +15,12 @@ const CONCURRENCY = 5;
 const HOP_TIMEOUT_MS = 10_000;
 
 /**
- * Checks the links not yet checked today (UTC), at most `LINK_CHECKS_PER_RUN`; answers how many
+ * Checks the links not yet checked today (in `REPORT_TIMEZONE`), at most `LINK_CHECKS_PER_RUN`; answers how many
  * and whether every link is now checked (else the next run carries on).
  */
 export async function runLinkHealth(env: Env, nowMs: number = Date.now()): Promise<{ checked: number; done: boolean }> {
   const db = dbOf(env);
-  const date = utcDateOf(nowMs);
+  const date = dateIn(nowMs, timeZoneOf(env.REPORT_TIMEZONE));
   const todo = await linksToCheck(db, date, new Date(nowMs), LINK_CHECKS_PER_RUN);
   let checked = 0;
   const queue = [...todo];

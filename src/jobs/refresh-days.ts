@@ -7,7 +7,8 @@ import { readCursor, writeCursor } from '../db/job-state';
 import { getPartner } from '../db/partners';
 import { dailyRows, rebuildPartnerDay } from '../db/reports';
 import type { Partner } from '../db/schema';
-import { DAY_MS, utcDateOf } from '../domain/aggregation';
+import { DAY_MS } from '../domain/aggregation';
+import { dateIn, timeZoneOf } from '../domain/calendar';
 
 export const CURSOR_CHANGED_DAYS = 'reconcile:changed-days';
 /** Where the sweep starts when it has never run: changes older than this are left as they are. */
@@ -25,6 +26,7 @@ const MAX_DAYS_PER_RUN = 40;
  */
 export async function refreshChangedDays(env: Env, settledBeforeMs: number, nowMs: number): Promise<number> {
   const db = dbOf(env);
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
   const cursor = parseCursor(await readCursor(db, CURSOR_CHANGED_DAYS), nowMs);
   const days = new Map<string, { partnerId: string; date: string }>();
   let last: ConversionChange | undefined;
@@ -32,7 +34,8 @@ export async function refreshChangedDays(env: Env, settledBeforeMs: number, nowM
     const after = last ?? cursor;
     const results = await conversionsChangedAfter(env.DB, after, settledBeforeMs, CHANGES_PAGE);
     for (const change of results) {
-      const date = utcDateOf(change.occurredAt);
+      // The day the conversion counts on: the programme's, as the daily job aggregated it.
+      const date = dateIn(change.occurredAt, timeZone);
       days.set(`${change.partnerId}/${date}`, { partnerId: change.partnerId, date });
       last = change;
       if (days.size >= MAX_DAYS_PER_RUN) break;
@@ -49,7 +52,7 @@ export async function refreshChangedDays(env: Env, settledBeforeMs: number, nowM
     if (!partners.has(partnerId)) partners.set(partnerId, await getPartner(db, partnerId));
     const partner = partners.get(partnerId);
     if (!partner) continue;
-    await rebuildPartnerDay(env.DB, { date, partnerId, currency: partner.currency, computedAtMs: nowMs });
+    await rebuildPartnerDay(env.DB, { date, partnerId, currency: partner.currency, computedAtMs: nowMs, timeZone });
     rebuilt++;
   }
   // Saved once the days are rebuilt: a run cut short does them again, which changes nothing.

@@ -8,8 +8,8 @@ const timeBound = z.union([isoDateTime, isoDate]);
 export const clickListQuery = z.object({
   linkId: z.string().max(64).optional(),
   partnerId: z.string().max(64).optional(),
-  from: timeBound.optional().openapi({ description: 'Created at or after (a date means its start, UTC).' }),
-  to: timeBound.optional().openapi({ description: 'Created at or before (a date means its whole day, UTC).' }),
+  from: timeBound.optional().openapi({ description: 'Created at or after (a date: its start in REPORT_TIMEZONE).' }),
+  to: timeBound.optional().openapi({ description: 'Created at or before (a date: its end in REPORT_TIMEZONE).' }),
 });
 
 const nullableText = z.string().nullable();

@@ -94,8 +94,8 @@ export const conversionListQuery = z.object({
   partnerId: z.string().optional(),
   status: z.enum(CONVERSION_STATUSES).optional(),
   method: z.enum(ATTRIBUTION_METHODS).optional(),
-  from: timeBound.optional().openapi({ description: 'Occurred at or after (a date means its start, UTC).' }),
-  to: timeBound.optional().openapi({ description: 'Occurred at or before (a date means its whole day, UTC).' }),
+  from: timeBound.optional().openapi({ description: 'Occurred at or after (a date: its start in REPORT_TIMEZONE).' }),
+  to: timeBound.optional().openapi({ description: 'Occurred at or before (a date: its end in REPORT_TIMEZONE).' }),
 });
 
 export const conversionPatchSchema = z

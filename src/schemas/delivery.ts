@@ -6,7 +6,7 @@ export const deliverySchema = z
   .object({
     id: z.string(),
     partnerId: z.string(),
-    date: z.string().openapi({ description: 'The UTC day whose figures are pushed.' }),
+    date: z.string().openapi({ description: 'The day (of `REPORT_TIMEZONE`) whose figures are pushed.' }),
     status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable(),

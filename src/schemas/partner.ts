@@ -54,7 +54,7 @@ const partnerFields = {
   webhookUrl: storedUrlSchema(2000).nullable().optional(),
   pushCorrections: z.boolean().optional().openapi({
     description:
-      'Push a delivered day again (a new message, new `webhook-id`) once its figures were rebuilt, for days of the last week, at most once a day. Default false: one push per UTC day.',
+      'Push a delivered day again (a new message, new `webhook-id`) once its figures were rebuilt, for days of the last week, at most once a day. Default false: one push per day.',
   }),
   websiteUrl: storedUrlSchema(2000).nullable().optional(),
   currency: currencyCodeSchema.optional().openapi({

@@ -11,8 +11,10 @@ const formatField = z
 
 const rangeFields = {
   partnerId: z.string().optional(),
-  from: isoDate.optional().openapi({ description: 'First UTC day, included. Default: 29 days before `to`.' }),
-  to: isoDate.optional().openapi({ description: 'Last UTC day, included. Default: yesterday.' }),
+  from: isoDate
+    .optional()
+    .openapi({ description: 'First day (of `REPORT_TIMEZONE`), included. Default: 29 days before `to`.' }),
+  to: isoDate.optional().openapi({ description: 'Last day (of `REPORT_TIMEZONE`), included. Default: yesterday.' }),
   format: formatField,
 };
 
@@ -54,7 +56,7 @@ const figures = {
 
 export const dailyRowSchema = z
   .object({
-    date: z.string().openapi({ example: '2026-11-24' }),
+    date: z.string().openapi({ description: 'A day of `REPORT_TIMEZONE` (UTC by default).', example: '2026-11-24' }),
     partnerId: z.string(),
     linkId: z.string().nullable().openapi({ description: 'Null on partner totals.' }),
     slug: z.string().nullable(),
@@ -97,7 +99,7 @@ export const timeToConversionReportSchema = reportList(timeToConversionRowSchema
 
 export const rebuildSchema = z
   .object({
-    date: isoDate,
+    date: isoDate.openapi({ description: 'A day of `REPORT_TIMEZONE`, today at the latest.' }),
     partnerId: z.string().min(1).optional().openapi({ description: 'Default: every partner.' }),
     push: z
       .boolean()
@@ -145,8 +147,12 @@ export const partnerReportWithDiscrepanciesSchema = partnerReportSchema
   .openapi('PartnerReportWithDiscrepancies');
 
 export const partnerReportUploadQuery = z.object({
-  from: isoDate.optional().openapi({ description: 'First UTC day the report covers. Default: its earliest date.' }),
-  to: isoDate.optional().openapi({ description: 'Last UTC day the report covers. Default: its latest date.' }),
+  from: isoDate
+    .optional()
+    .openapi({ description: 'First day (of `REPORT_TIMEZONE`) the report covers. Default: its earliest date.' }),
+  to: isoDate
+    .optional()
+    .openapi({ description: 'Last day (of `REPORT_TIMEZONE`) the report covers. Default: its latest date.' }),
 });
 
 export type DailyReportQuery = z.infer<typeof dailyReportQuery>;

@@ -9,17 +9,17 @@ import { invalidRequest, notFound } from '../http/errors';
 
 /**
  * Clicks newest first, `limit + 1` of them, of a link and between `from` and `to` when asked
- * (instants, or dates meaning their whole day, at most a year and a day apart: 400 beyond); a
- * partner key lists only its own partner's.
+ * (instants, or dates meaning their whole day in `timeZone`, at most a year and a day apart: 400
+ * beyond); a partner key lists only its own partner's.
  */
 export function listVisibleClicks(
   db: Db,
   scope: CallerScope,
-  q: PageOptions & { linkId?: string; from?: string; to?: string },
+  q: PageOptions & { linkId?: string; from?: string; to?: string; timeZone: string },
 ): Promise<Click[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
-  const asked = listRange(q, Date.now());
+  const asked = listRange(q, Date.now(), q.timeZone);
   if (!asked.ok) throw invalidRequest(asked.message, asked.details);
   return listClicks(db, {
     limit: q.limit,

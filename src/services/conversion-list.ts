@@ -9,8 +9,8 @@ import { invalidRequest, notFound } from '../http/errors';
 
 /**
  * Conversions newest first, `limit + 1` of them, that occurred between `from` and `to` when asked
- * (instants, or dates meaning their whole day, at most a year and a day apart: 400 beyond); a
- * partner key lists only its own partner's.
+ * (instants, or dates meaning their whole day in `timeZone`, at most a year and a day apart: 400
+ * beyond); a partner key lists only its own partner's.
  */
 export function listVisibleConversions(
   db: Db,
@@ -20,11 +20,12 @@ export function listVisibleConversions(
     method?: Conversion['attributionMethod'];
     from?: string;
     to?: string;
+    timeZone: string;
   },
 ): Promise<Conversion[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
-  const asked = listRange(q, Date.now());
+  const asked = listRange(q, Date.now(), q.timeZone);
   if (!asked.ok) throw invalidRequest(asked.message, asked.details);
   const { fromMs, toMs } = asked.range;
   return listConversions(db, {

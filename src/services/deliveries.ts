@@ -14,6 +14,7 @@ import { dailyRows, rebuildPartnerDay } from '../db/reports';
 import type { Delivery, Partner } from '../db/schema';
 import { type DayFigures, dailyAggregatePayload, TOTAL_LINK_ID } from '../domain/aggregation';
 import { ATTEMPT_TIMEOUT_MS, nextStep } from '../domain/backoff';
+import { timeZoneOf } from '../domain/calendar';
 import { newId } from '../domain/ids';
 import { minorToMajor } from '../domain/money';
 import { signWebhookWithEach } from '../domain/standard-webhooks';
@@ -68,7 +69,7 @@ export async function queueDailyPush(
   return delivery;
 }
 
-/** The push body of a partner's day, from its aggregates (built first when missing). */
+/** The push body of a partner's day (of `REPORT_TIMEZONE`), from its aggregates (built first when missing). */
 export async function dailyPayload(env: Env, partner: Partner, date: string) {
   let rows = await dailyRows(env.DB, { from: date, to: date, partnerId: partner.id, perLink: true });
   let total = (await dailyRows(env.DB, { from: date, to: date, partnerId: partner.id }))[0];
@@ -78,6 +79,7 @@ export async function dailyPayload(env: Env, partner: Partner, date: string) {
       partnerId: partner.id,
       currency: partner.currency,
       computedAtMs: Date.now(),
+      timeZone: timeZoneOf(env.REPORT_TIMEZONE),
     });
     rows = await dailyRows(env.DB, { from: date, to: date, partnerId: partner.id, perLink: true });
     total = (await dailyRows(env.DB, { from: date, to: date, partnerId: partner.id }))[0];

@@ -23,13 +23,15 @@ const MAX_ISSUES_KEPT = 100;
 
 /**
  * Reads a partner's CSV report through its `reportColumns` and `statusMap`, compares it with our
- * conversions over the days asked (else the span of its dates) and stores the comparison.
- * `readCsv` is called once the partner is known, so that a report for no partner is never read.
+ * conversions over the days asked (else the span of its dates), days and zone-less times being
+ * those of `timeZone`, and stores the comparison. `readCsv` is called once the partner is known,
+ * so that a report for no partner is never read.
  */
 export async function comparePartnerReport(
   db: Db,
   partnerId: string,
   asked: { from?: string; to?: string },
+  timeZone: string,
   readCsv: () => Promise<string>,
 ): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
   const partner = await getPartner(db, partnerId);
@@ -42,16 +44,17 @@ export async function comparePartnerReport(
       statusMap: partner.statusMap,
       defaultCurrency: partner.currency,
       amountsInMinorUnits: partner.amountsInMinorUnits,
+      timeZone,
     });
   } catch (err) {
     if (err instanceof CsvError) throw invalidRequest(`The CSV cannot be read (line ${err.line}): ${err.message}`);
     if (err instanceof ReportShapeError) throw invalidRequest(err.message);
     throw err;
   }
-  const span = comparedPeriod(read.rows, asked);
+  const span = comparedPeriod(read.rows, asked, timeZone);
   if (span) {
     // Asked for, or the span of their dates: either way at most a year and a day of our conversions.
-    const checked = reportRange(span, Date.now());
+    const checked = reportRange(span, Date.now(), timeZone);
     if (!checked.ok) throw invalidRequest(checked.message, checked.details);
   }
   const period = span ? { startMs: span.startMs, endMs: span.endMs } : null;

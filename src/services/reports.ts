@@ -12,14 +12,15 @@ import {
   timeToConversionRows,
 } from '../db/reports';
 import type { Delivery, Partner } from '../db/schema';
-import { type BreakdownDimension, timeToConversionDistribution, utcDateOf } from '../domain/aggregation';
+import { type BreakdownDimension, timeToConversionDistribution } from '../domain/aggregation';
+import { dateIn, timeZoneOf } from '../domain/calendar';
 import { type ReportRange, reportRange } from '../domain/date-range';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import { invalidRequest, notFound } from '../http/errors';
 import type { rebuildSchema } from '../schemas/report';
 import { queueDailyPush } from './deliveries';
 
-/** What a report is asked for: a partner (default: every one within reach) and UTC days. */
+/** What a report is asked for: a partner (default: every one within reach) and days of the programme's zone. */
 type ReportAsk = { partnerId?: string; from?: string; to?: string };
 
 /** Partner totals per day, or one link's, or every link's (`by: 'link'`), oldest day first. */
@@ -60,21 +61,21 @@ export async function breakdownReport(
 /** Counted conversions attributed to a click, per time from click to conversion, every bucket. */
 export async function timeToConversionReport(env: Env, scope: CallerScope, q: ReportAsk) {
   const { partnerId, range } = await reportScope(env, scope, q);
-  const counts = new Map(
-    (await timeToConversionRows(env.DB, { ...range, partnerId })).map((r) => [r.bucket, r.conversions]),
-  );
+  const rows = await timeToConversionRows(env.DB, { ...range, timeZone: timeZoneOf(env.REPORT_TIMEZONE), partnerId });
+  const counts = new Map(rows.map((r) => [r.bucket, r.conversions]));
   return { range, buckets: timeToConversionDistribution(counts) };
 }
 
 /**
- * Recomputes a UTC day's aggregates of one partner or of every one (twice gives the same figures);
- * with `push`, queues the day's push again to each partner with a webhookUrl, as a new message.
+ * Recomputes a day's aggregates (a day of `REPORT_TIMEZONE`, refused while it is still to come
+ * there) of one partner or of every one (twice gives the same figures); with `push`, queues the
+ * day's push again to each partner with a webhookUrl, as a new message.
  */
 export async function rebuildDay(
   env: Env,
   body: z.infer<typeof rebuildSchema>,
 ): Promise<{ partners: Partner[]; deliveries: Delivery[] }> {
-  if (body.date > utcDateOf(Date.now())) {
+  if (body.date > dateIn(Date.now(), timeZoneOf(env.REPORT_TIMEZONE))) {
     throw invalidRequest('A day in the future has no figures yet.', [{ path: ['date'], message: 'in the future' }]);
   }
   const db = dbOf(env);
@@ -103,7 +104,13 @@ export async function rebuildDay(
 
 /** Rebuilds one partner's day (aggregates and breakdowns) from its clicks and conversions. */
 export function aggregatePartnerDay(env: Env, partner: Partner, date: string, nowMs: number = Date.now()) {
-  return rebuildPartnerDay(env.DB, { date, partnerId: partner.id, currency: partner.currency, computedAtMs: nowMs });
+  return rebuildPartnerDay(env.DB, {
+    date,
+    partnerId: partner.id,
+    currency: partner.currency,
+    computedAtMs: nowMs,
+    timeZone: timeZoneOf(env.REPORT_TIMEZONE),
+  });
 }
 
 /** Whose figures and which days a report covers: a partner key sees only its own partner. */
@@ -116,7 +123,7 @@ async function reportScope(
   if (!filter) throw notFound('partner');
   const { partnerId } = filter;
   if (partnerId && !(await getPartner(dbOf(env), partnerId))) throw notFound('partner');
-  const asked = reportRange(q, Date.now());
+  const asked = reportRange(q, Date.now(), timeZoneOf(env.REPORT_TIMEZONE));
   if (!asked.ok) throw invalidRequest(asked.message, asked.details);
   return { partnerId, range: asked.range };
 }

@@ -12,6 +12,8 @@ async function planOf(q: SqlQuery): Promise<string[]> {
 }
 
 const RANGE = { from: '2026-01-01', to: '2026-12-31' };
+/** Days of a zone: time to conversion reads conversions by the instants they span. */
+const ZONED = { ...RANGE, timeZone: 'Europe/Paris' };
 
 describe('report queries scoped to a partner', () => {
   it.each([
@@ -23,7 +25,7 @@ describe('report queries scoped to a partner', () => {
       'daily_aggregates_partner_idx',
     ],
     ['breakdown', breakdownQuery({ ...RANGE, partnerId: 'ptn_a', dimension: 'sub1' }), 'daily_breakdowns_partner_idx'],
-    ['time to conversion', timeToConversionQuery({ ...RANGE, partnerId: 'ptn_a' }), 'conversions_partner_occurred_idx'],
+    ['time to conversion', timeToConversionQuery({ ...ZONED, partnerId: 'ptn_a' }), 'conversions_partner_occurred_idx'],
   ])('%s: searches the partner index, scans nothing', async (_name, query, index) => {
     const plan = await planOf(query);
     expect(plan.join('\n')).toMatch(new RegExp(`SEARCH \\w+ USING (COVERING )?INDEX ${index} \\(partner_id=\\?`));
@@ -34,7 +36,7 @@ describe('report queries scoped to a partner', () => {
     for (const q of [
       dailyQuery(RANGE),
       breakdownQuery({ ...RANGE, dimension: 'sub1' }),
-      timeToConversionQuery(RANGE),
+      timeToConversionQuery(ZONED),
     ]) {
       expect(q.sql).not.toMatch(/IS NULL OR/i);
       expect(q.sql).not.toMatch(/partner_id = \?/);
@@ -45,7 +47,7 @@ describe('report queries scoped to a partner', () => {
     for (const q of [
       dailyQuery({ ...RANGE, partnerId: 'ptn_a' }),
       breakdownQuery({ ...RANGE, partnerId: 'ptn_a', dimension: 'device' }),
-      timeToConversionQuery({ ...RANGE, partnerId: 'ptn_a' }),
+      timeToConversionQuery({ ...ZONED, partnerId: 'ptn_a' }),
     ]) {
       expect(q.sql).not.toMatch(/IS NULL OR/i);
       expect(q.args).toContain('ptn_a');

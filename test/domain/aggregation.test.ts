@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
   conversionRate,
   dailyAggregatePayload,
-  datesBetween,
   earningsPerClick,
   presentFigures,
   TIME_TO_CONVERSION_BUCKETS,
   timeToConversionDistribution,
-  utcDateOf,
-  utcDayRange,
 } from '../../src/domain/aggregation';
 
 const figures = (overrides = {}) => ({
@@ -26,30 +22,6 @@ const figures = (overrides = {}) => ({
   ...overrides,
 });
 const eur = (minor: number) => minor / 100;
-
-describe('UTC days', () => {
-  it('gives the bounds of a day', () => {
-    expect(utcDayRange('2026-11-24')).toEqual({ startMs: 1_795_478_400_000, endMs: 1_795_564_800_000 });
-  });
-
-  it('refuses what is not a date', () => {
-    expect(() => utcDayRange('2026-02-30')).toThrow(RangeError);
-    expect(() => utcDayRange('24/11/2026')).toThrow(RangeError);
-  });
-
-  it('names the day of an instant in UTC', () => {
-    expect(utcDateOf(Date.parse('2026-11-24T23:59:59.999Z'))).toBe('2026-11-24');
-    expect(utcDateOf(Date.parse('2026-11-25T00:00:00+01:00'))).toBe('2026-11-24');
-  });
-
-  it('steps over month and year ends', () => {
-    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
-    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
-    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
-    expect(datesBetween('2026-12-30', '2027-01-01')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01']);
-    expect(datesBetween('2026-01-02', '2026-01-01')).toEqual([]);
-  });
-});
 
 describe('rates', () => {
   it('divides by counted clicks, and is 0 without clicks', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   dateIn,
+  datesBetween,
   dayRangeIn,
   dayStartIn,
   isCalendarDate,
@@ -12,6 +13,7 @@ import {
   nextDate,
   nextMonth,
   timeZoneOf,
+  wallTimeIn,
 } from '../../src/domain/calendar';
 
 const at = (iso: string) => Date.parse(iso);
@@ -48,6 +50,26 @@ describe('the programme calendar', () => {
     expect(day.endMs - day.startMs).toBe(23 * HOUR);
   });
 
+  it('spans a UTC day from its midnight to the next, 24 hours', () => {
+    expect(dayRangeIn('2026-11-24', 'UTC')).toEqual({ startMs: 1_795_478_400_000, endMs: 1_795_564_800_000 });
+    expect(dateIn(at('2026-11-24T23:59:59.999Z'), 'UTC')).toBe('2026-11-24');
+    expect(dateIn(at('2026-11-25T00:00:00+01:00'), 'UTC')).toBe('2026-11-24');
+  });
+
+  it('reads a wall-clock time of a zone as the instant it names', () => {
+    expect(wallTimeIn('2026-12-01', '00:30', 'Europe/Paris')).toBe(at('2026-11-30T23:30:00Z'));
+    expect(wallTimeIn('2026-07-14', '10:00:00.250', 'Europe/Paris')).toBe(at('2026-07-14T08:00:00.250Z'));
+    expect(wallTimeIn('2026-11-24', '10:30:00', 'UTC')).toBe(at('2026-11-24T10:30:00Z'));
+    // 02:30 does not exist on the spring day: the clocks jump from 02:00 to 03:00.
+    expect(wallTimeIn('2026-03-29', '02:30', 'Europe/Paris')).toBe(at('2026-03-29T01:30:00Z'));
+    // 02:30 comes twice on the autumn day, at 00:30 and 01:30 UTC.
+    expect([at('2026-10-25T00:30:00Z'), at('2026-10-25T01:30:00Z')]).toContain(
+      wallTimeIn('2026-10-25', '02:30', 'Europe/Paris'),
+    );
+    expect(() => wallTimeIn('2026-11-24', '24:00', 'UTC')).toThrow(RangeError);
+    expect(() => wallTimeIn('2026-02-30', '10:00', 'UTC')).toThrow(RangeError);
+  });
+
   it('spans a month from its first day to the first of the next', () => {
     expect(monthRangeIn('2026-12', 'Europe/Paris')).toEqual({
       startMs: at('2026-11-30T23:00:00Z'),
@@ -62,6 +84,10 @@ describe('the programme calendar', () => {
   it('counts dates and months on the calendar, zones playing no part', () => {
     expect(nextDate('2026-03-01', -1)).toBe('2026-02-28');
     expect(nextDate('2028-02-28', 1)).toBe('2028-02-29');
+    expect(nextDate('2026-12-31', 1)).toBe('2027-01-01');
+    expect(datesBetween('2026-12-30', '2027-01-01')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01']);
+    expect(datesBetween('2026-03-28', '2026-03-30')).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
+    expect(datesBetween('2026-01-02', '2026-01-01')).toEqual([]);
     expect(nextMonth('2026-01', -1)).toBe('2025-12');
     expect(nextMonth('2026-12', 1)).toBe('2027-01');
     expect(nextMonth('2026-05', 14)).toBe('2027-07');
@@ -76,6 +102,7 @@ describe('the programme calendar', () => {
     expect(isTimeZone('Europe/Pariss')).toBe(false);
     expect(isTimeZone('')).toBe(false);
     expect(() => dayRangeIn('2026-02-30', 'UTC')).toThrow(RangeError);
+    expect(() => dayRangeIn('24/11/2026', 'UTC')).toThrow(RangeError);
   });
 
   it('reads the setting as UTC when unset and refuses a zone it does not know', () => {

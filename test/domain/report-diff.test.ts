@@ -16,6 +16,7 @@ const opts = (overrides: Partial<ReadOptions> = {}): ReadOptions => ({
   statusMap: {},
   defaultCurrency: 'EUR',
   amountsInMinorUnits: false,
+  timeZone: 'UTC',
   ...overrides,
 });
 
@@ -90,11 +91,22 @@ describe('parseReportDate', () => {
     ['24/11/2026', '2026-11-24T00:00:00Z'],
     ['4.1.2026 9:05', '2026-01-04T09:05:00Z'],
   ])('reads %s', (text, iso) => {
-    expect(parseReportDate(text)).toBe(Date.parse(iso));
+    expect(parseReportDate(text, 'UTC')).toBe(Date.parse(iso));
+  });
+
+  it.each([
+    ['24/11/2026 10:30', '2026-11-24T09:30:00Z'],
+    ['2026-12-01', '2026-11-30T23:00:00Z'],
+    ['2026-12-01 00:30', '2026-11-30T23:30:00Z'],
+    ['2026-07-14T10:00:00', '2026-07-14T08:00:00Z'],
+    ['2026-11-24T10:00:00Z', '2026-11-24T10:00:00Z'],
+    ['2026-11-24T00:30:00+01:00', '2026-11-23T23:30:00Z'],
+  ])("reads %s in the programme's zone unless it carries its offset", (text, iso) => {
+    expect(parseReportDate(text, 'Europe/Paris')).toBe(Date.parse(iso));
   });
 
   it.each(['yesterday', '11/24/2026', '2026-13-01', '1732440000'])('refuses %s', (text) => {
-    expect(parseReportDate(text)).toBeNull();
+    expect(parseReportDate(text, 'UTC')).toBeNull();
   });
 });
 
@@ -206,7 +218,7 @@ describe('comparedPeriod', () => {
   const on = (date: string, line = 2) => theirs(`T${line}`, { line, occurredAtMs: Date.parse(`${date}T12:00:00Z`) });
 
   it('spans the first and last dates of their rows, whatever their order', () => {
-    expect(comparedPeriod([on('2026-11-20'), on('2026-11-03', 3), on('2026-11-12', 4)], {})).toEqual({
+    expect(comparedPeriod([on('2026-11-20'), on('2026-11-03', 3), on('2026-11-12', 4)], {}, 'UTC')).toEqual({
       from: '2026-11-03',
       to: '2026-11-20',
       startMs: Date.parse('2026-11-03T00:00:00Z'),
@@ -216,20 +228,30 @@ describe('comparedPeriod', () => {
 
   it('takes the days asked for over their dates, one end or both', () => {
     const rows = [on('2026-11-20'), on('2026-11-03', 3)];
-    expect(comparedPeriod(rows, { from: '2026-11-01' })).toMatchObject({ from: '2026-11-01', to: '2026-11-20' });
-    expect(comparedPeriod(rows, { from: '2026-10-01', to: '2026-10-31' })).toMatchObject({
+    expect(comparedPeriod(rows, { from: '2026-11-01' }, 'UTC')).toMatchObject({ from: '2026-11-01', to: '2026-11-20' });
+    expect(comparedPeriod(rows, { from: '2026-10-01', to: '2026-10-31' }, 'UTC')).toMatchObject({
       from: '2026-10-01',
       to: '2026-10-31',
     });
   });
 
+  it("counts in the programme's days: a sale at 00:30 in Paris on 1 December is of that day", () => {
+    const rows = [theirs('A', { occurredAtMs: Date.parse('2026-11-30T23:30:00Z') })];
+    expect(comparedPeriod(rows, {}, 'Europe/Paris')).toEqual({
+      from: '2026-12-01',
+      to: '2026-12-01',
+      startMs: Date.parse('2026-11-30T23:00:00Z'),
+      endMs: Date.parse('2026-12-01T23:00:00Z'),
+    });
+  });
+
   it('is unknown while an end is: no dated row and no day asked for', () => {
-    expect(comparedPeriod([theirs('A', { occurredAtMs: null })], {})).toBeNull();
-    expect(comparedPeriod([], { from: '2026-11-01' })).toBeNull();
+    expect(comparedPeriod([theirs('A', { occurredAtMs: null })], {}, 'UTC')).toBeNull();
+    expect(comparedPeriod([], { from: '2026-11-01' }, 'UTC')).toBeNull();
   });
 
   it('leaves a start after the end for the caller to refuse', () => {
-    expect(comparedPeriod([on('2026-11-03')], { from: '2026-11-10' })).toMatchObject({
+    expect(comparedPeriod([on('2026-11-03')], { from: '2026-11-10' }, 'UTC')).toMatchObject({
       from: '2026-11-10',
       to: '2026-11-03',
     });

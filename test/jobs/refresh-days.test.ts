@@ -6,7 +6,7 @@ import { dbOf } from '../../src/db/client';
 import { readCursor } from '../../src/db/job-state';
 import { dailyRows } from '../../src/db/reports';
 import { type Partner, partners } from '../../src/db/schema';
-import { addDays, utcDateOf } from '../../src/domain/aggregation';
+import { dateIn, nextDate } from '../../src/domain/calendar';
 import { newClickId } from '../../src/domain/ids';
 import worker from '../../src/index';
 import { CURSOR_CHANGED_DAYS, refreshChangedDays } from '../../src/jobs/refresh-days';
@@ -45,7 +45,7 @@ async function catchUp() {
 
 /** A UTC day `days` before today, and a time at 10:00 that day. */
 function dayBefore(days: number) {
-  const date = addDays(utcDateOf(Date.now()), -days);
+  const date = nextDate(dateIn(Date.now(), 'UTC'), -days);
   return { date, at: Date.parse(`${date}T10:00:00Z`) };
 }
 
@@ -97,7 +97,7 @@ describe('aggregated days whose conversions change later', () => {
 
   it('leaves a day that was never aggregated to the daily job', async () => {
     const partner = await createPartner();
-    const today = utcDateOf(Date.now());
+    const today = dateIn(Date.now(), 'UTC');
     await insertConversion(partner.id, new Date(Date.now() - 60_000));
     await reconcile();
     expect(await totalOf(partner.id, today)).toBeUndefined();

@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { dbOf } from '../../db/client';
 import type { Click } from '../../db/schema';
+import { timeZoneOf } from '../../domain/calendar';
 import { scopeOf } from '../../http/auth';
 import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonOk, router } from '../../http/validation';
@@ -64,6 +65,7 @@ clicksApi.openapi(
       linkId: q.linkId,
       from: q.from,
       to: q.to,
+      timeZone: timeZoneOf(c.env.REPORT_TIMEZONE),
     });
     return c.json(page(rows, q.limit, viewFor(c, clickPublicSchema, presentClick)), 200);
   },

@@ -5,6 +5,7 @@ import { findClick } from '../../db/attribution';
 import { dbOf } from '../../db/client';
 import { type ConversionHistoryRow, getConversion, historyOf } from '../../db/conversions';
 import type { Conversion } from '../../db/schema';
+import { timeZoneOf } from '../../domain/calendar';
 import { minorToMajor, parseAmount } from '../../domain/money';
 import { attributionView } from '../../domain/postback-answer';
 import { assertVisible, requireAdmin, scopeOf } from '../../http/auth';
@@ -106,6 +107,7 @@ conversionsApi.openapi(
       method: q.method,
       from: q.from,
       to: q.to,
+      timeZone: timeZoneOf(c.env.REPORT_TIMEZONE),
     });
     return c.json(page(rows, q.limit, presentConversion), 200);
   },

@@ -50,7 +50,7 @@ linkHealthApi.openapi(
     tags: ['Link health'],
     summary: 'List link-health checks',
     description:
-      "Each active link's destination is requested once a UTC day and its redirects followed (5 at most): `broken` when no 2xx page is reached, `drops_click_id` when the landing URL lost the click id.",
+      "Each active link's destination is requested once a day (of `REPORT_TIMEZONE`) and its redirects followed (5 at most): `broken` when no 2xx page is reached, `drops_click_id` when the landing URL lost the click id.",
     security: bearer,
     request: { query: paginationQuery.merge(linkHealthQuery) },
     responses: { 200: jsonOk(listOf(linkCheckSchema, 'LinkCheckList'), 'Newest day first.'), ...errorResponses },

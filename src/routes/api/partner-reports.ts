@@ -4,6 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { dbOf } from '../../db/client';
 import type { PartnerReport, ReportDiscrepancy } from '../../db/partner-reports';
+import { timeZoneOf } from '../../domain/calendar';
 import { minorToMajor } from '../../domain/money';
 import { DISCREPANCY_KINDS } from '../../domain/report-diff';
 import { requireAdmin, scopeOf } from '../../http/auth';
@@ -122,6 +123,7 @@ partnerReportsApi.openapi(
       dbOf(c.env),
       c.req.valid('param').id,
       c.req.valid('query'),
+      timeZoneOf(c.env.REPORT_TIMEZONE),
       () => readCsvBody(c),
     );
     return c.json({ ...presentReport(report), discrepancies: discrepancies.map(presentDiscrepancy) }, 201);

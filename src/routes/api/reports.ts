@@ -70,7 +70,7 @@ reportsApi.openapi(
     method: 'get',
     path: '/reports/daily',
     tags: ['Reports'],
-    summary: 'Daily figures per UTC day',
+    summary: 'Daily figures per day of REPORT_TIMEZONE',
     description:
       'Partner totals per day (or one link, or every link with `by=link`), from the daily aggregates. Money in major units of the partner currency; bot clicks are never counted as clicks.',
     security: bearer,
@@ -163,7 +163,7 @@ reportsApi.openapi(
     tags: ['Reports'],
     summary: "Recompute a day's aggregates",
     description:
-      "For late data: rebuilds the UTC day from clicks and conversions (rebuilding twice gives the same figures). With `push: true`, queues the day's push to each partner with a webhookUrl again, as a new message with a new `webhook-id` (a receiver that drops the ids it has seen still reads the corrected day).",
+      "For late data: rebuilds the day (of `REPORT_TIMEZONE`) from clicks and conversions (rebuilding twice gives the same figures). With `push: true`, queues the day's push to each partner with a webhookUrl again, as a new message with a new `webhook-id` (a receiver that drops the ids it has seen still reads the corrected day).",
     security: bearer,
     request: { body: jsonBody(rebuildSchema) },
     responses: { 200: jsonOk(rebuildResultSchema, 'What was rebuilt and queued.'), ...errorResponses },
