@@ -25,6 +25,8 @@ const MISCONFIGURED_SECRETS = {
  * since the plugin also reads .dev.vars, where a REPORT_TIMEZONE would change every date tested.
  */
 const UTC_DAYS = { REPORT_TIMEZONE: 'UTC' };
+/** A French programme (test/zone/): its days and months are those of Paris. */
+const PARIS_DAYS = { REPORT_TIMEZONE: 'Europe/Paris' };
 /** A Worker deployed with a misspelt zone (test/misconfigured-zone/), which must refuse to serve. */
 const MISSPELT_ZONE = { REPORT_TIMEZONE: 'Europe/Pariss' };
 
@@ -62,13 +64,14 @@ export default defineConfig(async () => {
   return {
     test: {
       setupFiles: ['./test/support/setup.ts'],
-      // The Worker as deployed, and two deployed wrong, which must refuse to serve.
+      // The Worker as deployed (UTC days, and Paris ones), and two deployed wrong, which must refuse to serve.
       projects: [
         project(
           'relais',
           { ...TEST_SECRETS, ...UTC_DAYS },
-          { include: ['test/**/*.test.ts'], exclude: ['test/misconfigured*/**'] },
+          { include: ['test/**/*.test.ts'], exclude: ['test/zone/**', 'test/misconfigured*/**'] },
         ),
+        project('zone', { ...TEST_SECRETS, ...PARIS_DAYS }, { include: ['test/zone/**/*.test.ts'] }),
         project(
           'misconfigured',
           { ...MISCONFIGURED_SECRETS, ...UTC_DAYS },
