@@ -13,6 +13,7 @@ const port = Number(process.env.PORT ?? 8787);
 const host = '127.0.0.1';
 const base = `http://${host}:${port}`;
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
+const DEMO_TIME_ZONE = 'Europe/Paris';
 const env = {
   ...process.env,
   WRANGLER_SEND_METRICS: 'false',
@@ -116,6 +117,9 @@ const child = spawn(
     // The Worker seeds the demo data before it answers its first request (see src/index.ts).
     '--var',
     'SEED_DEMO:true',
+    // The demo programme is French: its days and months are those of Paris (README, "Configuration").
+    '--var',
+    `REPORT_TIMEZONE:${DEMO_TIME_ZONE}`,
     '--show-interactive-dev-session=false',
     '--log-level',
     'warn',
@@ -132,6 +136,7 @@ try {
   console.log(`
 Relais is running on ${base}
   demo data:     ${seeded.partners} partners and ${seeded.links} links in the local D1
+  time zone:     ${DEMO_TIME_ZONE} (REPORT_TIMEZONE): the days of reports and pushes
   admin API key: ${adminKey}
   try a link:    ${base}/autodoc-freins
                  ${base}/barrault-stage1?sub1=clio-iv&uid=user-42
