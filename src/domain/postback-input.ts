@@ -134,7 +134,7 @@ function readAmounts(
   currency: string,
   inMinorUnits: boolean,
   issue: Issue,
-): { amountMinor: number; items?: PartialItem[] } {
+): { amountMinor: number; refundedAmountMinor?: number; items?: PartialItem[] } {
   const amountOf = (found: Found, path: string): number | undefined => {
     const value = single(found, path, issue);
     if (value === undefined || (typeof value === 'string' && value.trim() === '')) return undefined;
@@ -149,15 +149,23 @@ function readAmounts(
   };
   const amountFound = read.field('amount');
   const amountMinor = amountFound && amountOf(amountFound, 'amount');
+  const refundedFound = read.field('refundedAmount');
+  const refundedAmountMinor = refundedFound && amountOf(refundedFound, 'refundedAmount');
   const items = readItems(read, issue, amountOf);
   const itemsTotal = items?.every((i) => i.amountMinor !== undefined)
     ? items.reduce((sum, i) => sum + (i.amountMinor ?? 0), 0)
     : undefined;
   // Without a total, the lines are the order: their sum is what was bought.
-  return { amountMinor: amountMinor ?? itemsTotal ?? 0, items };
+  return { amountMinor: amountMinor ?? itemsTotal ?? 0, refundedAmountMinor, items };
 }
 
-type PartialItem = { category?: string; amountMinor?: number; sku?: string; quantity?: number };
+type PartialItem = {
+  category?: string;
+  amountMinor?: number;
+  refundedAmountMinor?: number;
+  sku?: string;
+  quantity?: number;
+};
 
 function readItems(
   read: ParamReader,
@@ -188,6 +196,8 @@ function readItems(
     const amountMinor = fields.amount && amountOf(fields.amount, `${path}.amount`);
     if (amountMinor !== undefined) item.amountMinor = amountMinor;
     else if (!fields.amount) issue(`${path}.amount`, 'is required for each order line');
+    const refundedAmountMinor = fields.refundedAmount && amountOf(fields.refundedAmount, `${path}.refundedAmount`);
+    if (refundedAmountMinor !== undefined) item.refundedAmountMinor = refundedAmountMinor;
     return item;
   });
 }

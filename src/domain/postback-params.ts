@@ -6,6 +6,7 @@ import { ITEM_FIELDS, type ItemField } from './postback-schema';
 const DEFAULT_ITEM_BASES: Record<ItemField, string> = {
   category: 'ItemCategory',
   amount: 'ItemSubTotal',
+  refundedAmount: 'ItemRefundedAmount',
   sku: 'ItemSku',
   quantity: 'ItemQuantity',
 };

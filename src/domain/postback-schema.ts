@@ -7,10 +7,14 @@ import { currencyCodeSchema } from './money';
 const text = (max: number) => z.string().min(1).max(max);
 const amountMinorSchema = z.int().nonnegative();
 
-/** One order line; `amountMinor` is the line's total (price × quantity), not a unit price. */
+/**
+ * One order line; `amountMinor` is the line's total (price × quantity), not a unit price, and
+ * `refundedAmountMinor` the total refunded of it so far.
+ */
 export const conversionItemSchema = z.object({
   category: text(100).optional(),
   amountMinor: amountMinorSchema,
+  refundedAmountMinor: amountMinorSchema.optional(),
   sku: text(200).optional(),
   quantity: z.int().positive().optional(),
 });
@@ -20,6 +24,8 @@ export const conversionInputSchema = z.object({
   clickId: text(200).optional(),
   transactionId: text(200),
   amountMinor: amountMinorSchema,
+  /** The total refunded so far (not this postback's refund alone). */
+  refundedAmountMinor: amountMinorSchema.optional(),
   currency: currencyCodeSchema,
   category: text(100).optional(),
   status: conversionStatusSchema,
@@ -40,6 +46,7 @@ export const POSTBACK_FIELDS = [
   'clickId',
   'transactionId',
   'amount',
+  'refundedAmount',
   'currency',
   'category',
   'status',
@@ -55,7 +62,7 @@ export const POSTBACK_FIELDS = [
 ] as const;
 export type PostbackField = (typeof POSTBACK_FIELDS)[number];
 
-export const ITEM_FIELDS = ['category', 'amount', 'sku', 'quantity'] as const;
+export const ITEM_FIELDS = ['category', 'amount', 'refundedAmount', 'sku', 'quantity'] as const;
 export type ItemField = (typeof ITEM_FIELDS)[number];
 
 /** Keys a partner may map: the canonical fields, and the base names of indexed order lines. */

@@ -195,6 +195,51 @@ describe('parsePostback amounts', () => {
   });
 });
 
+describe('parsePostback refunds', () => {
+  it('reads refundedAmount as the total refunded so far, like the amount', () => {
+    expect(value({ transactionId: 'T', refundedAmount: '25,50' }).refundedAmountMinor).toBe(2550);
+    expect(value({ transactionId: 'T', refunded_amount: 10 }).refundedAmountMinor).toBe(1000);
+    expect(value({ transactionId: 'T', refundedAmount: '2550' }, config({ amountsInMinorUnits: true }))).toMatchObject({
+      refundedAmountMinor: 2550,
+    });
+  });
+
+  it('is absent unless sent, which is not a refund of nothing', () => {
+    expect(value({ transactionId: 'T' }).refundedAmountMinor).toBeUndefined();
+    expect(value({ transactionId: 'T', refundedAmount: '0' }).refundedAmountMinor).toBe(0);
+  });
+
+  it('reads it under the partner’s name, and each line’s under its mapped name', () => {
+    const cfg = config({
+      postbackParams: { refundedAmount: 'RefundTotal', 'items.refundedAmount': 'RefundedSubTotal' },
+    });
+    const raw = query(
+      'transactionId=T&RefundTotal=30&ItemSubTotal1=80&RefundedSubTotal1=20&ItemSubTotal2=20&RefundedSubTotal2=10',
+    );
+    expect(value(raw, cfg)).toMatchObject({
+      refundedAmountMinor: 3000,
+      items: [
+        { amountMinor: 8000, refundedAmountMinor: 2000 },
+        { amountMinor: 2000, refundedAmountMinor: 1000 },
+      ],
+    });
+  });
+
+  it('reads a line’s refundedAmount in a JSON list of lines', () => {
+    const raw = { transactionId: 'T', items: [{ amount: '80', refundedAmount: '80' }, { amount: '20' }] };
+    expect(value(raw).items).toEqual([{ amountMinor: 8000, refundedAmountMinor: 8000 }, { amountMinor: 2000 }]);
+  });
+
+  it('refuses a negative or malformed refund, naming the field', () => {
+    expect(issues({ transactionId: 'T', refundedAmount: '-5' })).toEqual([
+      { path: 'refundedAmount', message: '"-5" must not be negative (parameter "refundedAmount")' },
+    ]);
+    expect(issues({ transactionId: 'T', items: [{ amount: '5', refundedAmount: 'all' }] })[0]?.path).toBe(
+      'items[0].refundedAmount',
+    );
+  });
+});
+
 describe('parsePostback currency', () => {
   it('upper-cases the code sent', () => {
     expect(value({ transactionId: 'T', currency: 'usd' }).currency).toBe('USD');
