@@ -79,10 +79,16 @@ export type DayFigures = {
   sales: number;
   revenueMinor: number;
   commissionMinor: number;
+  refundedMinor: number;
+  commissionReversedMinor: number;
+  unconvertedConversions: number;
   medianTimeToConversionMs: number | null;
 };
 
-/** Public figures: money in major units of `currency`, rates derived. */
+/**
+ * Public figures: money in major units of `currency`, rates derived. Revenue and commission are
+ * what remains after refunds; what refunds took is given beside them.
+ */
 export function presentFigures(f: DayFigures, toMajor: (minor: number) => number) {
   return {
     clicks: f.clicks,
@@ -94,6 +100,9 @@ export function presentFigures(f: DayFigures, toMajor: (minor: number) => number
     sales: f.sales,
     revenue: toMajor(f.revenueMinor),
     commission: toMajor(f.commissionMinor),
+    refunded: toMajor(f.refundedMinor),
+    commissionReversed: toMajor(f.commissionReversedMinor),
+    unconvertedConversions: f.unconvertedConversions,
     conversionRate: conversionRate(f.conversions, f.clicks),
     epc: earningsPerClick(toMajor(f.commissionMinor), f.clicks),
     medianTimeToConversionMs: f.medianTimeToConversionMs,

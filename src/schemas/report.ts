@@ -47,11 +47,25 @@ const figures = {
   uniqueClicks: z.number().int(),
   botClicks: z.number().int(),
   conversions: z.number().int().openapi({ description: 'Pending and approved conversions of the day.' }),
-  revenue: money,
-  commission: money,
+  revenue: money.openapi({ description: 'Amounts of pending and approved conversions less what is refunded of them.' }),
+  commission: money.openapi({ description: 'What they earn after refunds.' }),
   currency: z.string().openapi({ example: 'EUR' }),
   conversionRate: z.number().openapi({ description: 'conversions / clicks, four decimals.' }),
   epc: z.number().openapi({ description: 'Earnings (commission) per click, major units, four decimals.' }),
+};
+
+/** Refunds as figures of their own, beside revenue and commission, which are net of them. */
+const refundFigures = {
+  refunded: money.openapi({
+    description: 'Refunded of the conversions of the day (pending, approved and reversed ones), in `currency`.',
+  }),
+  commissionReversed: money.openapi({
+    description: 'Commission those conversions gave back through refunds and reversals.',
+  }),
+  unconvertedConversions: z.number().int().openapi({
+    description:
+      'Conversions in another currency still waiting for their exchange rate: counted, left out of the money.',
+  }),
 };
 
 export const dailyRowSchema = z
@@ -66,6 +80,7 @@ export const dailyRowSchema = z
     sales: z.number().int(),
     medianTimeToConversionMs: z.number().int().nullable(),
     computedAt: z.string(),
+    ...refundFigures,
   })
   .openapi('DailyReportRow');
 

@@ -94,6 +94,9 @@ export async function dailyPayload(env: Env, partner: Partner, date: string) {
     sales: r.sales,
     revenueMinor: r.revenue_minor,
     commissionMinor: r.commission_minor,
+    refundedMinor: r.refunded_minor,
+    commissionReversedMinor: r.commission_reversed_minor,
+    unconvertedConversions: r.unconverted_conversions,
     medianTimeToConversionMs: r.median_time_to_conversion_ms,
   });
   const zero = figures({
@@ -106,6 +109,9 @@ export async function dailyPayload(env: Env, partner: Partner, date: string) {
     sales: 0,
     revenue_minor: 0,
     commission_minor: 0,
+    refunded_minor: 0,
+    commission_reversed_minor: 0,
+    unconverted_conversions: 0,
     median_time_to_conversion_ms: null,
   } as NonNullable<typeof total>);
   return dailyAggregatePayload(

@@ -64,6 +64,9 @@ describe('POST /api/v1/reports/daily/rebuild and GET /api/v1/reports/daily', () 
         sales: 2,
         medianTimeToConversionMs: 1_200_000,
         computedAt: expect.any(String),
+        refunded: 0,
+        commissionReversed: 0,
+        unconvertedConversions: 0,
       },
     ]);
   });
@@ -112,6 +115,36 @@ describe('POST /api/v1/reports/daily/rebuild and GET /api/v1/reports/daily', () 
       expect: 200,
     });
     expect(res.body.data[0]).toMatchObject({ clicks: 0, conversions: 0, revenue: 0, medianTimeToConversionMs: null });
+  });
+
+  it('gives refunds as figures of their own, revenue and commission net of them', async () => {
+    const partner = await createPartner();
+    // Approved, a quarter refunded; reversed (all refunded); in USD, still waiting for its rate.
+    await insertConversion(partner.id, at('09:00:00'), {
+      refundedAmountMinor: 2_500,
+      commissionMinor: 600,
+      earnedCommissionMinor: 800,
+    });
+    await insertConversion(partner.id, at('10:00:00'), {
+      status: 'reversed',
+      amountMinor: 5_000,
+      refundedAmountMinor: 5_000,
+      commissionMinor: 0,
+      earnedCommissionMinor: 400,
+    });
+    await insertConversion(partner.id, at('11:00:00'), { status: 'pending', currency: 'USD', amountMinor: 3_000 });
+    await api('POST', '/api/v1/reports/daily/rebuild', { body: { date: DAY, partnerId: partner.id }, expect: 200 });
+    const res = await api('GET', `/api/v1/reports/daily?partnerId=${partner.id}&from=${DAY}&to=${DAY}`, {
+      expect: 200,
+    });
+    expect(res.body.data[0]).toMatchObject({
+      conversions: 2,
+      revenue: 75,
+      commission: 6,
+      refunded: 75,
+      commissionReversed: 6,
+      unconvertedConversions: 1,
+    });
   });
 
   it('refuses bad dates and ranges', async () => {
@@ -208,9 +241,11 @@ describe('?format=csv', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const [header, row, end] = (await res.text()).split('\r\n');
     expect(header).toBe(
-      'date,partnerId,linkId,slug,clicks,uniqueClicks,botClicks,conversions,revenue,commission,currency,conversionRate,epc,leads,addToCarts,sales,medianTimeToConversionMs,computedAt',
+      'date,partnerId,linkId,slug,clicks,uniqueClicks,botClicks,conversions,revenue,commission,currency,conversionRate,epc,leads,addToCarts,sales,medianTimeToConversionMs,computedAt,refunded,commissionReversed,unconvertedConversions',
     );
-    expect(row).toMatch(new RegExp(`^${DAY},${partner.id},,,4,3,1,3,170,21,EUR,0.75,5.25,1,0,2,1200000,\\d{4}-`));
+    expect(row).toMatch(
+      new RegExp(`^${DAY},${partner.id},,,4,3,1,3,170,21,EUR,0.75,5.25,1,0,2,1200000,\\d{4}-[^,]+,0,0,0$`),
+    );
     expect(end).toBe('');
   });
 

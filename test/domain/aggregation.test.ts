@@ -18,6 +18,9 @@ const figures = (overrides = {}) => ({
   sales: 2,
   revenueMinor: 12_345,
   commissionMinor: 1_000,
+  refundedMinor: 2_500,
+  commissionReversedMinor: 200,
+  unconvertedConversions: 1,
   medianTimeToConversionMs: 90_000,
   ...overrides,
 });
@@ -34,7 +37,7 @@ describe('rates', () => {
 });
 
 describe('dailyAggregatePayload', () => {
-  it('is the contract push body, money in major units, links in a stable order', () => {
+  it('is the contract push body, money in major units, refunds beside it, links in a stable order', () => {
     const payload = dailyAggregatePayload(
       '2026-11-24',
       'ptn_1',
@@ -59,6 +62,9 @@ describe('dailyAggregatePayload', () => {
       sales: 2,
       revenue: 123.45,
       commission: 10,
+      refunded: 25,
+      commissionReversed: 2,
+      unconvertedConversions: 1,
       conversionRate: 0.01,
       epc: 0.0333,
       medianTimeToConversionMs: 90_000,

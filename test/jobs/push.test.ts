@@ -91,6 +91,9 @@ describe('daily push', () => {
         sales: 1,
         revenue: 49.9,
         commission: 3.99,
+        refunded: 0,
+        commissionReversed: 0,
+        unconvertedConversions: 0,
         conversionRate: 1,
         epc: 3.99,
         medianTimeToConversionMs: 1_800_000,
@@ -101,6 +104,25 @@ describe('daily push', () => {
     const [delivered] = await deliveriesOf(partner.id);
     expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, nextAttemptAt: null });
     expect(await runDurableObjectAlarm(schedulerOf(env, partner.id))).toBe(false);
+  });
+
+  it('sends refunds beside revenue and commission, which are net of them', async () => {
+    const hooks = standIn();
+    const { partner, link } = await partnerWithHook('/refunds');
+    const click = await insertClick(link, `${DAY}T09:00:00Z`);
+    await insertConversion(partner.id, `${DAY}T09:30:00Z`, {
+      click,
+      refundedAmountMinor: 4_000,
+      commissionMinor: 480,
+      earnedCommissionMinor: 800,
+    });
+    await runDailyCron();
+    await runDurableObjectAlarm(schedulerOf(env, partner.id));
+    const [req] = hooks.to(HOOK_HOST).filter((r) => r.url.endsWith('/refunds'));
+    const body = verify(partner.pushSigningSecret, req as Received) as Record<string, unknown>;
+    const figures = { revenue: 60, commission: 4.8, refunded: 40, commissionReversed: 3.2, unconvertedConversions: 0 };
+    expect(body.totals).toMatchObject(figures);
+    expect(body.links).toEqual([expect.objectContaining({ linkId: link.id, ...figures })]);
   });
 
   it('changes nothing when the daily job runs twice', async () => {

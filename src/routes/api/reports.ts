@@ -54,6 +54,9 @@ function presentDaily(r: AggregateRow & { slug: string | null }) {
     sales: r.sales,
     medianTimeToConversionMs: r.median_time_to_conversion_ms,
     computedAt: new Date(r.computed_at).toISOString(),
+    refunded: money(r.refunded_minor),
+    commissionReversed: money(r.commission_reversed_minor),
+    unconvertedConversions: r.unconverted_conversions,
   };
 }
 
