@@ -117,6 +117,10 @@ async function attributeAgain(env: Env, db: Db, partner: Partner, conv: Conversi
       conversionId: conv.id,
       fromStatus: conv.status,
       toStatus: conv.status,
+      amountMinor: conv.amountMinor,
+      commissionBeforeMinor: conv.commissionMinor,
+      commissionMinor: conv.commissionMinor,
+      refundedAmountMinor: conv.refundedAmountMinor,
       reason: `late attribution: ${found.method}${found.clickId ? ` (click ${found.clickId})` : ''}`,
       source: 'reconcile',
       createdAt: now,
@@ -143,8 +147,10 @@ export async function autoApprove(env: Env, nowMs: number): Promise<number> {
     if (results.length === 0) break;
     const statements = results.flatMap(({ id }) => [
       env.DB.prepare(
-        `INSERT INTO conversion_history (id, conversion_id, from_status, to_status, amount_minor, commission_minor, reason, source, created_at)
-         SELECT ?1, id, status, 'approved', amount_minor, commission_minor, 'lock period over', 'reconcile', ?2
+        `INSERT INTO conversion_history (id, conversion_id, from_status, to_status, amount_minor, commission_before_minor,
+           commission_minor, refunded_amount_minor, reason, source, created_at)
+         SELECT ?1, id, status, 'approved', amount_minor, commission_minor, commission_minor, refunded_amount_minor,
+           'lock period over', 'reconcile', ?2
          FROM conversions WHERE id = ?3 AND status = 'pending'`,
       ).bind(newId('his', nowMs), nowMs, id),
       env.DB.prepare(
