@@ -64,14 +64,18 @@ export async function insertConversionOnce(
 
 /**
  * Applies `patch` only while the conversion still has the `expected` status (and attribution
- * method, when given), with its history row and, when given, the postback's trail, in one
+ * method and refunded total, when given), with its history row and, when given, the postback's trail, in one
  * transaction. Answers the updated row, or undefined when it changed meanwhile (the caller reads
  * it again and decides anew); the trail is written only with the change.
  */
 export async function updateConversionIf(
   db: Db,
   id: string,
-  expected: { status: Conversion['status']; attributionMethod?: Conversion['attributionMethod'] },
+  expected: {
+    status: Conversion['status'];
+    attributionMethod?: Conversion['attributionMethod'];
+    refundedAmountMinor?: number;
+  },
   patch: Partial<NewConversion>,
   history: HistoryEntry,
   trail?: PostbackTrail,
@@ -86,6 +90,9 @@ export async function updateConversionIf(
           eq(conversions.id, id),
           eq(conversions.status, expected.status),
           expected.attributionMethod ? eq(conversions.attributionMethod, expected.attributionMethod) : undefined,
+          expected.refundedAmountMinor === undefined
+            ? undefined
+            : eq(conversions.refundedAmountMinor, expected.refundedAmountMinor),
         ),
       )
       .returning(),

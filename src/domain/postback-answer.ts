@@ -17,6 +17,7 @@ export type AnsweredConversion = {
   event: string;
   status: string;
   amountMinor: number;
+  refundedAmountMinor: number;
   currency: string;
   commissionMinor: number;
   attributionMethod: AttributionMethod;
@@ -68,6 +69,7 @@ export function answerOf(
     event: c.event,
     conversionStatus: c.status,
     amount: minorToMajor(c.amountMinor, c.currency),
+    refundedAmount: minorToMajor(c.refundedAmountMinor, c.currency),
     currency: c.currency,
     commission: minorToMajor(c.commissionMinor, c.currency),
     attribution: attributionView(c),

@@ -29,8 +29,9 @@ export const postbackAnswerSchema = z
     event: z.enum(CONVERSION_EVENTS),
     conversionStatus: z.enum(CONVERSION_STATUSES),
     amount: z.number(),
+    refundedAmount: z.number().openapi({ description: 'The total refunded so far.' }),
     currency: z.string(),
-    commission: z.number().openapi({ description: 'Major units, in `currency`.' }),
+    commission: z.number().openapi({ description: 'Major units, in `currency`: what it earns now, after refunds.' }),
     attribution: attributionSchema,
   })
   .openapi('PostbackAnswer');
@@ -40,13 +41,20 @@ export const historyEntrySchema = z
     id: z.string(),
     fromStatus: z.enum(CONVERSION_STATUSES).nullable(),
     toStatus: z.enum(CONVERSION_STATUSES),
-    amount: z.number().nullable().openapi({ description: 'The amount, or the refunded part for a reversal.' }),
+    amount: z.number().nullable().openapi({ description: 'The amount of the conversion.' }),
+    refundedAmount: z.number().nullable().openapi({ description: 'The total refunded once the change was made.' }),
+    commissionBefore: z
+      .number()
+      .nullable()
+      .openapi({ description: 'The commission before the change (null for the first entry).' }),
     commission: z.number().nullable().openapi({ description: 'The commission after the change.' }),
     reason: z.string().nullable(),
     source: z.enum(STATUS_CHANGE_SOURCES),
     createdAt: z.string(),
   })
   .openapi('ConversionHistoryEntry');
+
+const money = (description: string) => z.number().openapi({ description });
 
 export const conversionSchema = z
   .object({
@@ -56,17 +64,22 @@ export const conversionSchema = z
     event: z.enum(CONVERSION_EVENTS),
     status: z.enum(CONVERSION_STATUSES),
     rawStatus: z.string().nullable().openapi({ description: "The partner's own status value, as sent." }),
-    amount: z.number(),
-    refundedAmount: z.number(),
+    amount: money('Major units of `currency`, as posted.'),
+    refundedAmount: money('The total refunded so far.'),
     currency: z.string(),
-    commission: z.number(),
-    commissionDetail: z.unknown().openapi({ description: 'The plan and rule used for each order line.' }),
+    commission: money('What the conversion earns now, after refunds (0 once rejected or reversed).'),
+    earnedCommission: money('What it earned before any refund, rejection or reversal.'),
+    commissionDetail: z.unknown().openapi({
+      description:
+        'The plan and rule used for each order line and, once anything is refunded, what each line had refunded and gave back.',
+    }),
     category: z.string().nullable(),
     items: z
       .array(
         z.object({
           category: z.string().optional(),
           amount: z.number(),
+          refundedAmount: z.number().optional().openapi({ description: 'The total refunded of this line so far.' }),
           sku: z.string().optional(),
           quantity: z.number().optional(),
         }),
@@ -100,16 +113,17 @@ export const conversionListQuery = z.object({
 
 export const conversionPatchSchema = z
   .object({
-    status: z.enum(CONVERSION_STATUSES),
+    status: z.enum(CONVERSION_STATUSES).optional(),
+    refundedAmount: moneySchema.optional().openapi({
+      description:
+        'The total refunded so far, in major units of the conversion’s currency: below the amount, a partial refund (the commission is computed again on what remains); the whole amount reverses the conversion.',
+    }),
     reason: z.string().trim().min(1).max(1000).optional(),
-    amount: moneySchema
-      .optional()
-      .openapi({ description: 'For a partial reversal: the refunded amount, in major units.' }),
   })
   .strict()
-  .refine((b) => b.amount === undefined || b.status === 'reversed', {
-    message: 'amount is only for a reversal (status reversed)',
-    path: ['amount'],
+  .refine((b) => b.status !== undefined || b.refundedAmount !== undefined, {
+    message: 'give a status, a refundedAmount or both',
+    path: ['status'],
   })
   .openapi('ConversionPatch');
 

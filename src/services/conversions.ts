@@ -1,20 +1,26 @@
 // Changes to stored conversions: status changes and refunds (by postback or by hand), attaching a click by hand.
 import type { Db } from '../db/client';
 import { getConversion, type HistoryEntry, updateConversionIf } from '../db/conversions';
-import type { Click, Conversion, NewConversion } from '../db/schema';
-import { type CommissionLine, reverseCommission } from '../domain/commission';
+import type { Click, Conversion, ConversionItemRow, NewConversion } from '../db/schema';
+import type { CommissionLine } from '../domain/commission';
 import { type ConversionStatus, transition } from '../domain/conversion-status';
 import { type ReportingMoney, reportingMoney } from '../domain/exchange';
-import { AppError } from '../http/errors';
+import { minorToMajor } from '../domain/money';
+import { commissionAfterRefunds, type PricedLine, type RefundAsk, refundOf } from '../domain/refunds';
+import { AppError, invalidRequest } from '../http/errors';
+
+/** A priced line as kept with its conversion, with its refund once there is one. */
+export type DetailLine = CommissionLine & { refundedAmountMinor?: number; takenBackMinor?: number };
 
 /** How a conversion's commission was computed, kept with it. */
 export type CommissionDetail = {
   planId: string | null;
   currency: string;
-  /** What the conversion earned before any rejection or reversal. */
+  /** What the conversion earned before any refund, rejection or reversal. */
   earnedMinor: number;
-  lines: CommissionLine[];
-  reversal?: { refundedAmountMinor: number; takenBackMinor: number };
+  lines: DetailLine[];
+  /** The refunded total and the commission it took back, once anything is refunded. */
+  refund?: { refundedAmountMinor: number; takenBackMinor: number };
 };
 
 /** Where a change comes from, as written in the conversion's history. */
@@ -28,71 +34,184 @@ export const busy = () =>
     'Retry-After': '1',
   });
 
-export type StatusChange = {
-  to: ConversionStatus;
+/** A change asked of a conversion: a new status, a refunded total, or both at once. */
+export type ConversionChange = {
+  /** The status asked; absent, the status stays (unless the whole amount is refunded). */
+  to?: ConversionStatus;
   rawStatus?: string | null;
   reason?: string | null;
-  /** For a reversal: the refunded part of the amount; 0, absent or the whole amount reverse it all. */
-  refundedAmountMinor?: number;
+  /** The refunded totals asked (of the conversion and/or of its lines); absent, refunds stay. */
+  refund?: RefundAsk;
   source: ChangeSource;
 };
 
-/** A status change worked out: what to write, and the conversion as it will then be. */
+/** A change worked out: what to write, and the conversion as it will then be. */
 export type PlannedChange = { patch: Partial<NewConversion>; history: HistoryEntry; after: Conversion };
 
+const invalidTransition = (conversion: Conversion, to: ConversionStatus, why: string) =>
+  new AppError(409, 'invalid_transition', why, { from: conversion.status, to, conversionId: conversion.id });
+
 /**
- * Works out a move to a new status when the rules allow it: rejecting takes the whole commission
- * back, reversing takes back the share of the refunded amount (all of it for a full refund).
- * Answers null for the same status (nothing changes); a forbidden move is 409 `invalid_transition`.
- * Writes nothing.
+ * Works out a change of status and/or refunded total, when the rules allow it. A refunded total
+ * below the amount is a partial refund: the status stays (or moves as asked, such as pending ->
+ * approved) and the commission is computed again on what remains of each line. The whole amount
+ * refunded, or `reversed` asked without a total, reverses the conversion: commission 0.
+ * Rejecting keeps the refunds and pays nothing. Answers null when nothing would change (the same
+ * status and the same totals: a duplicate).
+ * Refuses a total above the amount, or a line's above its line's, with 400 `invalid_request`
+ * naming the field; a total below what is refunded already with 409 `invalid_refund`; a refund of
+ * a rejected conversion and a move the rules forbid with 409 `invalid_transition`. Writes nothing.
  */
-export function planStatusChange(conversion: Conversion, change: StatusChange, now = new Date()): PlannedChange | null {
+export function planChange(conversion: Conversion, change: ConversionChange, now = new Date()): PlannedChange | null {
   const from = conversion.status;
-  const kind = transition(from, change.to);
-  if (kind === 'same') return null;
-  if (kind === 'invalid') {
-    throw new AppError(
-      409,
-      'invalid_transition',
-      `A ${from} conversion cannot become ${change.to}: pending may become approved, rejected or reversed; approved may become reversed; rejected and reversed are final.`,
-      { from, to: change.to, conversionId: conversion.id },
+  const lines = linesOf(conversion);
+  const amount = conversion.amountMinor;
+  const major = (minor: number) => minorToMajor(minor, conversion.currency);
+  let refund = { refundedAmountMinor: conversion.refundedAmountMinor, lines: lines.refunded };
+  if (change.refund) {
+    const asked = refundOf(amount, lines.amounts, change.refund);
+    if (!asked.ok) {
+      const { path, message } = asked.problem;
+      const field = path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .slice(1);
+      throw invalidRequest(`${field} ${message}.`, [{ path, message, code: 'custom' }]);
+    }
+    if (asked.refundedAmountMinor < conversion.refundedAmountMinor) {
+      throw new AppError(
+        409,
+        'invalid_refund',
+        `refundedAmount is the total refunded so far: ${major(conversion.refundedAmountMinor)} is refunded already, so it cannot be ${major(asked.refundedAmountMinor)}.`,
+        {
+          conversionId: conversion.id,
+          refundedAmount: major(conversion.refundedAmountMinor),
+          asked: major(asked.refundedAmountMinor),
+        },
+      );
+    }
+    refund = asked;
+  }
+  let to = change.to ?? from;
+  if (transition(from, to) === 'invalid') {
+    throw invalidTransition(
+      conversion,
+      to,
+      `A ${from} conversion cannot become ${to}: pending may become approved, rejected or reversed; approved may become reversed; rejected and reversed are final.`,
     );
   }
-  const patch: Partial<NewConversion> = { status: change.to };
-  if (change.rawStatus) patch.rawStatus = change.rawStatus;
-  let historyAmount = conversion.amountMinor;
-  if (change.to === 'approved') patch.approvedAt = now;
-  if (change.to === 'rejected') {
-    patch.commissionMinor = 0;
-    patch.reversalReason = change.reason ?? null;
+  if (to === 'reversed' && from !== 'reversed') {
+    if (!change.refund) refund = { refundedAmountMinor: amount, lines: [...lines.amounts] };
+    else if (refund.refundedAmountMinor < amount) {
+      const message =
+        'is less than the amount: a reversal refunds all of it (leave the status out for a partial refund)';
+      throw invalidRequest(`refundedAmount ${message}.`, [{ path: ['refundedAmount'], message, code: 'custom' }]);
+    }
   }
-  if (change.to === 'reversed') {
-    const asked = change.refundedAmountMinor ?? 0;
-    const refunded = asked > 0 && asked < conversion.amountMinor ? asked : conversion.amountMinor;
-    const takenBack = reverseCommission(conversion.commissionMinor, refunded, conversion.amountMinor);
-    patch.commissionMinor = conversion.commissionMinor - takenBack;
-    patch.refundedAmountMinor = refunded;
-    patch.reversalReason = change.reason ?? null;
-    patch.commissionDetail = {
-      ...(conversion.commissionDetail as CommissionDetail | null),
-      reversal: { refundedAmountMinor: refunded, takenBackMinor: takenBack },
-    };
-    historyAmount = refunded;
+  const isRefundChanged =
+    refund.refundedAmountMinor !== conversion.refundedAmountMinor ||
+    refund.lines.some((r, i) => r !== lines.refunded[i]);
+  if (isRefundChanged && (to === 'rejected' || from === 'rejected')) {
+    throw invalidTransition(conversion, to, 'A rejected conversion takes no refund: it earns nothing already.');
+  }
+  // The whole amount refunded is a reversal, whatever status came with it.
+  if (amount > 0 && refund.refundedAmountMinor >= amount) to = 'reversed';
+  if (to === from && !isRefundChanged) return null;
+
+  const patch: Partial<NewConversion> = {};
+  if (to !== from) {
+    patch.status = to;
+    if (to === 'approved') patch.approvedAt = now;
+    if (to === 'rejected' || to === 'reversed') patch.reversalReason = change.reason ?? null;
+  }
+  if (change.rawStatus) patch.rawStatus = change.rawStatus;
+  if (to === 'rejected' || to === 'reversed') patch.commissionMinor = 0;
+  if (isRefundChanged) {
+    patch.refundedAmountMinor = refund.refundedAmountMinor;
+    if (conversion.items) {
+      patch.items = conversion.items.map(
+        (item, i): ConversionItemRow => ({
+          ...item,
+          refundedAmountMinor: refund.lines[i] ?? 0,
+        }),
+      );
+    }
+    const after = refunded(conversion, lines.priced, refund, to);
+    if (to !== 'rejected' && to !== 'reversed') patch.commissionMinor = after.commissionMinor;
+    if (after.detail) patch.commissionDetail = after.detail;
   }
   Object.assign(patch, reportingPatch(conversion, patch));
   return {
     patch,
     history: {
       fromStatus: from,
-      toStatus: change.to,
-      amountMinor: historyAmount,
+      toStatus: to,
+      amountMinor: amount,
       commissionBeforeMinor: conversion.commissionMinor,
       commissionMinor: patch.commissionMinor ?? conversion.commissionMinor,
-      refundedAmountMinor: patch.refundedAmountMinor ?? conversion.refundedAmountMinor,
+      refundedAmountMinor: refund.refundedAmountMinor,
       reason: change.reason ?? null,
       source: change.source,
     },
     after: { ...conversion, ...patch, updatedAt: now } as Conversion,
+  };
+}
+
+/**
+ * A conversion's order lines: their amounts and refunded totals (one line of the whole amount
+ * without items), and how they were priced when its commission detail lists them (older rows and
+ * conversions priced elsewhere may not).
+ */
+function linesOf(c: Conversion): { amounts: number[]; refunded: number[]; priced: PricedLine[] | null } {
+  const amounts = c.items?.length ? c.items.map((i) => i.amountMinor) : [c.amountMinor];
+  const refunded = c.items?.length ? c.items.map((i) => i.refundedAmountMinor ?? 0) : [c.refundedAmountMinor];
+  const detail = c.commissionDetail as CommissionDetail | null;
+  const pricedLines = detail?.lines;
+  const priced =
+    Array.isArray(pricedLines) &&
+    pricedLines.length === amounts.length &&
+    pricedLines.every((l, i) => l.amountMinor === amounts[i])
+      ? pricedLines
+      : null;
+  return { amounts, refunded, priced };
+}
+
+/** The commission and the commission detail once `refund` is applied to a conversion going `to`. */
+function refunded(
+  c: Conversion,
+  priced: PricedLine[] | null,
+  refund: { refundedAmountMinor: number; lines: number[] },
+  to: ConversionStatus,
+): { commissionMinor: number; detail: CommissionDetail | null } {
+  // Lines priced by rules of ours are refunded one by one; anything else in proportion to the whole.
+  const after = priced
+    ? commissionAfterRefunds(priced, refund.lines)
+    : commissionAfterRefunds(
+        [{ amountMinor: c.amountMinor, rule: null, commissionMinor: c.earnedCommissionMinor }],
+        [refund.refundedAmountMinor],
+      );
+  const isPaying = to !== 'rejected' && to !== 'reversed';
+  const commissionMinor = isPaying ? after.commissionMinor : 0;
+  const detail = c.commissionDetail as (CommissionDetail & { reversal?: unknown }) | null;
+  if (!detail) return { commissionMinor, detail: null };
+  // `reversal` was how a refund was kept before refunds were totals; `refund` replaces it.
+  const { reversal: _replaced, ...kept } = detail;
+  return {
+    commissionMinor,
+    detail: {
+      ...kept,
+      ...(priced && {
+        lines: detail.lines.map((line, i) => ({
+          ...line,
+          refundedAmountMinor: refund.lines[i] ?? 0,
+          takenBackMinor: line.commissionMinor - (isPaying ? (after.lines[i]?.commissionMinor ?? 0) : 0),
+        })),
+      }),
+      refund: {
+        refundedAmountMinor: refund.refundedAmountMinor,
+        takenBackMinor: c.earnedCommissionMinor - commissionMinor,
+      },
+    },
   };
 }
 
@@ -106,33 +225,34 @@ export function reportingPatch(conversion: Conversion, patch: Partial<NewConvers
 }
 
 /**
- * Moves a conversion to a new status when the rules allow it (see `planStatusChange`). The same
- * status changes nothing; a forbidden move is 409 `invalid_transition`. Answers `retry` when the
- * conversion changed under it (read it again and call again).
+ * Applies a change of status and/or refund (see `planChange`): nothing when nothing changes,
+ * else the patch with its history row, only while the conversion is still as read. Answers
+ * `retry` when it changed under it (read it again and call again).
  */
-export async function changeStatus(
+export async function changeConversion(
   db: Db,
   conversion: Conversion,
-  change: StatusChange,
+  change: ConversionChange,
 ): Promise<{ changed: boolean; conversion: Conversion } | 'retry'> {
-  const planned = planStatusChange(conversion, change);
+  const planned = planChange(conversion, change);
   if (!planned) return { changed: false, conversion };
-  const updated = await updateConversionIf(
-    db,
-    conversion.id,
-    { status: conversion.status },
-    planned.patch,
-    planned.history,
-  );
+  const updated = await updateConversionIf(db, conversion.id, expectedOf(conversion), planned.patch, planned.history);
   return updated ? { changed: true, conversion: updated } : 'retry';
 }
 
-/** `changeStatus` for the API: reads the conversion again whenever another change came first. */
-export async function changeStatusById(db: Db, id: string, change: StatusChange): Promise<Conversion | undefined> {
+/** What a change was planned from: another change of status or refund since then voids the plan. */
+export const expectedOf = (c: Conversion) => ({ status: c.status, refundedAmountMinor: c.refundedAmountMinor });
+
+/** `changeConversion` for the API: reads the conversion again whenever another change came first. */
+export async function changeConversionById(
+  db: Db,
+  id: string,
+  change: ConversionChange,
+): Promise<Conversion | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await getConversion(db, id);
     if (!current) return undefined;
-    const result = await changeStatus(db, current, change);
+    const result = await changeConversion(db, current, change);
     if (result !== 'retry') return result.conversion;
   }
   throw busy();

@@ -12,8 +12,9 @@ import { newId } from '../domain/ids';
 import type { IntakeStatus } from '../domain/postback-answer';
 import type { KeptSignals } from '../domain/postback-log-entry';
 import type { ConversionInput } from '../domain/postback-schema';
+import { AppError } from '../http/errors';
 import { attributionFrom } from './attribution';
-import { busy, type CommissionDetail, planStatusChange } from './conversions';
+import { busy, type CommissionDetail, type ConversionChange, expectedOf, planChange } from './conversions';
 
 /** The conversion as stored (or, in a dry run, as it would be) and what the postback did to it. */
 export type IntakeResult = { status: IntakeStatus; dryRun: boolean; conversion: Conversion };
@@ -45,12 +46,13 @@ const NO_CANDIDATES: CandidateSet = { candidates: [], referralCode: null, coupon
 
 /**
  * Records a partner's conversion once per `(partner, transactionId, event)`: a new one is
- * attributed, priced and inserted (`recorded`); the same status again changes nothing
- * (`duplicate`); a new allowed status is applied (`updated`); any other is 409
- * `invalid_transition`. Each outcome is one D1 batch with its trail, so the log never says
- * what the store did not do. Under concurrency the unique index decides inserts, and a status
- * change applies only while the status is still the one read; the loser reads the winner and
- * decides again (503 `busy` after five tries).
+ * attributed, priced (and refunded, if it says so) and inserted (`recorded`); the same status
+ * and refunded total again change nothing (`duplicate`); a new allowed status or a larger
+ * refunded total is applied (`updated`; see `planChange` for what is refused). Each outcome is
+ * one D1 batch with its trail, so the log never says what the store did not do. Under
+ * concurrency the unique index decides inserts, and a change applies only while the status and
+ * the refunded total are still the ones read; the loser reads the winner and decides again
+ * (503 `busy` after five tries).
  * @example await recordConversion(db, partner, input, { dryRun: false, visitorId: null, kept, plans, lookups: null })
  * // { status: 'recorded', dryRun: false, conversion: { id: 'cnv_...', ... } }
  */
@@ -69,27 +71,28 @@ export async function recordConversion(
   let fresh: (NewConversion & { id: string }) | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (existing) {
-      const planned = planStatusChange(existing, {
-        to: input.status,
-        rawStatus: input.rawStatus,
-        reason: input.reason,
-        refundedAmountMinor: input.amountMinor,
-        source: 'postback',
-      });
+      const planned = planChange(existing, changeOf(input));
       if (!planned) return written({ status: 'duplicate', dryRun: opts.dryRun, conversion: existing });
       const result: IntakeResult = { status: 'updated', dryRun: opts.dryRun, conversion: planned.after };
       if (opts.dryRun) return written(result);
       const { patch, history } = planned;
-      if (
-        await updateConversionIf(db, existing.id, { status: existing.status }, patch, history, opts.trailOf?.(result))
-      ) {
+      if (await updateConversionIf(db, existing.id, expectedOf(existing), patch, history, opts.trailOf?.(result))) {
         return result;
       }
       // Changed meanwhile by another request: read it again and decide anew.
       existing = await findConversion(db, key).get();
       continue;
     }
-    fresh ??= newConversion(partner, input, opts);
+    try {
+      fresh ??= newConversion(partner, input, opts);
+    } catch (err) {
+      // A refund or a status refused for a new conversion may be fine for one stored already
+      // (looked up only now when nothing was read before the insert): decided as a repeat then.
+      if (!(err instanceof AppError)) throw err;
+      existing = await findConversion(db, key).get();
+      if (!existing) throw err;
+      continue;
+    }
     const result: IntakeResult = { status: 'recorded', dryRun: opts.dryRun, conversion: fresh as Conversion };
     if (opts.dryRun) return written(result);
     const history: HistoryEntry = {
@@ -110,7 +113,33 @@ export async function recordConversion(
   throw busy();
 }
 
-/** The conversion a postback reports, attributed by the candidates read and priced by the plan in force. */
+/**
+ * What a postback asks of the conversion it names: its status, and the refunded totals it
+ * carries. Without a status, a postback with a refund keeps the status the conversion has (it
+ * is only a refund); any other postback states its status (`pending` when it names none).
+ */
+export function changeOf(input: ConversionInput): ConversionChange {
+  const lines = input.items?.some((i) => i.refundedAmountMinor !== undefined)
+    ? input.items.map((i) => i.refundedAmountMinor)
+    : undefined;
+  const refund =
+    input.refundedAmountMinor !== undefined || lines
+      ? { refundedAmountMinor: input.refundedAmountMinor, lines }
+      : undefined;
+  return {
+    to: refund && input.rawStatus === undefined ? undefined : input.status,
+    rawStatus: input.rawStatus,
+    reason: input.reason,
+    refund,
+    source: 'postback',
+  };
+}
+
+/**
+ * The conversion a postback reports, attributed by the candidates read and priced by the plan in
+ * force; then, as for a stored one, moved to the status it reports and refunded as it says (a
+ * conversion may be reported refunded, even reversed, from the first postback on).
+ */
 function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions): NewConversion & { id: string } {
   const now = new Date();
   const { occurredAt } = input;
@@ -129,41 +158,28 @@ function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions)
     earnedMinor: commission.commissionMinor,
     lines: commission.lines,
   };
-  let commissionMinor = commission.commissionMinor;
-  let refundedAmountMinor = 0;
-  // Reported already rejected or reversed: it is kept (with what it would have earned) but pays nothing.
-  if (input.status === 'rejected' || input.status === 'reversed') {
-    commissionMinor = 0;
-    if (input.status === 'reversed') {
-      refundedAmountMinor = input.amountMinor;
-      detail.reversal = { refundedAmountMinor, takenBackMinor: commission.commissionMinor };
-    }
-  }
   const money = {
     currency: input.currency,
     amountMinor: input.amountMinor,
-    refundedAmountMinor,
-    commissionMinor,
+    refundedAmountMinor: 0,
+    commissionMinor: commission.commissionMinor,
     earnedCommissionMinor: commission.commissionMinor,
   };
   // Same currency: rate 1. Another: converted once the day's rate is known.
   const rate = input.currency === partner.currency ? '1' : null;
-  return {
+  const priced = {
     ...reportingMoney(money, partner.currency, rate),
+    ...money,
     id: newId('cnv'),
     partnerId: partner.id,
     transactionId: input.transactionId,
     event: input.event,
-    status: input.status,
+    status: 'pending',
     rawStatus: input.rawStatus ?? null,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    commissionMinor,
-    earnedCommissionMinor: commission.commissionMinor,
     reportingCurrency: partner.currency,
     commissionDetail: detail,
     category: input.category ?? null,
-    items: input.items ?? null,
+    items: input.items?.map(({ refundedAmountMinor: _asked, ...item }) => item) ?? null,
     coupon: input.coupon ?? null,
     referralCode: input.referralCode?.toUpperCase() ?? null,
     customerHash: opts.kept.customerHash,
@@ -177,10 +193,12 @@ function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions)
     fingerprint: opts.kept.fingerprints[0] ?? null,
     previousDayFingerprint: opts.kept.fingerprints[1] ?? null,
     occurredAt,
-    refundedAmountMinor,
-    reversalReason: input.status === 'pending' || input.status === 'approved' ? null : (input.reason ?? null),
-    approvedAt: input.status === 'approved' ? now : null,
+    reversalReason: null,
+    approvedAt: null,
     createdAt: now,
     updatedAt: now,
-  };
+  } satisfies NewConversion & { id: string };
+  // Priced as pending and unrefunded first, so that a first postback is read as any later one.
+  const planned = planChange(priced as Conversion, { ...changeOf(input), to: input.status }, now);
+  return planned ? { ...priced, ...planned.patch } : priced;
 }

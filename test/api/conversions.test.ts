@@ -106,23 +106,93 @@ describe('PATCH /api/v1/conversions/:id', () => {
     const res = await api('PATCH', `/api/v1/conversions/${id}`, { body: { status: 'approved' }, expect: 200 });
     expect(res.body.status).toBe('approved');
     expect(res.body.approvedAt).not.toBeNull();
-    expect(res.body.history.at(-1)).toMatchObject({ fromStatus: 'pending', toStatus: 'approved', source: 'api' });
+    expect(res.body.history.at(-1)).toMatchObject({
+      fromStatus: 'pending',
+      toStatus: 'approved',
+      refundedAmount: 0,
+      commissionBefore: 8,
+      commission: 8,
+      source: 'api',
+    });
   });
 
-  it('reverses part of an approved conversion with a reason', async () => {
+  it('refunds part of an approved conversion with a reason, keeping it approved', async () => {
     const p = await createPartner({ commissionRules: [{ percent: 10 }] });
     const id = await convert(p, { status: 'approved' });
     const res = await api('PATCH', `/api/v1/conversions/${id}`, {
-      body: { status: 'reversed', amount: 40, reason: 'two parts returned' },
+      body: { refundedAmount: 40, reason: 'two parts returned' },
       expect: 200,
     });
     expect(res.body).toMatchObject({
-      status: 'reversed',
+      status: 'approved',
       refundedAmount: 40,
       commission: 6,
-      reversalReason: 'two parts returned',
+      earnedCommission: 10,
+      reversalReason: null,
     });
-    expect(res.body.history.at(-1)).toMatchObject({ amount: 40, commission: 6, reason: 'two parts returned' });
+    expect(res.body.history.at(-1)).toMatchObject({
+      fromStatus: 'approved',
+      toStatus: 'approved',
+      amount: 100,
+      refundedAmount: 40,
+      commissionBefore: 10,
+      commission: 6,
+      reason: 'two parts returned',
+      source: 'api',
+    });
+  });
+
+  it('reverses a conversion once its whole amount is refunded, and answers the same total again unchanged', async () => {
+    const p = await createPartner({ commissionRules: [{ percent: 10 }] });
+    const id = await convert(p);
+    await api('PATCH', `/api/v1/conversions/${id}`, { body: { refundedAmount: 30 }, expect: 200 });
+    const res = await api('PATCH', `/api/v1/conversions/${id}`, { body: { refundedAmount: 100 }, expect: 200 });
+    expect(res.body).toMatchObject({ status: 'reversed', refundedAmount: 100, commission: 0, earnedCommission: 10 });
+    expect(res.body.history.at(-1)).toMatchObject({
+      fromStatus: 'pending',
+      toStatus: 'reversed',
+      refundedAmount: 100,
+      commissionBefore: 7,
+      commission: 0,
+    });
+    const again = await api('PATCH', `/api/v1/conversions/${id}`, { body: { refundedAmount: 100 }, expect: 200 });
+    expect(again.body.history).toHaveLength(3);
+  });
+
+  it('approves and refunds part of a conversion in one change', async () => {
+    const p = await createPartner({ commissionRules: [{ percent: 10 }] });
+    const id = await convert(p);
+    const res = await api('PATCH', `/api/v1/conversions/${id}`, {
+      body: { status: 'approved', refundedAmount: 12.5 },
+      expect: 200,
+    });
+    expect(res.body).toMatchObject({ status: 'approved', refundedAmount: 12.5, commission: 8.75 });
+  });
+
+  it('answers 409 invalid_refund for a total below what is refunded already, and changes nothing', async () => {
+    const p = await createPartner({ commissionRules: [{ percent: 10 }] });
+    const id = await convert(p);
+    await api('PATCH', `/api/v1/conversions/${id}`, { body: { refundedAmount: 30 }, expect: 200 });
+    const res = await api('PATCH', `/api/v1/conversions/${id}`, { body: { refundedAmount: 29.99 } });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: {
+        code: 'invalid_refund',
+        message: expect.any(String),
+        details: { conversionId: id, refundedAmount: 30, asked: 29.99 },
+      },
+    });
+    const after = await api('GET', `/api/v1/conversions/${id}`, { expect: 200 });
+    expect(after.body).toMatchObject({ refundedAmount: 30, commission: 7 });
+    expect(after.body.history).toHaveLength(2);
+  });
+
+  it('answers 409 invalid_transition for a refund of a rejected conversion', async () => {
+    const p = await createPartner();
+    const id = await convert(p, { status: 'rejected' });
+    const res = await api('PATCH', `/api/v1/conversions/${id}`, { body: { refundedAmount: 10 } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('invalid_transition');
   });
 
   it('answers 409 invalid_transition for a move the rules forbid', async () => {
@@ -142,8 +212,10 @@ describe('PATCH /api/v1/conversions/:id', () => {
 
   it.each([
     ['an unknown status', { status: 'paid' }, 'status'],
-    ['an amount without a reversal', { status: 'approved', amount: 10 }, 'amount'],
-    ['an amount with three decimals', { status: 'reversed', amount: 1.234 }, 'amount'],
+    ['neither a status nor a refund', { reason: 'x' }, 'status'],
+    ['a refund with three decimals', { refundedAmount: 1.234 }, 'refundedAmount'],
+    ['a refund above the amount', { refundedAmount: 100.01 }, 'refundedAmount'],
+    ['a reversal with a partial refund', { status: 'reversed', refundedAmount: 10 }, 'refundedAmount'],
     ['an unknown field', { status: 'approved', note: 'x' }, ''],
   ])('answers 400 for %s', async (_what, body, path) => {
     const p = await createPartner();

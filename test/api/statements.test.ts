@@ -178,7 +178,7 @@ describe('POST /api/v1/statements/run', () => {
 });
 
 describe('later corrections', () => {
-  it('takes back on the next statement what a reversal removed from a conversion stated the month before', async () => {
+  it('takes back on the next statement what a reversal or a refund removed from a conversion stated the month before', async () => {
     const p = await billedPartner();
     const reversed = await insertConversion(p.id, '2045-01-10T09:00:00Z', { commissionMinor: 800 });
     const refunded = await insertConversion(p.id, '2045-01-11T09:00:00Z', { commissionMinor: 800 });
@@ -189,8 +189,8 @@ describe('later corrections', () => {
 
     vi.setSystemTime(Date.parse('2045-02-10T10:00:00Z'));
     await api('PATCH', `/api/v1/conversions/${reversed.id}`, { body: { status: 'reversed' }, expect: 200 });
-    // Half the order refunded: half the commission taken back.
-    await api('PATCH', `/api/v1/conversions/${refunded.id}`, { body: { status: 'reversed', amount: 50 }, expect: 200 });
+    // Half the order refunded: half the commission taken back, the conversion still approved.
+    await api('PATCH', `/api/v1/conversions/${refunded.id}`, { body: { refundedAmount: 50 }, expect: 200 });
     const february = await insertConversion(p.id, '2045-02-12T09:00:00Z', { commissionMinor: 500 });
 
     vi.setSystemTime(Date.parse('2045-03-01T00:05:00Z'));

@@ -78,35 +78,54 @@ describe('reversals and rejections', () => {
     const txn = newTxn();
     const first = await post(p, { transactionId: txn, amount: 200, status: 'approved' });
     const res = await post(p, { transactionId: txn, status: 'reversed', reason: 'order cancelled' });
-    expect(res).toMatchObject({ status: 'updated', conversionStatus: 'reversed', commission: 0 });
+    expect(res).toMatchObject({ status: 'updated', conversionStatus: 'reversed', commission: 0, refundedAmount: 200 });
     const c = await conversion(first.conversionId);
-    expect(c).toMatchObject({ amount: 200, refundedAmount: 200, commission: 0, reversalReason: 'order cancelled' });
-    expect(c.commissionDetail.reversal).toEqual({ refundedAmountMinor: 20000, takenBackMinor: 2000 });
+    expect(c).toMatchObject({
+      amount: 200,
+      refundedAmount: 200,
+      commission: 0,
+      earnedCommission: 20,
+      reversalReason: 'order cancelled',
+    });
+    expect(c.commissionDetail.refund).toEqual({ refundedAmountMinor: 20000, takenBackMinor: 2000 });
     expect(c.history.at(-1)).toMatchObject({
       fromStatus: 'approved',
       toStatus: 'reversed',
       amount: 200,
+      refundedAmount: 200,
+      commissionBefore: 20,
       commission: 0,
       reason: 'order cancelled',
       source: 'postback',
     });
   });
 
-  it('takes back the refunded share on a partial reversal', async () => {
+  it('computes the commission again on what remains after a partial refund, the status unchanged', async () => {
     const p = await createPartner({ commissionRules: [{ percent: 8.4 }] });
     const txn = newTxn();
     const first = await post(p, { transactionId: txn, amount: '100.00' });
     expect(first.commission).toBe(8.4);
-    const res = await post(p, { transactionId: txn, status: 'reversed', amount: '25.00', reason: 'one part returned' });
-    expect(res.commission).toBe(6.3);
-    expect(await conversion(first.conversionId)).toMatchObject({ refundedAmount: 25, commission: 6.3 });
+    const res = await post(p, { transactionId: txn, refundedAmount: '25.00', reason: 'one part returned' });
+    expect(res).toMatchObject({ status: 'updated', conversionStatus: 'pending', commission: 6.3 });
+    expect(await conversion(first.conversionId)).toMatchObject({
+      status: 'pending',
+      refundedAmount: 25,
+      commission: 6.3,
+      reversalReason: null,
+    });
   });
 
-  it('treats a refund of the whole amount or more as a full reversal', async () => {
+  it('reverses a conversion whose whole amount is refunded, and refuses a refund above the amount', async () => {
     const p = await createPartner({ commissionRules: [{ percent: 10 }] });
     const txn = newTxn();
     await post(p, { transactionId: txn, amount: 50 });
-    expect((await post(p, { transactionId: txn, status: 'reversed', amount: 80 })).commission).toBe(0);
+    const over = await postSigned(p.slug, p.signingSecret, { transactionId: txn, refundedAmount: 80 });
+    expect(over.status).toBe(400);
+    expect((await json(over)).error.details[0].path).toEqual(['refundedAmount']);
+    expect(await post(p, { transactionId: txn, refundedAmount: 50 })).toMatchObject({
+      conversionStatus: 'reversed',
+      commission: 0,
+    });
   });
 
   it('reverses a fixed fee entirely', async () => {

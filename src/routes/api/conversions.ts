@@ -1,4 +1,4 @@
-// /api/v1/conversions: listing, reading with history, status changes and attribution by hand.
+// /api/v1/conversions: listing, reading with history, status changes, refunds and attribution by hand.
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { findClick } from '../../db/attribution';
@@ -23,7 +23,7 @@ import {
   conversionWithHistorySchema,
 } from '../../schemas/conversion';
 import { listVisibleConversions } from '../../services/conversion-list';
-import { attachClick, changeStatusById } from '../../services/conversions';
+import { attachClick, changeConversionById } from '../../services/conversions';
 
 export const conversionsApi = router();
 
@@ -41,12 +41,14 @@ export function presentConversion(c: Conversion): ConversionView {
     refundedAmount: major(c.refundedAmountMinor),
     currency: c.currency,
     commission: major(c.commissionMinor),
+    earnedCommission: major(c.earnedCommissionMinor),
     commissionDetail: c.commissionDetail,
     category: c.category,
     items:
       c.items?.map((i) => ({
         ...(i.category !== undefined && { category: i.category }),
         amount: major(i.amountMinor),
+        ...(i.refundedAmountMinor !== undefined && { refundedAmount: major(i.refundedAmountMinor) }),
         ...(i.sku !== undefined && { sku: i.sku }),
         ...(i.quantity !== undefined && { quantity: i.quantity }),
       })) ?? null,
@@ -69,6 +71,8 @@ function presentHistory(h: ConversionHistoryRow, currency: string) {
     fromStatus: h.fromStatus as Conversion['status'] | null,
     toStatus: h.toStatus as Conversion['status'],
     amount: major(h.amountMinor),
+    refundedAmount: major(h.refundedAmountMinor),
+    commissionBefore: major(h.commissionBeforeMinor),
     commission: major(h.commissionMinor),
     reason: h.reason,
     source: h.source,
@@ -131,9 +135,9 @@ conversionsApi.openapi(
     method: 'patch',
     path: '/conversions/{id}',
     tags: ['Conversions'],
-    summary: 'Change the status of a conversion',
+    summary: 'Change the status of a conversion, or refund it',
     description:
-      'pending -> approved, rejected or reversed; approved -> reversed; anything else is 409 `invalid_transition`. Rejecting takes the whole commission back; reversing takes back the share of `amount` (the refunded part; the whole order when absent).',
+      'Status: pending -> approved, rejected or reversed; approved -> reversed; anything else is 409 `invalid_transition`. Rejecting pays nothing. `refundedAmount` is the total refunded so far: below the amount, a partial refund (the status stays, or moves as asked; the commission is computed again on what remains of each order line); the whole amount, or `reversed` without it, reverses the conversion (commission 0). The same status and total again change nothing. A total above the amount is 400 `invalid_request`; below what is refunded already, 409 `invalid_refund`; a refund of a rejected conversion, 409 `invalid_transition`.',
     security: bearer,
     request: { params: idParam, body: jsonBody(conversionPatchSchema) },
     responses: { 200: jsonOk(conversionWithHistorySchema, 'The conversion.'), ...errorResponses, ...conflictResponse },
@@ -143,16 +147,19 @@ conversionsApi.openapi(
     const body = c.req.valid('json');
     const current = await visibleConversion(c, c.req.valid('param').id);
     let refundedAmountMinor: number | undefined;
-    if (body.amount !== undefined) {
-      const parsed = parseAmount(body.amount, current.currency);
-      if (!parsed.ok)
-        throw invalidRequest(`amount ${parsed.message}.`, [{ path: ['amount'], message: parsed.message }]);
+    if (body.refundedAmount !== undefined) {
+      const parsed = parseAmount(body.refundedAmount, current.currency);
+      if (!parsed.ok) {
+        throw invalidRequest(`refundedAmount ${parsed.message}.`, [
+          { path: ['refundedAmount'], message: parsed.message },
+        ]);
+      }
       refundedAmountMinor = parsed.amountMinor;
     }
-    const row = await changeStatusById(dbOf(c.env), current.id, {
+    const row = await changeConversionById(dbOf(c.env), current.id, {
       to: body.status,
       reason: body.reason,
-      refundedAmountMinor,
+      refund: refundedAmountMinor === undefined ? undefined : { refundedAmountMinor },
       source: 'api',
     });
     if (!row) throw notFound('conversion');
