@@ -73,6 +73,16 @@ export const conversionSchema = z
       description:
         'The plan and rule used for each order line and, once anything is refunded, what each line had refunded and gave back.',
     }),
+    reportingCurrency: z
+      .string()
+      .optional()
+      .openapi({ description: 'Only when `currency` is not the partner’s reporting currency; so are the next five.' }),
+    exchangeRate: z.number().nullable().optional().openapi({
+      description: 'Units of `reportingCurrency` per unit of `currency`; null while the day’s rate is missing.',
+    }),
+    converted: z.boolean().optional().openapi({ description: 'Whether the reporting figures are known yet.' }),
+    reportingAmount: z.number().nullable().optional(),
+    reportingCommission: z.number().nullable().optional(),
     category: z.string().nullable(),
     items: z
       .array(

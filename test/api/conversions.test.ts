@@ -3,6 +3,7 @@ import { json, newTxn, postSigned } from '../postback/client';
 import { createKey, createLink, createPartner } from '../support/builders';
 import { insertClick } from '../support/clicks';
 import { api } from '../support/http';
+import { insertConversion } from '../support/rows';
 
 type Partner = Awaited<ReturnType<typeof createPartner>>;
 
@@ -79,6 +80,44 @@ describe('GET /api/v1/conversions', () => {
 
   it('answers 401 without a key', async () => {
     expect((await api('GET', '/api/v1/conversions', { key: null })).status).toBe(401);
+  });
+});
+
+describe('the conversion object', () => {
+  it('shows its figures in the partner’s currency when its own differs, null until the rate is known', async () => {
+    const p = await createPartner({ commissionRules: [{ percent: 10 }] });
+    const id = await convert(p, { amount: '50.00', currency: 'USD' });
+    expect((await api('GET', `/api/v1/conversions/${id}`, { expect: 200 })).body).toMatchObject({
+      amount: 50,
+      currency: 'USD',
+      commission: 5,
+      reportingCurrency: 'EUR',
+      exchangeRate: null,
+      converted: false,
+      reportingAmount: null,
+      reportingCommission: null,
+    });
+    const converted = await insertConversion(p.id, new Date(), {
+      currency: 'USD',
+      exchangeRate: '0.92',
+      reportingAmountMinor: 9_200,
+      reportingCommissionMinor: 736,
+    });
+    expect((await api('GET', `/api/v1/conversions/${converted.id}`, { expect: 200 })).body).toMatchObject({
+      reportingCurrency: 'EUR',
+      exchangeRate: 0.92,
+      converted: true,
+      reportingAmount: 92,
+      reportingCommission: 7.36,
+    });
+  });
+
+  it('leaves the reporting figures out in the partner’s own currency', async () => {
+    const p = await createPartner();
+    const body = (await api('GET', `/api/v1/conversions/${await convert(p)}`, { expect: 200 })).body;
+    expect(body).not.toHaveProperty('reportingCurrency');
+    expect(body).not.toHaveProperty('exchangeRate');
+    expect(body).not.toHaveProperty('converted');
   });
 });
 

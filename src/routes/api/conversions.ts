@@ -30,6 +30,7 @@ export const conversionsApi = router();
 /** A stored conversion as the API shows it: money in major units, hashes left out. */
 export function presentConversion(c: Conversion): ConversionView {
   const major = (minor: number) => minorToMajor(minor, c.currency);
+  const reporting = (minor: number | null) => (minor === null ? null : minorToMajor(minor, c.reportingCurrency));
   return {
     id: c.id,
     partnerId: c.partnerId,
@@ -43,6 +44,14 @@ export function presentConversion(c: Conversion): ConversionView {
     commission: major(c.commissionMinor),
     earnedCommission: major(c.earnedCommissionMinor),
     commissionDetail: c.commissionDetail,
+    // Figures in the partner's currency only where they differ from the conversion's own.
+    ...(c.currency !== c.reportingCurrency && {
+      reportingCurrency: c.reportingCurrency,
+      exchangeRate: c.exchangeRate === null ? null : Number(c.exchangeRate),
+      converted: c.exchangeRate !== null,
+      reportingAmount: reporting(c.reportingAmountMinor),
+      reportingCommission: reporting(c.reportingCommissionMinor),
+    }),
     category: c.category,
     items:
       c.items?.map((i) => ({
