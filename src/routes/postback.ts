@@ -46,18 +46,20 @@ const errorContent = (description: string) => ({
 const postbackResponses = {
   200: {
     description:
-      'Stored (`recorded`), already stored (`duplicate`) or status changed (`updated`); the partner’s answer template as text/plain when it has one.',
+      'Stored (`recorded`), already stored with the same status and refunded total (`duplicate`) or changed (`updated`: a new status, or `refundedAmount`, the total refunded so far); the partner’s answer template as text/plain when it has one.',
     content: { 'application/json': { schema: postbackAnswerSchema } },
   },
   400: errorContent(
-    'A field is missing or not valid (`invalid_request`, one issue per field in `details`); a real postback with a `webhook-id` starting with `dryrun_` (`dry_run_id`) or with the id of an earlier dry run (`dry_run_replay`).',
+    'A field is missing or not valid (`invalid_request`, one issue per field in `details`, such as a `refundedAmount` above the amount); a real postback with a `webhook-id` starting with `dryrun_` (`dry_run_id`) or with the id of an earlier dry run (`dry_run_replay`).',
   ),
   401: errorContent('Bad or missing token (`invalid_token`) or signature (`invalid_signature`).'),
   403: errorContent(
     'Address not allowed (`ip_not_allowed`), method turned off (`auth_method_disabled`), partner paused, ended or not active yet (`partner_inactive`).',
   ),
   404: errorContent('No partner with this slug.'),
-  409: errorContent('Status change not allowed (`invalid_transition`).'),
+  409: errorContent(
+    'Status change not allowed, or a refund of a rejected conversion (`invalid_transition`); a `refundedAmount` below the total refunded already (`invalid_refund`).',
+  ),
   413: errorContent('Body larger than 256 KiB (`payload_too_large`).'),
   415: errorContent('Body neither JSON nor a form (`unsupported_media_type`).'),
   429: errorContent(
