@@ -102,6 +102,8 @@ let other: Data;
 let key: string;
 
 beforeAll(async () => {
+  // Exchange rates belong to no partner: every key reads them.
+  await api('POST', '/api/v1/exchange-rates', { body: { date: DAY, base: 'EUR', rates: { USD: 1.08 } }, expect: 200 });
   own = await partnerWithData('own');
   other = await partnerWithData('other');
   key = (await createKey('partner', own.partner.id)).key;
@@ -238,7 +240,7 @@ function otherIdFor(path: string): string | undefined {
 }
 
 /** Values for required query parameters, and a range that holds the test data. */
-const QUERY_VALUES: Record<string, string> = { dimension: 'source', from: DAY, to: DAY, type: 'lead' };
+const QUERY_VALUES: Record<string, string> = { dimension: 'source', from: DAY, to: DAY, type: 'lead', date: DAY };
 
 type Operation = { parameters?: { name: string; in: string; required?: boolean }[] };
 

@@ -1,0 +1,87 @@
+// Exchange rates' use cases: a day's rates posted, read back, and the conversions waiting for them converted.
+import type { Db } from '../db/client';
+import { type WaitingPlace, waitingConversions, writeConverted } from '../db/conversion-rates';
+import { quotesOfDays, ratesOfDay, upsertPostedRates } from '../db/exchange-rates';
+import { dateIn, dayRangeIn, timeZoneOf } from '../domain/calendar';
+import { crossRate, type ExchangeRateSource, rateText, reportingMoney } from '../domain/exchange';
+import { AppError } from '../http/errors';
+import type { ExchangeRatesInput, ExchangeRatesView } from '../schemas/exchange-rate';
+
+/** Waiting conversions read at a time: one read of them, one of their days' rates, one write. */
+const WAITING_PAGE = 200;
+/** Pages a posted day converts at once; the reconciliation converts the rest. */
+const POSTED_DAY_PAGES = 2;
+
+/**
+ * Stores an admin's rates of a day against a base (source `api`, replacing the same quotes from
+ * any source, keeping the others), converts the conversions of that day that were waiting for
+ * them (a bounded number; the reconciliation converts any left), and answers the day as stored.
+ */
+export async function postExchangeRates(env: Env, db: Db, input: ExchangeRatesInput): Promise<ExchangeRatesView> {
+  const rates: Record<string, string> = {};
+  for (const [code, value] of Object.entries(input.rates)) {
+    const text = rateText(value);
+    // The schema admits only values rateText reads; this guards against the two ever disagreeing.
+    if (text === null) throw new AppError(400, 'invalid_request', `The rate of ${code} is not a plain decimal.`);
+    rates[code] = text;
+  }
+  await upsertPostedRates(env.DB, { date: input.date, base: input.base, rates });
+  const { startMs, endMs } = dayRangeIn(input.date, timeZoneOf(env.REPORT_TIMEZONE));
+  await convertWaiting(env, { startMs, endMs, after: null, pages: POSTED_DAY_PAGES, nowMs: Date.now() });
+  return exchangeRatesOf(db, input.date, input.base);
+}
+
+/** The rates of `date` against `base` as stored, or 404 `not_found` when that day has none. */
+export async function exchangeRatesOf(db: Db, date: string, base: string): Promise<ExchangeRatesView> {
+  const stored = (await ratesOfDay(db, date)).filter((r) => r.base === base);
+  if (stored.length === 0) {
+    throw new AppError(404, 'not_found', `No exchange rates against ${base} are stored for ${date}.`, { date, base });
+  }
+  const rates: Record<string, number> = {};
+  const sources: Record<string, ExchangeRateSource> = {};
+  for (const r of stored) {
+    rates[r.quote] = Number(r.rate);
+    sources[r.quote] = r.source;
+  }
+  return { date, base, rates, sources };
+}
+
+/** How far a walk over waiting conversions went: how many it converted, and where to go on (null: to the end). */
+export type ConversionWalk = { converted: number; next: WaitingPlace | null };
+
+/**
+ * Converts the conversions that occurred in `[startMs, endMs)` and are still waiting for an
+ * exchange rate, walking them in the order they occurred from `after`, `pages` pages at most.
+ * Each is converted at the rate of its day (in `REPORT_TIMEZONE`) from its own currency to the
+ * reporting currency it was recorded with, when that day's rates allow; the others keep waiting.
+ */
+export async function convertWaiting(
+  env: Env,
+  q: { startMs: number; endMs: number; after: WaitingPlace | null; pages: number; nowMs: number },
+): Promise<ConversionWalk> {
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  let after = q.after;
+  let converted = 0;
+  for (let p = 0; p < q.pages; p++) {
+    const page = await waitingConversions(env.DB, { startMs: q.startMs, endMs: q.endMs, after, limit: WAITING_PAGE });
+    if (page.length === 0) return { converted, next: null };
+    const dateOf = new Map(page.map((c) => [c.id, dateIn(c.occurredAt, timeZone)]));
+    const codes = new Set(page.flatMap((c) => [c.currency, c.reportingCurrency]));
+    const quotes = await quotesOfDays(env.DB, [...new Set(dateOf.values())], [...codes]);
+    const ready = page.flatMap((conversion) => {
+      const rate = crossRate(
+        quotes.get(dateOf.get(conversion.id) as string) ?? [],
+        conversion.currency,
+        conversion.reportingCurrency,
+      );
+      return rate === null
+        ? []
+        : [{ conversion, reporting: reportingMoney(conversion, conversion.reportingCurrency, rate) }];
+    });
+    converted += (await writeConverted(env.DB, ready, q.nowMs)).length;
+    const last = page[page.length - 1] as (typeof page)[number];
+    after = { occurredAt: last.occurredAt, id: last.id };
+    if (page.length < WAITING_PAGE) return { converted, next: null };
+  }
+  return { converted, next: after };
+}
