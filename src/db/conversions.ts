@@ -1,9 +1,11 @@
 // Conversion queries: writes that cannot double-count under concurrency, each with its history row in the same batch.
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids';
+import type { NewAnomaly } from './anomalies';
 import type { Db } from './client';
+import { insertIf } from './insert-if';
 import { type PostbackTrail, trailInserts } from './postback-log';
-import { type Conversion, conversionHistory, conversions, type NewConversion } from './schema';
+import { anomalies, type Conversion, conversionHistory, conversions, type NewConversion } from './schema';
 
 export type ConversionHistoryRow = typeof conversionHistory.$inferSelect;
 
@@ -39,16 +41,18 @@ function historyInsert(db: Db, conversionId: string, entry: HistoryEntry, onlyIf
 
 /**
  * Inserts a conversion unless `(partner, transactionId, event)` is already taken, with its first
- * history row and, when given, the postback's trail (log row, kept answer), all in one batch: one
- * round trip, one transaction. The unique index decides, so concurrent identical postbacks store
- * one row; the history and the trail are written only with the conversion. Answers the inserted
- * row, and the conversion stored under that key either way (the one that got there first).
+ * history row and, when given, the postback's trail (log row, kept answer) and an anomaly to flag
+ * it with, all in one batch: one round trip, one transaction. The unique index decides, so
+ * concurrent identical postbacks store one row; the history, the trail and the anomaly are
+ * written only with the conversion. Answers the inserted row, and the conversion stored under
+ * that key either way (the one that got there first).
  */
 export async function insertConversionOnce(
   db: Db,
   row: NewConversion & { id: string },
   history: HistoryEntry,
   trail?: PostbackTrail,
+  anomaly?: NewAnomaly,
 ): Promise<{ inserted: Conversion | undefined; stored: Conversion | undefined }> {
   // True only when the insert above happened: the row with this fresh id exists only then.
   const inserted = sql`EXISTS (SELECT 1 FROM ${conversions} WHERE ${conversions.id} = ${row.id})`;
@@ -56,6 +60,7 @@ export async function insertConversionOnce(
     db.insert(conversions).values(row).onConflictDoNothing(),
     historyInsert(db, row.id, history, inserted),
     ...(trail ? trailInserts(db, trail, inserted) : []),
+    ...(anomaly ? [insertIf(db, anomalies, anomaly, inserted)] : []),
     db.select().from(conversions).where(byKey(row)),
   ]);
   const stored = (results[results.length - 1] as Conversion[])[0];

@@ -1,6 +1,17 @@
 // Rules that flag a conversion for a person to look at: nothing here rejects or deletes anything.
 
-export const ANOMALY_KINDS = ['fast_conversion', 'bot_click', 'click_reused', 'amount_outlier'] as const;
+/**
+ * What can be flagged. `missing_rate` is flagged by intake, not by these rules: a conversion in
+ * another currency than its partner's, stored while its day had no exchange rate; it is resolved
+ * by itself once the conversion is converted.
+ */
+export const ANOMALY_KINDS = [
+  'fast_conversion',
+  'bot_click',
+  'click_reused',
+  'amount_outlier',
+  'missing_rate',
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 /** A purchase takes longer than this after the click; faster is a script or an injected cookie. */

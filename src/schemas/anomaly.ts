@@ -8,7 +8,7 @@ export const anomalySchema = z
     partnerId: z.string(),
     kind: z.enum(ANOMALY_KINDS).openapi({
       description:
-        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`.',
+        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`, `missing_rate` (in another currency than the partner’s, recorded while its day had no exchange rate; resolved by itself once converted).',
     }),
     subjectId: z.string().openapi({ description: 'The conversion (or, for `click_reused`, the click) concerned.' }),
     conversionId: z.string().nullable(),

@@ -2,6 +2,7 @@
 import type { Db } from '../db/client';
 import { type WaitingPlace, waitingConversions, writeConverted } from '../db/conversion-rates';
 import { quotesOfDays, ratesOfDay, upsertPostedRates } from '../db/exchange-rates';
+import type { RateDay } from '../db/intake';
 import { dateIn, dayRangeIn, timeZoneOf } from '../domain/calendar';
 import { crossRate, type ExchangeRateSource, rateText, reportingMoney } from '../domain/exchange';
 import { AppError } from '../http/errors';
@@ -11,6 +12,21 @@ import type { ExchangeRatesInput, ExchangeRatesView } from '../schemas/exchange-
 const WAITING_PAGE = 200;
 /** Pages a posted day converts at once; the reconciliation converts the rest. */
 const POSTED_DAY_PAGES = 2;
+
+/**
+ * The day (in the programme's time zone) and currencies whose rates a new conversion needs, or
+ * null when it is in its partner's reporting currency (rate 1, nothing to read).
+ * @example rateDayOf(env, { currency: 'EUR' }, { currency: 'USD', occurredAt }) // { date: '2026-11-24', codes: ['USD', 'EUR'] }
+ */
+export function rateDayOf(
+  env: Pick<Env, 'REPORT_TIMEZONE'>,
+  partner: { currency: string },
+  conversion: { currency: string; occurredAt: Date },
+): RateDay | null {
+  if (conversion.currency === partner.currency) return null;
+  const date = dateIn(conversion.occurredAt.getTime(), timeZoneOf(env.REPORT_TIMEZONE));
+  return { date, codes: [conversion.currency, partner.currency] };
+}
 
 /**
  * Stores an admin's rates of a day against a base (source `api`, replacing the same quotes from

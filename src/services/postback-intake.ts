@@ -1,7 +1,7 @@
 // Postback intake, one pipeline: authenticate, parse, attribute, price, store (one D1 batch with its log), answer.
 import { hasCandidateSignals } from '../db/attribution';
 import { type Db, dbOf } from '../db/client';
-import { readIntakeContext, readIntakeLookups } from '../db/intake';
+import { readIntakeContext, readIntakeLookups, readRateDay } from '../db/intake';
 import { insertPostbackLog, type NewPostbackLogRow, type PostbackTrail } from '../db/postback-log';
 import type { Partner } from '../db/schema';
 import { dryRunConflict, isDryRunId } from '../domain/dry-run';
@@ -21,6 +21,7 @@ import {
 import { AppError } from '../http/errors';
 import { ipBucket, partnerBucket, postbackLimits, takeToken } from '../isolate/rate-limit';
 import { candidateQuery, hashSignals } from './attribution';
+import { rateDayOf } from './exchange-rates';
 import { admitAttempt, countFailedPostback } from './postback-failures';
 import { paramsOfPostback, readPostback } from './postback-parse';
 import { type DatedInput, type IntakeResult, recordConversion } from './record-conversion';
@@ -88,10 +89,13 @@ export function assertMayPost(partner: Partner, dryRun: boolean): void {
  *    nor dry runs spend it;
  * 3. parsing in the partner's format, and the keyed hashes of its identifiers;
  * 4. attribution and commission, from one read of the stored conversion and the candidate clicks
- *    (no read at all for a postback with no signal: the insert itself tells a repeat);
+ *    (no read at all for a postback with no signal: the insert itself tells a repeat), and, for a
+ *    conversion in another currency than the partner's, the exchange rates of its day (read with
+ *    them, or alone when nothing else is read);
  * 5. one D1 batch that stores the conversion, its history, the log row and the kept answer;
  * 6. the answer, only once that batch has succeeded.
- * A new conversion costs two D1 round trips without attribution signals, three with some.
+ * A new conversion costs two D1 round trips without attribution signals, three with some (or
+ * in another currency than the partner's).
  * A postback that passed authentication is logged in full; one refused before (unknown slug, bad
  * credentials, address not allowed) is only counted, per partner, address, code and minute, and
  * counts against its address. Refusals by a rate limit are neither. Refusals are thrown as AppError.
@@ -198,11 +202,14 @@ async function admit(
   // Reads that only the conversion's key and signals need, beside the bucket; none without a
   // signal to look up, unless a dry run must tell a repeat without trying to insert.
   const signals = input && candidateQuery(partner, input, kept, visitorId);
+  const rateDay = input && !context.receipt && mayPost(partner, dryRun) ? rateDayOf(env, partner, input) : null;
   const lookups =
     input && signals && !context.receipt && mayPost(partner, dryRun) && (dryRun || hasCandidateSignals(signals))
-      ? readIntakeLookups(db, keyOf(partner, input), signals, false)
+      ? readIntakeLookups(db, keyOf(partner, input), signals, false, rateDay)
       : null;
   lookups?.catch(() => {});
+  const quotes = rateDay && !lookups ? readRateDay(db, rateDay) : null;
+  quotes?.catch(() => {});
 
   const verdict = await partnerVerdict;
   if (verdict && !verdict.allowed) throw rateLimited(verdict.retryAfterSec, 'partner');
@@ -218,12 +225,14 @@ async function admit(
   if (!read.ok) throw read.error;
 
   const parsed = parsedForLog(read.input, kept, visitorId);
+  const found = lookups ? await lookups : null;
   const result = await recordConversion(db, partner, read.input, {
     dryRun,
     visitorId,
     kept,
     plans: context.plans,
-    lookups: lookups ? await lookups : null,
+    lookups: found,
+    rates: rateDay && { date: rateDay.date, quotes: found ? found.quotes : ((await quotes) ?? []) },
     // A dry run under an id not marked `dryrun_` keeps a receipt that spends the id.
     trailOf: (r) => trailOf(partner, log, r, parsed, isDryRunId(webhookId) ? null : webhookId),
   });

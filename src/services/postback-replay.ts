@@ -5,6 +5,7 @@ import type { Partner } from '../db/schema';
 import { answerOf, type PostbackAnswer } from '../domain/postback-answer';
 import { type KeptSignals, type ParsedForLog, parsedForLog } from '../domain/postback-log-entry';
 import { candidateQuery, hashSignals } from './attribution';
+import { rateDayOf } from './exchange-rates';
 import { assertMayPost, keyOf } from './postback-intake';
 import { readPostback } from './postback-parse';
 import { type IntakeResult, recordConversion } from './record-conversion';
@@ -36,11 +37,13 @@ export async function replayPostback(
   if (!read.ok) throw read.error;
   const { input } = read;
   const kept = req.kept ?? (await hashSignals(env, input));
+  const rateDay = rateDayOf(env, partner, input);
   const lookups = await readIntakeLookups(
     db,
     keyOf(partner, input),
     candidateQuery(partner, input, kept, req.visitorId),
     true,
+    rateDay,
   );
   const result = await recordConversion(db, partner, input, {
     dryRun,
@@ -48,6 +51,7 @@ export async function replayPostback(
     kept,
     plans: lookups.plans ?? [],
     lookups,
+    rates: rateDay && { date: rateDay.date, quotes: lookups.quotes },
   });
   return {
     result,

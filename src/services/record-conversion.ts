@@ -1,4 +1,5 @@
 // A postback's conversion attributed, priced and stored exactly once, its log row and kept answer in the same batch.
+import type { NewAnomaly } from '../db/anomalies';
 import type { CandidateSet } from '../db/attribution';
 import type { Db } from '../db/client';
 import { findConversion, type HistoryEntry, insertConversionOnce, updateConversionIf } from '../db/conversions';
@@ -7,7 +8,7 @@ import { insertTrail, type PostbackTrail } from '../db/postback-log';
 import type { Conversion, NewConversion, Partner } from '../db/schema';
 import { type CommissionRule, commissionFor } from '../domain/commission';
 import { planInForce } from '../domain/commission-plan';
-import { reportingMoney } from '../domain/exchange';
+import { crossRate, type QuotedRate, reportingMoney } from '../domain/exchange';
 import { newId } from '../domain/ids';
 import type { IntakeStatus } from '../domain/postback-answer';
 import type { KeptSignals } from '../domain/postback-log-entry';
@@ -37,6 +38,12 @@ export type RecordOptions = {
    * once, and a repeat is told by the insert's conflict, in the same round trip.
    */
   lookups: { existing: Conversion | undefined; found: CandidateSet } | null;
+  /**
+   * The exchange rates of the day the conversion occurred (in the programme's time zone), read
+   * only when its currency is not the partner's: without a rate between the two, the conversion
+   * is stored waiting for one, and flagged `missing_rate`.
+   */
+  rates?: { date: string; quotes: readonly QuotedRate[] } | null;
   /** The log row and kept answer of a result, written in the same batch as the conversion. */
   trailOf?: (result: IntakeResult) => PostbackTrail;
 };
@@ -105,7 +112,13 @@ export async function recordConversion(
       reason: input.reason ?? null,
       source: 'postback',
     };
-    const { inserted, stored } = await insertConversionOnce(db, fresh, history, opts.trailOf?.(result));
+    const { inserted, stored } = await insertConversionOnce(
+      db,
+      fresh,
+      history,
+      opts.trailOf?.(result),
+      fresh.exchangeRate === null ? missingRate(fresh, opts.rates?.date ?? null) : undefined,
+    );
     if (inserted) return result;
     // Stored already, by an earlier postback or a concurrent one: answered as a repeat.
     existing = stored;
@@ -165,8 +178,8 @@ function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions)
     commissionMinor: commission.commissionMinor,
     earnedCommissionMinor: commission.commissionMinor,
   };
-  // Same currency: rate 1. Another: converted once the day's rate is known.
-  const rate = input.currency === partner.currency ? '1' : null;
+  // Same currency: rate 1. Another: the day's rate, or none yet (converted once it is known).
+  const rate = crossRate(opts.rates?.quotes ?? [], input.currency, partner.currency);
   const priced = {
     ...reportingMoney(money, partner.currency, rate),
     ...money,
@@ -201,4 +214,17 @@ function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions)
   // Priced as pending and unrefunded first, so that a first postback is read as any later one.
   const planned = planChange(priced as Conversion, { ...changeOf(input), to: input.status }, now);
   return planned ? { ...priced, ...planned.patch } : priced;
+}
+
+/** The flag of a conversion stored without its day's exchange rate; resolved once it is converted. */
+function missingRate(conversion: NewConversion & { id: string }, date: string | null): NewAnomaly {
+  return {
+    id: newId('anm'),
+    partnerId: conversion.partnerId,
+    conversionId: conversion.id,
+    clickId: conversion.clickId ?? null,
+    kind: 'missing_rate',
+    subjectId: conversion.id,
+    details: { date, currency: conversion.currency, reportingCurrency: conversion.reportingCurrency },
+  };
 }
