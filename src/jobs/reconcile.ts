@@ -1,4 +1,5 @@
-// Reconciliation (every 15 min): late attribution, auto-approval after the lock period, anomaly flags.
+// Reconciliation (every 15 min): late attribution, auto-approval after the lock period, anomaly flags,
+// conversions converted once their day's exchange rate is known.
 import { and, asc, eq, gt, gte } from 'drizzle-orm';
 import { recordAnomalies } from '../db/anomalies';
 import { type Db, dbOf } from '../db/client';
@@ -9,6 +10,7 @@ import { COUNTED_STATUSES, DAY_MS } from '../domain/aggregation';
 import { type ConversionFacts, findAnomalies } from '../domain/anomalies';
 import { newId } from '../domain/ids';
 import { attributeConversion, signalsOfConversion } from '../services/attribution';
+import { convertWaiting } from '../services/exchange-rates';
 import { refreshChangedDays } from './refresh-days';
 
 /** Clicks reach D1 within seconds, but a stuck buffer may hold them longer: look back a week. */
@@ -25,15 +27,19 @@ const APPROVE_PAGE = 100;
 const APPROVE_PAGES = 10;
 const ANOMALY_PAGE = 200;
 const ANOMALY_PAGES = 10;
+/** Pages of conversions waiting for a rate looked at per run (200 each). */
+const CONVERT_PAGES = 5;
 
 export const CURSOR_ATTRIBUTION = 'reconcile:attribution';
 export const CURSOR_ANOMALIES = 'reconcile:anomalies';
+export const CURSOR_RATES = 'reconcile:rates';
 
 export type ReconcileReport = {
   reattributed: number;
   approved: number;
   checked: number;
   flagged: number;
+  converted: number;
   rebuiltDays: number;
 };
 
@@ -42,6 +48,7 @@ export async function runReconcile(env: Env, nowMs: number = Date.now()): Promis
   const late = await reattributeLate(env, nowMs);
   const approved = await autoApprove(env, nowMs);
   const sweep = await flagNewConversions(env, nowMs);
+  const converted = await convertWaitingConversions(env, nowMs);
   // Last, so that the changes above are settled by the next run's.
   const rebuiltDays = await refreshChangedDays(env, nowMs - SETTLE_MS, nowMs);
   return {
@@ -49,6 +56,7 @@ export async function runReconcile(env: Env, nowMs: number = Date.now()): Promis
     approved,
     checked: sweep.checked,
     flagged: late.flagged + sweep.flagged,
+    converted,
     rebuiltDays,
   };
 }
@@ -278,4 +286,29 @@ export async function flagNewConversions(env: Env, nowMs: number): Promise<{ che
     if (rows.length < ANOMALY_PAGE) break;
   }
   return { checked, flagged };
+}
+
+/**
+ * Converts conversions waiting for an exchange rate whose day's rates are now stored, and
+ * resolves their `missing_rate` flags; the days they belong to are rebuilt by the walk over
+ * changed conversions, since converting one moves its `updated_at`. The walk goes through the
+ * waiting conversions in the order they occurred from a saved place and starts over once it
+ * reaches the end, so that conversions no rate will ever come for (a currency no source quotes)
+ * cannot hold back those after them. Answers how many it converted.
+ */
+export async function convertWaitingConversions(env: Env, nowMs: number): Promise<number> {
+  const db = dbOf(env);
+  const saved = await readCursor(db, CURSOR_RATES);
+  const colon = saved?.indexOf(':') ?? -1;
+  const after = saved && colon > 0 ? { occurredAt: Number(saved.slice(0, colon)), id: saved.slice(colon + 1) } : null;
+  const walk = await convertWaiting(env, {
+    startMs: Number.MIN_SAFE_INTEGER,
+    endMs: Number.MAX_SAFE_INTEGER,
+    after,
+    pages: CONVERT_PAGES,
+    nowMs,
+  });
+  const next = walk.next ? `${walk.next.occurredAt}:${walk.next.id}` : null;
+  if (next !== saved) await writeCursor(db, CURSOR_RATES, next);
+  return walk.converted;
 }
