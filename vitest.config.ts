@@ -64,6 +64,8 @@ export default defineConfig(async () => {
   return {
     test: {
       setupFiles: ['./test/support/setup.ts'],
+      // In Node, once for the run: a local stand-in for the ECB's rate files.
+      globalSetup: ['./test/support/rates-server.ts'],
       // The Worker as deployed (UTC days, and Paris ones), and two deployed wrong, which must refuse to serve.
       projects: [
         project(

@@ -1,9 +1,10 @@
-// Exchange rates' use cases: a day's rates posted, read back, and the conversions waiting for them converted.
+// Exchange rates' use cases: a day's rates posted or fetched, read back, and the conversions waiting for them converted.
 import type { Db } from '../db/client';
 import { type WaitingPlace, waitingConversions, writeConverted } from '../db/conversion-rates';
-import { quotesOfDays, ratesOfDay, upsertPostedRates } from '../db/exchange-rates';
+import { datesWithRates, insertFetchedRates, quotesOfDays, ratesOfDay, upsertPostedRates } from '../db/exchange-rates';
 import type { RateDay } from '../db/intake';
-import { dateIn, dayRangeIn, timeZoneOf } from '../domain/calendar';
+import { dateIn, dayRangeIn, dayStartIn, nextDate, timeZoneOf } from '../domain/calendar';
+import { ECB_BASE, type EcbDay, ratesInForce } from '../domain/ecb-rates';
 import { crossRate, type ExchangeRateSource, rateText, reportingMoney } from '../domain/exchange';
 import { AppError } from '../http/errors';
 import type { ExchangeRatesInput, ExchangeRatesView } from '../schemas/exchange-rate';
@@ -12,6 +13,10 @@ import type { ExchangeRatesInput, ExchangeRatesView } from '../schemas/exchange-
 const WAITING_PAGE = 200;
 /** Pages a posted day converts at once; the reconciliation converts the rest. */
 const POSTED_DAY_PAGES = 2;
+/** Days of fetched rates stored by one run, newest first; older ones missing wait for the next run. */
+export const MAX_FETCHED_DAYS_PER_RUN = 100;
+/** Pages of waiting conversions a fetch converts; the reconciliation converts the rest. */
+const FETCHED_PAGES = 5;
 
 /**
  * The day (in the programme's time zone) and currencies whose rates a new conversion needs, or
@@ -100,4 +105,44 @@ export async function convertWaiting(
     if (page.length < WAITING_PAGE) return { converted, next: null };
   }
   return { converted, next: after };
+}
+
+/** What storing fetched reference rates did. */
+export type FetchedRatesReport = { storedDays: string[]; converted: number };
+
+/**
+ * Stores the ECB's days (base EUR, source `ecb`), with the rates in force filled in on the days
+ * between two published ones, skipping days already fetched and never overwriting a rate an
+ * admin posted; at most `MAX_FETCHED_DAYS_PER_RUN` days, newest first. Then converts the
+ * conversions of those days that were waiting (a bounded number; the reconciliation does the rest).
+ */
+export async function storeReferenceRates(
+  env: Env,
+  days: readonly EcbDay[],
+  nowMs: number,
+): Promise<FetchedRatesReport> {
+  const inForce = ratesInForce(days);
+  const first = inForce[0];
+  const last = inForce[inForce.length - 1];
+  if (!first || !last) return { storedDays: [], converted: 0 };
+  const fetched = await datesWithRates(env.DB, { base: ECB_BASE, source: 'ecb', from: first.date, to: last.date });
+  const missing = inForce
+    .filter((d) => !fetched.has(d.date))
+    .reverse()
+    .slice(0, MAX_FETCHED_DAYS_PER_RUN);
+  if (missing.length === 0) return { storedDays: [], converted: 0 };
+  const quotes = missing.flatMap((d) =>
+    Object.entries(d.rates).map(([code, rate]) => [d.date, code, rate] as [string, string, string]),
+  );
+  await insertFetchedRates(env.DB, ECB_BASE, 'ecb', quotes);
+  const storedDays = missing.map((d) => d.date).sort();
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const { converted } = await convertWaiting(env, {
+    startMs: dayStartIn(storedDays[0] as string, timeZone),
+    endMs: dayStartIn(nextDate(storedDays[storedDays.length - 1] as string, 1), timeZone),
+    after: null,
+    pages: FETCHED_PAGES,
+    nowMs,
+  });
+  return { storedDays, converted };
 }

@@ -1,6 +1,6 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { waitingConversions, writeConverted } from '../../src/db/conversion-rates';
 import { getConversion } from '../../src/db/conversions';
@@ -9,6 +9,7 @@ import { dailyRows } from '../../src/db/reports';
 import { dateIn, nextDate } from '../../src/domain/calendar';
 import { reportingMoney } from '../../src/domain/exchange';
 import worker from '../../src/index';
+import { fetchReferenceRates } from '../../src/jobs/exchange-rates';
 import { convertWaitingConversions } from '../../src/jobs/reconcile';
 import { json, newTxn, postSigned } from '../postback/client';
 import { createPartner } from '../support/builders';
@@ -17,18 +18,36 @@ import { api } from '../support/http';
 import { insertConversion } from '../support/rows';
 
 const db = dbOf(env);
+const RATES = inject('ratesOrigin');
 
 beforeEach(freshStorage);
+afterEach(() => vi.restoreAllMocks());
 
 /** The 15-minute cron at `nowMs`. */
 const reconcile = (nowMs: number) =>
   worker.scheduled(createScheduledController({ cron: '*/15 * * * *', scheduledTime: nowMs }), env);
+
+/** The rates cron with `FX_RATES_URL` set to `url`. */
+const ratesCron = (url: string) =>
+  worker.scheduled(createScheduledController({ cron: '30 16 * * *', scheduledTime: Date.now() }), {
+    ...env,
+    FX_RATES_URL: url,
+  });
 
 /** A USD sale of 100.00 (8.00 commission) for an EUR partner at `at`, waiting for its rate. */
 const waitingSale = (partnerId: string, at: string, overrides: Parameters<typeof insertConversion>[2] = {}) =>
   insertConversion(partnerId, at, { currency: 'USD', reportingCurrency: 'EUR', ...overrides });
 
 const rateOf = async (id: string) => (await getConversion(db, id))?.exchangeRate;
+
+async function storedRates(date: string) {
+  const { results } = await env.DB.prepare(
+    'SELECT base, quote, rate, source FROM exchange_rates WHERE date = ? ORDER BY base, quote',
+  )
+    .bind(date)
+    .all();
+  return results;
+}
 
 describe('reconciliation of conversions waiting for a rate', () => {
   it('converts them once their day has rates, resolves their flags, and the next run rebuilds their day', async () => {
@@ -126,5 +145,95 @@ describe('reconciliation of conversions waiting for a rate', () => {
       .bind(0, 1, 0, '', 10)
       .all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail).join('\n')).toContain('conversions_unconverted_idx');
+  });
+});
+
+describe('the ECB rates job (30 16 * * *)', () => {
+  it('does nothing while FX_RATES_URL is empty', async () => {
+    const fetched = vi.spyOn(globalThis, 'fetch');
+    expect(await fetchReferenceRates({ ...env, FX_RATES_URL: ' ' }, Date.now())).toEqual({ status: 'off' });
+    expect(fetched).not.toHaveBeenCalled();
+  });
+
+  it("stores the daily file's rates against EUR and converts the day's waiting conversions", async () => {
+    const p = await createPartner();
+    const sale = await waitingSale(p.id, '2030-03-12T09:00:00Z');
+    await ratesCron(`${RATES}/ecb/eurofxref-daily.xml`);
+    const stored = await storedRates('2030-03-12');
+    expect(stored).toHaveLength(29);
+    expect(stored).toContainEqual({ base: 'EUR', quote: 'USD', rate: '1.0812', source: 'ecb' });
+    expect(await rateOf(sale.id)).toBe('0.924898261191');
+    const answer = await api('GET', '/api/v1/exchange-rates?date=2030-03-12', { expect: 200 });
+    expect(answer.body.rates).toMatchObject({ USD: 1.0812, GBP: 0.85215, ISK: 149.3 });
+  });
+
+  it('gives a weekend the rates in force, from the 90-day file', async () => {
+    const p = await createPartner();
+    const saturday = await waitingSale(p.id, '2030-03-09T15:00:00Z');
+    const report = await fetchReferenceRates(
+      { ...env, FX_RATES_URL: `${RATES}/ecb/eurofxref-hist-90d.xml` },
+      Date.now(),
+    );
+    expect(report).toEqual({
+      status: 'stored',
+      storedDays: ['2030-03-07', '2030-03-08', '2030-03-09', '2030-03-10', '2030-03-11', '2030-03-12'],
+      converted: 1,
+    });
+    expect((await storedRates('2030-03-09')).map((r) => [r.quote, r.rate])).toEqual([
+      ['CHF', '0.9398'],
+      ['GBP', '0.8498'],
+      ['JPY', '160.87'],
+      ['USD', '1.0775'],
+    ]);
+    // Friday's 1.0775.
+    expect(await rateOf(saturday.id)).toBe('0.92807424594');
+  });
+
+  it('never overwrites a rate an admin posted, and stores the other codes of that day', async () => {
+    await api('POST', '/api/v1/exchange-rates', {
+      body: { date: '2030-03-12', base: 'EUR', rates: { USD: 1.1 } },
+      expect: 200,
+    });
+    await ratesCron(`${RATES}/ecb/eurofxref-daily.xml`);
+    const stored = await storedRates('2030-03-12');
+    expect(stored).toContainEqual({ base: 'EUR', quote: 'USD', rate: '1.1', source: 'api' });
+    expect(stored).toContainEqual({ base: 'EUR', quote: 'GBP', rate: '0.85215', source: 'ecb' });
+  });
+
+  it('stores only the days it has not fetched before', async () => {
+    const url = `${RATES}/ecb/eurofxref-hist-90d.xml`;
+    await fetchReferenceRates({ ...env, FX_RATES_URL: `${RATES}/ecb/eurofxref-daily.xml` }, Date.now());
+    const report = await fetchReferenceRates({ ...env, FX_RATES_URL: url }, Date.now());
+    expect(report).toMatchObject({
+      storedDays: ['2030-03-07', '2030-03-08', '2030-03-09', '2030-03-10', '2030-03-11'],
+    });
+    expect(await fetchReferenceRates({ ...env, FX_RATES_URL: url }, Date.now())).toEqual({
+      status: 'stored',
+      storedDays: [],
+      converted: 0,
+    });
+  });
+
+  it.each([
+    ['an HTTP error', '/status/503', 'HTTP 503'],
+    ['a missing file', '/ecb/eurofxref-nothing.xml', 'HTTP 404'],
+    ['a page that is not the ECB’s format', '/ecb/maintenance.html', 'Not an ECB reference-rate file'],
+  ])('logs %s, stores nothing and lets the next run try again', async (_, path, reason) => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await expect(ratesCron(`${RATES}${path}`)).resolves.toBeUndefined();
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining(reason));
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM exchange_rates').first())?.n).toBe(0);
+
+    await ratesCron(`${RATES}/ecb/eurofxref-daily.xml`);
+    expect(await storedRates('2030-03-12')).toHaveLength(29);
+  });
+
+  it('logs a server that cannot be reached', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // Port 9 (discard) has no listener on the loopback address. workerd prints the refused
+    // connection itself ("Network connection lost"), whoever catches the error.
+    const report = await fetchReferenceRates({ ...env, FX_RATES_URL: 'http://127.0.0.1:9/eurofxref-daily.xml' }, 0);
+    expect(report.status).toBe('failed');
+    expect(logged).toHaveBeenCalledOnce();
   });
 });
