@@ -1,5 +1,5 @@
 // Conversion queries: writes that cannot double-count under concurrency, each with its history row in the same batch.
-import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import type { NewAnomaly } from './anomalies';
 import type { Db } from './client';
@@ -80,6 +80,8 @@ export async function updateConversionIf(
     status: Conversion['status'];
     attributionMethod?: Conversion['attributionMethod'];
     refundedAmountMinor?: number;
+    /** The rate read: null while the conversion waits for one. */
+    exchangeRate?: string | null;
   },
   patch: Partial<NewConversion>,
   history: HistoryEntry,
@@ -98,6 +100,11 @@ export async function updateConversionIf(
           expected.refundedAmountMinor === undefined
             ? undefined
             : eq(conversions.refundedAmountMinor, expected.refundedAmountMinor),
+          expected.exchangeRate === undefined
+            ? undefined
+            : expected.exchangeRate === null
+              ? isNull(conversions.exchangeRate)
+              : eq(conversions.exchangeRate, expected.exchangeRate),
         ),
       )
       .returning(),

@@ -240,8 +240,16 @@ export async function changeConversion(
   return updated ? { changed: true, conversion: updated } : 'retry';
 }
 
-/** What a change was planned from: another change of status or refund since then voids the plan. */
-export const expectedOf = (c: Conversion) => ({ status: c.status, refundedAmountMinor: c.refundedAmountMinor });
+/**
+ * What a change was planned from: another change of status or refund since then voids the plan,
+ * and so does the conversion's exchange rate arriving meanwhile (the plan's reporting figures were
+ * computed without it, and writing them would take the conversion back to unconverted).
+ */
+export const expectedOf = (c: Conversion) => ({
+  status: c.status,
+  refundedAmountMinor: c.refundedAmountMinor,
+  exchangeRate: c.exchangeRate,
+});
 
 /** `changeConversion` for the API: reads the conversion again whenever another change came first. */
 export async function changeConversionById(

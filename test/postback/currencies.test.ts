@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { getConversion } from '../../src/db/conversions';
 import { dailyRows } from '../../src/db/reports';
+import type { Conversion } from '../../src/db/schema';
 import { dateIn, nextDate } from '../../src/domain/calendar';
 import worker from '../../src/index';
+import { changeConversion, changeConversionById } from '../../src/services/conversions';
 import { createLink, createPartner } from '../support/builders';
 import { api } from '../support/http';
 import { insertClick } from '../support/rows';
@@ -190,6 +192,26 @@ describe('a sale in another currency than the partner’s', () => {
     );
     expect(body.dryRun).toBe(true);
     expect(await missingRateFlags(p.id)).toEqual([]);
+  });
+});
+
+describe('a change planned while the sale waited for its rate', () => {
+  it('is planned again once the rate has arrived, never taking the sale back to unconverted', async () => {
+    const p = await createPartner({ currency: 'EUR', commissionRules: [{ percent: 8 }] });
+    const date = freshDay();
+    const { conversionId } = await sale(p, { amount: '100.00', currency: 'USD', occurredAt: `${date}T10:00:00Z` });
+    const stale = await getConversion(db, conversionId);
+    await postRates(date, { USD: 1.08 });
+    const refund = { refund: { refundedAmountMinor: 2500 }, source: 'api' } as const;
+
+    expect(await changeConversion(db, stale as Conversion, refund)).toBe('retry');
+    await changeConversionById(db, conversionId, refund);
+    expect(await reportingOf(conversionId)).toMatchObject({
+      exchangeRate: '0.925925925926',
+      commissionMinor: 600,
+      reportingAmountMinor: 9259,
+      reportingCommissionMinor: 556,
+    });
   });
 });
 
