@@ -52,6 +52,11 @@ export default defineConfig(async () => {
             API_BURST: '100000',
             API_ADMIN_RATE_PER_SEC: '100000',
             API_ADMIN_BURST: '100000',
+            // The seller printed on statements (test/api/statements.test.ts).
+            ISSUER_NAME: 'Assistant Auto Ultime SAS',
+            ISSUER_ADDRESS: '5 avenue des Ternes, 75017 Paris',
+            ISSUER_VAT_NUMBER: 'FR98765432109',
+            ISSUER_REGISTRATION: 'RCS Paris 987 654 321',
             ...settings,
           },
         },

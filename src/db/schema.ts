@@ -664,6 +664,8 @@ export const statements = sqliteTable(
     paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
     /** The partner's legal identity as it was when the statement was issued. */
     billedTo: json<Record<string, string | null>>('billed_to').notNull(),
+    /** The programme's own legal identity (the seller) when the statement was issued. */
+    issuedBy: json<Record<string, string | null>>('issued_by'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -69,6 +69,7 @@ export type StatementToIssue = {
   paymentTermsMs: number;
   vatRateBp: number;
   billedTo: Record<string, string | null>;
+  issuedBy: Record<string, string | null>;
   lines: LineToIssue[];
 };
 
@@ -129,9 +130,10 @@ export async function issueStatement(d1: D1Database, s: StatementToIssue): Promi
       .prepare(
         `INSERT INTO statements (id, number, partner_id, month, currency, commission_minor, adjustments_minor,
            total_excl_vat_minor, vat_rate_bp, vat_minor, total_incl_vat_minor, status, issued_at, due_at, paid_at,
-           billed_to, created_at)
+           billed_to, issued_by, created_at)
          SELECT ?1, printf('REL-%04d-%04d', n.year, n.last), ?2, ?3, ?6, t.commission, t.adjustments,
-           t.total, ?5, t.vat, t.total + t.vat, 'issued', t.issued_at, t.issued_at + CAST(?8 AS INTEGER), NULL, ?9, CAST(?7 AS INTEGER)
+           t.total, ?5, t.vat, t.total + t.vat, 'issued', t.issued_at, t.issued_at + CAST(?8 AS INTEGER), NULL, ?9, ?10,
+           CAST(?7 AS INTEGER)
          FROM statement_numbers AS n, (
            SELECT s.*, ${vat('s.total')} AS vat,
              MAX(CAST(?7 AS INTEGER), COALESCE((SELECT issued_at FROM statements
@@ -156,6 +158,7 @@ export async function issueStatement(d1: D1Database, s: StatementToIssue): Promi
         s.issuedAtMs,
         s.paymentTermsMs,
         JSON.stringify(s.billedTo),
+        JSON.stringify(s.issuedBy),
       ),
   ]);
   return Boolean(await d1.prepare('SELECT 1 FROM statements WHERE id = ?1').bind(s.id).first());

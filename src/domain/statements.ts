@@ -159,3 +159,31 @@ export const newStatementId = (nowMs?: number) => `stm_${newUlid(nowMs)}`;
 
 /** A new statement line's id. */
 export const newStatementLineId = (nowMs?: number) => `stl_${newUlid(nowMs)}`;
+
+/** The programme's own legal identity, printed on its statements as the seller's. */
+export type Issuer = {
+  name: string | null;
+  address: string | null;
+  vatNumber: string | null;
+  registration: string | null;
+};
+
+/**
+ * The issuer from its settings (`ISSUER_NAME`, `ISSUER_ADDRESS`, `ISSUER_VAT_NUMBER`,
+ * `ISSUER_REGISTRATION`), each null when unset or blank.
+ * @example issuerOf({ ISSUER_NAME: 'Assistant Auto Ultime SAS', ISSUER_ADDRESS: ' ' }).address // null
+ */
+export function issuerOf(settings: {
+  ISSUER_NAME?: string;
+  ISSUER_ADDRESS?: string;
+  ISSUER_VAT_NUMBER?: string;
+  ISSUER_REGISTRATION?: string;
+}): Issuer {
+  const value = (v: string | undefined) => v?.trim() || null;
+  return {
+    name: value(settings.ISSUER_NAME),
+    address: value(settings.ISSUER_ADDRESS),
+    vatNumber: value(settings.ISSUER_VAT_NUMBER),
+    registration: value(settings.ISSUER_REGISTRATION),
+  };
+}

@@ -50,6 +50,19 @@ export const billedToSchema = z
     description: 'The partner’s legal identity as it was when the statement was issued.',
   });
 
+export const issuedBySchema = z
+  .object({
+    name: z.string().nullable(),
+    address: z.string().nullable(),
+    vatNumber: z.string().nullable(),
+    registration: z.string().nullable().openapi({ description: 'The company registration (SIREN, SIRET or RCS).' }),
+  })
+  .nullable()
+  .openapi('StatementIssuedBy', {
+    description:
+      'The programme’s own legal identity (the seller) when the statement was issued, from the ISSUER_* settings; null on statements issued before they existed.',
+  });
+
 export const statementSchema = z
   .object({
     id: z.string(),
@@ -74,6 +87,7 @@ export const statementSchema = z
     overdue: z.boolean().openapi({ description: 'Issued, not paid, and past `dueAt`.' }),
     paidAt: z.string().nullable(),
     billedTo: billedToSchema,
+    issuedBy: issuedBySchema,
   })
   .openapi('Statement');
 

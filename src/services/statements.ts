@@ -13,6 +13,7 @@ import {
 } from '../db/statements';
 import { dayStartIn, isCalendarDate, monthIn, monthRangeIn, timeZoneOf } from '../domain/calendar';
 import {
+  issuerOf,
   newStatementId,
   newStatementLineId,
   paymentTermsMs,
@@ -109,6 +110,7 @@ export async function makeStatement(
       address: partner.address,
       vatNumber: partner.vatNumber,
     },
+    issuedBy: issuerOf(env),
     lines,
   });
   // Another run may have issued the month first, or stated every conversion this one meant to.

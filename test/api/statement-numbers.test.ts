@@ -130,6 +130,7 @@ describe('statement numbers under concurrent runs', () => {
         paymentTermsMs: 30 * 86_400_000,
         vatRateBp: 2_000,
         billedTo: {},
+        issuedBy: {},
         lines: read.flatMap((r) => {
           const line = statementLineFor(r, range);
           return line

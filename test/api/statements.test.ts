@@ -74,6 +74,13 @@ describe('POST /api/v1/statements/run', () => {
         address: '10 rue de la Paix, 75002 Paris',
         vatNumber: 'FR12345678901',
       },
+      // The seller, from the ISSUER_* settings (vitest.config.ts).
+      issuedBy: {
+        name: 'Assistant Auto Ultime SAS',
+        address: '5 avenue des Ternes, 75017 Paris',
+        vatNumber: 'FR98765432109',
+        registration: 'RCS Paris 987 654 321',
+      },
     };
     expect(res.body).toEqual({ month: '2041-03', made: 1, data: [statement] });
 

@@ -4,6 +4,7 @@ import { divideHalfUp } from '../../src/domain/money';
 import {
   dueAtOf,
   isOverdue,
+  issuerOf,
   parseStatementNumber,
   paymentTermsMs,
   type StatementCandidate,
@@ -198,5 +199,18 @@ describe('the line a conversion gets on a statement', () => {
         },
       ),
     );
+  });
+});
+
+describe('issuerOf', () => {
+  it('reads the seller from its settings, a blank or absent one as null', () => {
+    expect(
+      issuerOf({ ISSUER_NAME: ' Assistant Auto Ultime SAS ', ISSUER_ADDRESS: ' ', ISSUER_VAT_NUMBER: 'FR98765432109' }),
+    ).toEqual({
+      name: 'Assistant Auto Ultime SAS',
+      address: null,
+      vatNumber: 'FR98765432109',
+      registration: null,
+    });
   });
 });

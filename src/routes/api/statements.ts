@@ -48,6 +48,12 @@ export function presentStatement(s: Statement, nowMs = Date.now()): StatementVie
       address: s.billedTo.address ?? null,
       vatNumber: s.billedTo.vatNumber ?? null,
     },
+    issuedBy: s.issuedBy && {
+      name: s.issuedBy.name ?? null,
+      address: s.issuedBy.address ?? null,
+      vatNumber: s.issuedBy.vatNumber ?? null,
+      registration: s.issuedBy.registration ?? null,
+    },
   };
 }
 
