@@ -29,7 +29,8 @@ export const NO_PARAMS: LinkParams = { subIds: [null, null, null, null, null], u
  */
 export function readLinkQuery(query: string): LinkParams {
   const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
-  let start = 0;
+  // URLSearchParams drops one leading `?`, which a URL such as `/slug??x=1` leaves in its query.
+  let start = query.startsWith('?') ? 1 : 0;
   while (start <= query.length) {
     let end = query.indexOf('&', start);
     if (end === -1) end = query.length;

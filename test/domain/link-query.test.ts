@@ -35,6 +35,12 @@ describe('readLinkQuery', () => {
     });
   });
 
+  it('drops one leading question mark, as URLSearchParams does', () => {
+    expect(readLinkQuery('?')).toEqual(readLinkQuerySlowly('?'));
+    expect(readLinkQuery('?sub1=a')).toEqual(readLinkQuerySlowly('?sub1=a'));
+    expect(readLinkQuery('??').forwards).toBe(true);
+  });
+
   it('says when the query holds parameters of others, to forward', () => {
     expect(readLinkQuery('sub1=a&gclid=xyz').forwards).toBe(true);
     expect(readLinkQuery('sub1=a&&').forwards).toBe(false);
