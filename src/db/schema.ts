@@ -1,6 +1,6 @@
 // Drizzle tables: the one description of Relais' relational data (D1).
 // Times are integer milliseconds since the epoch (UTC); money is integer minor units.
-import { sql } from 'drizzle-orm';
+import { type AnyColumn, sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ATTRIBUTION_METHODS } from '../domain/attribution';
 import { CLICK_SOURCES } from '../domain/click-source';
@@ -221,6 +221,20 @@ export const clicks = sqliteTable(
   ],
 );
 
+/**
+ * Whether a conversion has something to go on a statement: approved and converted but never
+ * stated, or stated and changed since (refunded, reversed). The statement run's query and the
+ * partial index that serves it share this one expression, which SQLite needs word for word.
+ */
+export const awaitingStatement = (c: {
+  status: AnyColumn;
+  reportingCommissionMinor: AnyColumn;
+  statedCommissionMinor: AnyColumn;
+}) =>
+  sql`((${c.statedCommissionMinor} IS NULL AND ${c.status} = 'approved' AND ${c.reportingCommissionMinor} IS NOT NULL)
+    OR (${c.statedCommissionMinor} IS NOT NULL
+      AND (${c.status} NOT IN ('approved', 'reversed') OR ${c.reportingCommissionMinor} IS NOT ${c.statedCommissionMinor})))`;
+
 export const conversions = sqliteTable(
   'conversions',
   {
@@ -291,6 +305,9 @@ export const conversions = sqliteTable(
     index('conversions_method_idx').on(t.attributionMethod, t.createdAt),
     // The reconciliation walks conversions in the order they last changed, to rebuild their days.
     index('conversions_updated_idx').on(t.updatedAt, t.id),
+    // Conversions a statement has something to say about, found by the month's statement run
+    // without reading the partner's whole history: only they are in this index.
+    index('conversions_to_state_idx').on(t.partnerId, t.occurredAt).where(awaitingStatement(t)),
     // Conversions still waiting for an exchange rate, found by the reconciliation.
     index('conversions_unconverted_idx').on(t.occurredAt).where(sql`${t.exchangeRate} IS NULL`),
   ],

@@ -3,7 +3,14 @@ import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { StatementFilter, StatementLineKind } from '../domain/statements';
 import type { Db } from './client';
 import { type PageOptions, pageWhere } from './paging';
-import { conversions, type Statement, type StatementLine, statementLines, statements } from './schema';
+import {
+  awaitingStatement,
+  conversions,
+  type Statement,
+  type StatementLine,
+  statementLines,
+  statements,
+} from './schema';
 
 /** A conversion as the statement of its partner's month reads it. */
 export type CandidateRow = {
@@ -23,8 +30,14 @@ export async function statementCandidates(
   db: Db,
   q: { partnerId: string; currency: string; endMs: number },
 ): Promise<CandidateRow[]> {
+  const rows = await statementCandidatesQuery(db, q).all();
+  return rows.map(({ occurredAt, ...r }) => ({ ...r, occurredAtMs: occurredAt.getTime() }));
+}
+
+/** The query of `statementCandidates`: through `conversions_to_state_idx`, which holds only such conversions. */
+export function statementCandidatesQuery(db: Db, q: { partnerId: string; currency: string; endMs: number }) {
   const c = conversions;
-  const rows = await db
+  return db
     .select({
       id: c.id,
       status: c.status,
@@ -38,14 +51,10 @@ export async function statementCandidates(
         eq(c.partnerId, q.partnerId),
         lt(c.occurredAt, new Date(q.endMs)),
         eq(c.reportingCurrency, q.currency),
-        sql`((${c.statedCommissionMinor} IS NULL AND ${c.status} = 'approved' AND ${c.reportingCommissionMinor} IS NOT NULL)
-          OR (${c.statedCommissionMinor} IS NOT NULL
-            AND (${c.status} NOT IN ('approved', 'reversed') OR ${c.reportingCommissionMinor} IS NOT ${c.statedCommissionMinor})))`,
+        awaitingStatement(c),
       ),
     )
-    .orderBy(asc(c.occurredAt), asc(c.id))
-    .all();
-  return rows.map(({ occurredAt, ...r }) => ({ ...r, occurredAtMs: occurredAt.getTime() }));
+    .orderBy(asc(c.occurredAt), asc(c.id));
 }
 
 /** A line to write: `statedBefore` is what the conversion had stated when it was read. */

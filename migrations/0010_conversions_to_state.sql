@@ -1,0 +1,3 @@
+CREATE INDEX `conversions_to_state_idx` ON `conversions` (`partner_id`,`occurred_at`) WHERE (("conversions"."stated_commission_minor" IS NULL AND "conversions"."status" = 'approved' AND "conversions"."reporting_commission_minor" IS NOT NULL)
+    OR ("conversions"."stated_commission_minor" IS NOT NULL
+      AND ("conversions"."status" NOT IN ('approved', 'reversed') OR "conversions"."reporting_commission_minor" IS NOT "conversions"."stated_commission_minor")));
