@@ -110,14 +110,18 @@ export type RefundProblem = { path: (string | number)[]; message: string };
  * The refunded total of a conversion of `amountMinor` and of each of its lines (their amounts
  * `lineAmountsMinor`), from what was asked: line figures as sent, else the total spread over the
  * lines (`spreadRefund`). Lines that do not add up to the amount (shipping left out, say) are
- * refunded in the same proportion as the whole. Refuses a total or a line above its amount, line
+ * refunded in the same proportion as the whole. A total alone never takes back from a line what
+ * `refundedBefore` says it had: when lines were refunded one by one before, only what the total
+ * adds is spread, over what remains of each line. Refuses a total or a line above its amount, line
  * figures for another number of lines, and a total that is not the sum of the lines sent.
  * @example refundOf(10000, [6000, 4000], { refundedAmountMinor: 1000 }) // { ok: true, refundedAmountMinor: 1000, lines: [600, 400] }
+ * @example refundOf(10000, [6000, 4000], { refundedAmountMinor: 1100 }, [0, 1000]).lines // [67, 1033]
  */
 export function refundOf(
   amountMinor: number,
   lineAmountsMinor: readonly number[],
   ask: RefundAsk,
+  refundedBefore: readonly number[] = [],
 ): { ok: true; refundedAmountMinor: number; lines: number[] } | { ok: false; problem: RefundProblem } {
   const fail = (path: (string | number)[], message: string) => ({ ok: false as const, problem: { path, message } });
   const linesTotal = lineAmountsMinor.reduce((sum, a) => sum + a, 0);
@@ -139,7 +143,17 @@ export function refundOf(
   const total = ask.refundedAmountMinor ?? 0;
   if (total > amountMinor) return fail(['refundedAmount'], 'is more than the amount of the conversion');
   const share = inProportion(total, amountMinor, linesTotal);
-  return { ok: true, refundedAmountMinor: total, lines: spreadRefund(lineAmountsMinor, share) };
+  const spread = spreadRefund(lineAmountsMinor, share);
+  const before = lineAmountsMinor.map((_, i) => refundedBefore[i] ?? 0);
+  // A spread of a larger total gives no line less, so totals alone always land here.
+  if (spread.every((r, i) => r >= (before[i] ?? 0))) return { ok: true, refundedAmountMinor: total, lines: spread };
+  const remaining = lineAmountsMinor.map((a, i) => a - (before[i] ?? 0));
+  const added = Math.min(
+    Math.max(0, share - before.reduce((sum, r) => sum + r, 0)),
+    remaining.reduce((sum, r) => sum + r, 0),
+  );
+  const extra = spreadRefund(remaining, added);
+  return { ok: true, refundedAmountMinor: total, lines: before.map((r, i) => r + (extra[i] ?? 0)) };
 }
 
 /** `part` of `whole` as the same share of `other`, rounded half up (exact when the two agree). */

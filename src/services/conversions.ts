@@ -69,7 +69,7 @@ export function planChange(conversion: Conversion, change: ConversionChange, now
   const major = (minor: number) => minorToMajor(minor, conversion.currency);
   let refund = { refundedAmountMinor: conversion.refundedAmountMinor, lines: lines.refunded };
   if (change.refund) {
-    const asked = refundOf(amount, lines.amounts, change.refund);
+    const asked = refundOf(amount, lines.amounts, change.refund, lines.refunded);
     if (!asked.ok) {
       const { path, message } = asked.problem;
       const field = path
@@ -87,6 +87,21 @@ export function planChange(conversion: Conversion, change: ConversionChange, now
           conversionId: conversion.id,
           refundedAmount: major(conversion.refundedAmountMinor),
           asked: major(asked.refundedAmountMinor),
+        },
+      );
+    }
+    // Line figures are totals too: a line's refund may grow, never shrink.
+    const lower = asked.lines.findIndex((r, i) => r < (lines.refunded[i] ?? 0));
+    if (lower >= 0) {
+      throw new AppError(
+        409,
+        'invalid_refund',
+        `items[${lower}].refundedAmount is the total refunded of that line so far: ${major(lines.refunded[lower] ?? 0)} is refunded already, so it cannot be ${major(asked.lines[lower] ?? 0)}.`,
+        {
+          conversionId: conversion.id,
+          line: lower,
+          refundedAmount: major(lines.refunded[lower] ?? 0),
+          asked: major(asked.lines[lower] ?? 0),
         },
       );
     }

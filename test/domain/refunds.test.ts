@@ -236,6 +236,41 @@ describe('commissionAfterRefunds', () => {
 });
 
 describe('refundOf', () => {
+  it('spreads only what a total adds over what remains of lines refunded one by one before', () => {
+    expect(refundOf(10_000, [6_000, 4_000], { refundedAmountMinor: 1_100 }, [0, 1_000])).toEqual({
+      ok: true,
+      refundedAmountMinor: 1_100,
+      lines: [67, 1_033],
+    });
+    // Refunded by totals before: the spread of the new total, as if it had come at once.
+    expect(refundOf(10_000, [6_000, 4_000], { refundedAmountMinor: 1_100 }, [600, 400])).toMatchObject({
+      lines: [660, 440],
+    });
+  });
+
+  it('never gives a line less than it had, whatever came before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (amounts, shares, more) => {
+          const before = amounts.map((a, i) => Math.floor(a * (shares[i] ?? 0)));
+          const amount = amounts.reduce((x, y) => x + y, 0);
+          const already = before.reduce((x, y) => x + y, 0);
+          const total = already + Math.floor((amount - already) * more);
+          const result = refundOf(amount, amounts, { refundedAmountMinor: total }, before);
+          if (!result.ok) throw new Error(result.problem.message);
+          expect(result.lines.reduce((x, y) => x + y, 0)).toBe(total);
+          result.lines.forEach((r, i) => {
+            expect(r).toBeGreaterThanOrEqual(before[i] ?? 0);
+            expect(r).toBeLessThanOrEqual(amounts[i] ?? 0);
+          });
+        },
+      ),
+    );
+  });
+
   it('spreads a refunded total over the lines', () => {
     expect(refundOf(10_000, [6_000, 4_000], { refundedAmountMinor: 1_000 })).toEqual({
       ok: true,

@@ -92,6 +92,30 @@ describe('planChange: refunds', () => {
     expect(planChange(conversion, refund(2_500))).toBeNull();
   });
 
+  it('never takes back from a line refunded on its own when a larger total comes alone', () => {
+    const rules: CommissionRule[] = [
+      { category: 'a', percent: 2 },
+      { category: 'b', percent: 10 },
+    ];
+    const order = priced(rules, [
+      { category: 'a', amountMinor: 6_000 },
+      { category: 'b', amountMinor: 4_000 },
+    ]);
+    const lineB = planChange(order, { refund: { lines: [0, 1_000] }, source: 'postback' })?.after as Conversion;
+    expect(lineB.commissionMinor).toBe(420);
+    const more = planChange(lineB, refund(1_100))?.after as Conversion;
+    expect(more.items?.map((i) => i.refundedAmountMinor)).toEqual([67, 1_033]);
+    expect(more.commissionMinor).toBe(416);
+  });
+
+  it('refuses line figures that lower a line’s refund with 409 invalid_refund', () => {
+    const order = priced([{ percent: 10 }], [{ amountMinor: 6_000 }, { amountMinor: 4_000 }]);
+    const refunded = planChange(order, { refund: { lines: [0, 1_000] }, source: 'postback' })?.after as Conversion;
+    expect(() => planChange(refunded, { refund: { lines: [600, 500] }, source: 'postback' })).toThrow(
+      expect.objectContaining({ status: 409, code: 'invalid_refund' }) as AppError,
+    );
+  });
+
   it('refuses a total below what is refunded already with 409 invalid_refund', () => {
     const conversion = refundedInTurn(priced([{ percent: 10 }], [{ amountMinor: 10_000 }]), [2_500]);
     expect(() => planChange(conversion, refund(2_000))).toThrow(
