@@ -64,6 +64,9 @@ export type LineToIssue = {
   kind: StatementLineKind;
   commissionMinor: number;
   statedBefore: number | null;
+  /** The conversion's reporting commission and status when it was read: the line is for them. */
+  commissionBefore: number | null;
+  statusBefore: string;
 };
 
 /** Everything a statement is issued with but its number and totals, which the batch works out. */
@@ -90,7 +93,8 @@ const LINES_PER_STATEMENT = 2_000;
  * Issues a statement in one D1 batch (a transaction), or nothing when the partner already has
  * one for the month or none of its lines may still be written. Each line is written only while its
  * conversion's stated commission is still the one read, so that runs at the same time never state
- * a conversion twice; each conversion then records what its line stated. The year's counter is
+ * a conversion twice, and only while its commission and status are still those read, so that a
+ * refund or reversal landing meanwhile is never billed at the figure before it; each conversion then records what its line stated. The year's counter is
  * moved, the number given and the totals summed from the lines actually written, in the same
  * transaction: numbers have no gap and totals always equal their lines. The issue time is never
  * before the previous number's, so that numbers follow issue times. Answers whether it was issued.
@@ -110,7 +114,9 @@ export async function issueStatement(d1: D1Database, s: StatementToIssue): Promi
            SELECT j.value ->> '$.id', ?1, c.id, j.value ->> '$.kind', c.transaction_id, c.occurred_at,
              COALESCE(c.reporting_amount_minor - c.reporting_refunded_minor, 0), j.value ->> '$.commissionMinor'
            FROM json_each(?5) AS j JOIN conversions AS c ON c.id = j.value ->> '$.conversionId'
-           WHERE c.partner_id = ?2 AND c.stated_commission_minor IS (j.value ->> '$.statedBefore') AND ${noStatementYet}`,
+           WHERE c.partner_id = ?2 AND c.stated_commission_minor IS (j.value ->> '$.statedBefore')
+             AND c.reporting_commission_minor IS (j.value ->> '$.commissionBefore')
+             AND c.status = (j.value ->> '$.statusBefore') AND ${noStatementYet}`,
         )
         .bind(s.id, s.partnerId, s.month, s.year, JSON.stringify(chunk)),
     );

@@ -3,8 +3,10 @@ import { dbOf } from '../db/client';
 import { getPartner, PARTNER_PAGE, partnersAfter } from '../db/partners';
 import type { Partner, Statement, StatementLine } from '../db/schema';
 import {
+  type CandidateRow,
   getStatement,
   issueStatement,
+  type LineToIssue,
   linesOf,
   listStatements,
   markStatementPaid,
@@ -87,12 +89,7 @@ export async function makeStatement(
     currency: partner.currency,
     endMs: range.endMs,
   });
-  const lines = candidates.flatMap((c) => {
-    const line = statementLineFor(c, range);
-    return line
-      ? [{ id: newStatementLineId(nowMs), conversionId: c.id, ...line, statedBefore: c.statedCommissionMinor }]
-      : [];
-  });
+  const lines = linesToIssue(candidates, range, nowMs);
   if (lines.length === 0) return null;
   const id = newStatementId(nowMs);
   await issueStatement(env.DB, {
@@ -164,4 +161,30 @@ export async function markPaid(env: Env, id: string, paidAt: string, nowMs = Dat
     });
   }
   return statement;
+}
+
+/**
+ * The lines a statement of the month `range` would write for the conversions read, each with
+ * what it was read as (stated commission, commission, status): it is written only while they hold.
+ */
+export function linesToIssue(
+  candidates: readonly CandidateRow[],
+  range: { startMs: number; endMs: number },
+  nowMs = Date.now(),
+): LineToIssue[] {
+  return candidates.flatMap((c) => {
+    const line = statementLineFor(c, range);
+    return line
+      ? [
+          {
+            id: newStatementLineId(nowMs),
+            conversionId: c.id,
+            ...line,
+            statedBefore: c.statedCommissionMinor,
+            commissionBefore: c.reportingCommissionMinor,
+            statusBefore: c.status,
+          },
+        ]
+      : [];
+  });
 }

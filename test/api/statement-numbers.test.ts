@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { conversions, statementLines, statementNumbers, statements } from '../../src/db/schema';
 import { issueStatement, type StatementToIssue, statementCandidates } from '../../src/db/statements';
 import { monthRangeIn } from '../../src/domain/calendar';
-import { newStatementId, newStatementLineId, statementLineFor } from '../../src/domain/statements';
+import { newStatementId } from '../../src/domain/statements';
+import { linesToIssue } from '../../src/services/statements';
 import { createPartner } from '../support/builders';
 import { api } from '../support/http';
 import { insertConversion } from '../support/rows';
@@ -131,12 +133,7 @@ describe('statement numbers under concurrent runs', () => {
         vatRateBp: 2_000,
         billedTo: {},
         issuedBy: {},
-        lines: read.flatMap((r) => {
-          const line = statementLineFor(r, range);
-          return line
-            ? [{ id: newStatementLineId(), conversionId: r.id, ...line, statedBefore: r.statedCommissionMinor }]
-            : [];
-        }),
+        lines: linesToIssue(read, range),
       };
     };
     const february = await plan('2063-02');
@@ -156,5 +153,30 @@ describe('statement numbers under concurrent runs', () => {
     ]);
     expect(counters.find((n) => n.year === 2063)?.last).toBe(1);
     expect(lines.filter((l) => l.conversionId === c.id)).toHaveLength(1);
+  });
+
+  it('bill no conversion at the figure it had before a reversal that landed since it was read', async () => {
+    const p = await createPartner();
+    const c = await insertConversion(p.id, '2064-01-10T09:00:00Z', { commissionMinor: 800 });
+    const range = monthRangeIn('2064-01', 'UTC');
+    const read = await statementCandidates(dbOf(env), { partnerId: p.id, currency: 'EUR', endMs: range.endMs });
+    const january: StatementToIssue = {
+      id: newStatementId(),
+      partnerId: p.id,
+      month: '2064-01',
+      currency: 'EUR',
+      year: 2064,
+      issuedAtMs: Date.parse('2064-02-01T00:05:00Z'),
+      paymentTermsMs: 30 * 86_400_000,
+      vatRateBp: 2_000,
+      billedTo: {},
+      issuedBy: {},
+      lines: linesToIssue(read, range),
+    };
+    expect(january.lines).toEqual([expect.objectContaining({ conversionId: c.id, commissionMinor: 800 })]);
+    await api('PATCH', `/api/v1/conversions/${c.id}`, { body: { status: 'reversed' }, expect: 200 });
+
+    expect(await issueStatement(env.DB, january)).toBe(false);
+    expect(await dbOf(env).select().from(statementLines).where(eq(statementLines.conversionId, c.id))).toEqual([]);
   });
 });
