@@ -7,11 +7,16 @@ import type { CommissionPlan } from './intake';
 import { revokePartnerKeys } from './keys';
 import { commissionPlans, conversions, type NewPartner, type Partner, partners } from './schema';
 
-export async function getPartner(db: Db, id: string): Promise<Partner | undefined> {
+/** The partner, unless deleted; `withDeleted` for work a deletion does not end (its statements). */
+export async function getPartner(
+  db: Db,
+  id: string,
+  opts: { withDeleted?: boolean } = {},
+): Promise<Partner | undefined> {
   return db
     .select()
     .from(partners)
-    .where(and(eq(partners.id, id), isNull(partners.deletedAt)))
+    .where(and(eq(partners.id, id), opts.withDeleted ? undefined : isNull(partners.deletedAt)))
     .get();
 }
 
@@ -68,11 +73,18 @@ export async function listPartners(
 export const PARTNER_PAGE = 50;
 
 /** Every partner not deleted, by id, after `afterId`: the walk of jobs and of rebuilds over all of them. */
-export async function partnersAfter(db: Db, afterId: string | null, limit = PARTNER_PAGE): Promise<Partner[]> {
+export async function partnersAfter(
+  db: Db,
+  afterId: string | null,
+  limit = PARTNER_PAGE,
+  opts: { withDeleted?: boolean } = {},
+): Promise<Partner[]> {
   return db
     .select()
     .from(partners)
-    .where(and(isNull(partners.deletedAt), afterId ? gt(partners.id, afterId) : undefined))
+    .where(
+      and(opts.withDeleted ? undefined : isNull(partners.deletedAt), afterId ? gt(partners.id, afterId) : undefined),
+    )
     .orderBy(asc(partners.id))
     .limit(limit)
     .all();

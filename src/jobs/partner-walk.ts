@@ -7,18 +7,19 @@ import type { Partner } from '../db/schema';
 /**
  * Runs `step` for every partner in id order, saving the last one done under `cursorName`, so
  * that a run cut short resumes after it; the cursor is cleared at the end. Answers how many
- * partners this call went through.
+ * partners this call went through. Deleted partners only `withDeleted`.
  */
 export async function forEachPartner(
   env: Env,
   cursorName: string,
   step: (partner: Partner) => Promise<unknown>,
+  opts: { withDeleted?: boolean } = {},
 ): Promise<number> {
   const db = dbOf(env);
   let after = await readCursor(db, cursorName);
   let count = 0;
   for (;;) {
-    const page = await partnersAfter(db, after);
+    const page = await partnersAfter(db, after, PARTNER_PAGE, opts);
     for (const partner of page) {
       await step(partner);
       after = partner.id;

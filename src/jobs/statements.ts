@@ -24,7 +24,10 @@ export async function runMonthlyStatements(env: Env, nowMs: number): Promise<str
   const done = await readCursor(db, STATEMENTS_STATE);
   const stated: string[] = [];
   for (let month = done ? nextMonth(done, 1) : target; month <= target; month = nextMonth(month, 1)) {
-    await forEachPartner(env, PARTNER_CURSOR, (partner) => makeStatement(env, partner, month, nowMs));
+    // A deleted partner still owes what it earned before (and is owed what is taken back).
+    await forEachPartner(env, PARTNER_CURSOR, (partner) => makeStatement(env, partner, month, nowMs), {
+      withDeleted: true,
+    });
     await writeCursor(db, STATEMENTS_STATE, month);
     stated.push(month);
   }

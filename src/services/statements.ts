@@ -47,7 +47,8 @@ export async function runStatements(
   }
   const db = dbOf(env);
   if (input.partnerId) {
-    const partner = await getPartner(db, input.partnerId);
+    // A deleted partner still owes what it earned before (and is owed what is taken back).
+    const partner = await getPartner(db, input.partnerId, { withDeleted: true });
     if (!partner) throw notFound('partner');
     const made = await makeStatement(env, partner, input.month, nowMs);
     return made ? [made] : [];
@@ -55,7 +56,7 @@ export async function runStatements(
   const all: MadeStatement[] = [];
   let after: string | null = null;
   for (;;) {
-    const page = await partnersAfter(db, after);
+    const page = await partnersAfter(db, after, PARTNER_PAGE, { withDeleted: true });
     for (const partner of page) {
       const made = await makeStatement(env, partner, input.month, nowMs);
       if (made) all.push(made);

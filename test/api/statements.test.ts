@@ -142,6 +142,16 @@ describe('POST /api/v1/statements/run', () => {
     expect((await run('2043-02')).body.made).toBe(0);
   });
 
+  it('states a deleted partner by its id', async () => {
+    const gone = await billedPartner();
+    await insertConversion(gone.id, '2043-04-10T09:00:00Z');
+    await api('DELETE', `/api/v1/partners/${gone.id}`, { expect: 204 });
+    clockAt('2043-05-01T00:05:00Z');
+    expect((await run('2043-04', gone.id)).body.data).toEqual([
+      expect.objectContaining({ partnerId: gone.id, commission: 8 }),
+    ]);
+  });
+
   it('refuses a month that is not over yet', async () => {
     const p = await billedPartner();
     clockAt('2044-05-31T23:59:59Z');

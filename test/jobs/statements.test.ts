@@ -8,6 +8,7 @@ import { statements } from '../../src/db/schema';
 import worker from '../../src/index';
 import { runMonthlyStatements, STATEMENTS_STATE } from '../../src/jobs/statements';
 import { createPartner } from '../support/builders';
+import { api } from '../support/http';
 import { insertConversion } from '../support/rows';
 import { standIn } from '../support/stand-in';
 
@@ -46,6 +47,15 @@ describe('monthly statements job', () => {
     // Every quarter of an hour after that changes nothing.
     expect(await runMonthlyStatements(paris, at('2071-01-31T23:20:00Z'))).toEqual([]);
     expect(await statementsOf(b.id)).toHaveLength(1);
+  });
+
+  it('states a partner deleted during the month: what it earned before is still owed', async () => {
+    const gone = await createPartner();
+    await insertConversion(gone.id, '2072-03-10T09:00:00Z');
+    await api('DELETE', `/api/v1/partners/${gone.id}`, { expect: 204 });
+
+    await runMonthlyStatements(env, at('2072-04-01T00:05:00Z'));
+    expect((await statementsOf(gone.id)).map((s) => [s.month, s.commissionMinor])).toEqual([['2072-03', 800]]);
   });
 
   it('catches up the months it missed, oldest first', async () => {
