@@ -57,6 +57,23 @@ export function statementCandidatesQuery(db: Db, q: { partnerId: string; currenc
     .orderBy(asc(c.occurredAt), asc(c.id));
 }
 
+/**
+ * Records as stated at 0, without a line, approved conversions that earn nothing and were never
+ * stated: they owe nothing, and left unstated they would stay among the conversions every later
+ * run reads (`conversions_to_state_idx`). Only while they are still as read.
+ */
+export async function markStatedAtZero(d1: D1Database, conversionIds: readonly string[]): Promise<void> {
+  if (conversionIds.length === 0) return;
+  await d1
+    .prepare(
+      `UPDATE conversions SET stated_commission_minor = 0
+       WHERE id IN (SELECT value FROM json_each(?1)) AND stated_commission_minor IS NULL
+         AND status = 'approved' AND reporting_commission_minor = 0`,
+    )
+    .bind(JSON.stringify(conversionIds))
+    .run();
+}
+
 /** A line to write: `statedBefore` is what the conversion had stated when it was read. */
 export type LineToIssue = {
   id: string;

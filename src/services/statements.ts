@@ -9,6 +9,7 @@ import {
   type LineToIssue,
   linesOf,
   listStatements,
+  markStatedAtZero,
   markStatementPaid,
   statementCandidates,
   statementOfMonth,
@@ -91,6 +92,12 @@ export async function makeStatement(
     endMs: range.endMs,
   });
   const lines = linesToIssue(candidates, range, nowMs);
+  await markStatedAtZero(
+    env.DB,
+    candidates
+      .filter((c) => c.statedCommissionMinor === null && c.status === 'approved' && c.reportingCommissionMinor === 0)
+      .map((c) => c.id),
+  );
   if (lines.length === 0) return null;
   const id = newStatementId(nowMs);
   await issueStatement(env.DB, {

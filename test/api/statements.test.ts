@@ -3,6 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { conversions } from '../../src/db/schema';
+import { statementCandidates } from '../../src/db/statements';
+import { monthRangeIn } from '../../src/domain/calendar';
 import { runStatements } from '../../src/services/statements';
 import { createKey, createPartner } from '../support/builders';
 import { api, call } from '../support/http';
@@ -150,6 +152,16 @@ describe('POST /api/v1/statements/run', () => {
     expect((await run('2043-04', gone.id)).body.data).toEqual([
       expect.objectContaining({ partnerId: gone.id, commission: 8 }),
     ]);
+  });
+
+  it('takes an approved conversion that earns nothing off the list of conversions to state, without a line', async () => {
+    const p = await billedPartner();
+    const free = await insertConversion(p.id, '2043-06-10T09:00:00Z', { commissionMinor: 0 });
+    clockAt('2043-07-01T00:05:00Z');
+    expect((await run('2043-06', p.id)).body).toEqual({ month: '2043-06', made: 0, data: [] });
+    expect(await stated(free.id)).toEqual({ stated: 0, statementId: null });
+    const range = monthRangeIn('2043-07', 'UTC');
+    expect(await statementCandidates(dbOf(env), { partnerId: p.id, currency: 'EUR', endMs: range.endMs })).toEqual([]);
   });
 
   it('refuses a month that is not over yet', async () => {
