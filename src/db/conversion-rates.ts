@@ -1,5 +1,6 @@
 // Conversions waiting for an exchange rate: found in the order they occurred, converted only while still waiting and unchanged.
 import type { ConversionMoney, ReportingMoney } from '../domain/exchange';
+import { NOW_MS_SQL } from './schema';
 
 /** A waiting conversion with what converting it needs. */
 export type WaitingConversion = ConversionMoney & {
@@ -69,7 +70,8 @@ export async function writeConverted(
       .prepare(
         `UPDATE conversions SET exchange_rate = v.rate, reporting_amount_minor = v.reporting_amount,
            reporting_refunded_minor = v.reporting_refunded, reporting_commission_minor = v.reporting_commission,
-           reporting_earned_minor = v.reporting_earned, updated_at = ?2
+           reporting_earned_minor = v.reporting_earned,
+           updated_at = MAX(CAST(?2 AS INTEGER), ${NOW_MS_SQL})
          FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.currency') AS currency,
              json_extract(value, '$.reportingCurrency') AS reporting_currency, json_extract(value, '$.amount') AS amount,
              json_extract(value, '$.refunded') AS refunded, json_extract(value, '$.commission') AS commission,

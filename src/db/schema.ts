@@ -13,6 +13,9 @@ import { KEY_ROLES } from '../domain/key-role';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
 import { STATEMENT_LINE_KINDS, STATEMENT_STATUSES } from '../domain/statements';
 
+/** SQL for the current time in epoch milliseconds, as the tables' defaults compute it. */
+export const NOW_MS_SQL = "cast(unixepoch('subsec') * 1000 as integer)";
+
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 const updatedAt = () =>

@@ -5,7 +5,7 @@ import { recordAnomalies } from '../db/anomalies';
 import { type Db, dbOf } from '../db/client';
 import { readCursor, writeCursor } from '../db/job-state';
 import { getPartner } from '../db/partners';
-import { type Conversion, conversionHistory, conversions, type Partner } from '../db/schema';
+import { type Conversion, conversionHistory, conversions, NOW_MS_SQL, type Partner } from '../db/schema';
 import { COUNTED_STATUSES, DAY_MS } from '../domain/aggregation';
 import { type ConversionFacts, findAnomalies } from '../domain/anomalies';
 import { newId } from '../domain/ids';
@@ -162,7 +162,10 @@ export async function autoApprove(env: Env, nowMs: number): Promise<number> {
          FROM conversions WHERE id = ?3 AND status = 'pending'`,
       ).bind(newId('his', nowMs), nowMs, id),
       env.DB.prepare(
-        `UPDATE conversions SET status = 'approved', approved_at = ?1, updated_at = ?1 WHERE id = ?2 AND status = 'pending'`,
+        // Never dated before the real time: the walk that rebuilds changed days reads `updated_at`
+        // up to a minute behind the clock, and a trigger run late would date the change before it.
+        `UPDATE conversions SET status = 'approved', approved_at = ?1,
+           updated_at = MAX(CAST(?1 AS INTEGER), ${NOW_MS_SQL}) WHERE id = ?2 AND status = 'pending'`,
       ).bind(nowMs, id),
     ]);
     const outcomes = await env.DB.batch(statements);

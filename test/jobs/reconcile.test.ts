@@ -117,6 +117,18 @@ describe('auto-approval', () => {
   });
 });
 
+describe('a reconciliation triggered late', () => {
+  it('dates what it changes at the real time, so that the rebuild of changed days still sees it', async () => {
+    const partner = await createPartner({ lockDays: 14 });
+    const due = await insertConversion(partner.id, new Date(Date.now() - 15 * DAY_MS), { status: 'pending' });
+    const before = Date.now();
+    await reconcile(before - 10 * 60_000);
+    const approved = await conversion(due.id);
+    expect(approved?.status).toBe('approved');
+    expect(approved?.updatedAt.getTime()).toBeGreaterThanOrEqual(before);
+  });
+});
+
 describe('anomalies', () => {
   it('flags a conversion seconds after its click, and one on a bot click', async () => {
     const partner = await createPartner();
