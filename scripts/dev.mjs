@@ -14,6 +14,9 @@ const host = '127.0.0.1';
 const base = `http://${host}:${port}`;
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 const DEMO_TIME_ZONE = 'Europe/Paris';
+// Where the local D1 and Durable Objects live: .wrangler/state by default; the browser tests point
+// RELAIS_STATE_DIR at an empty folder so that they neither see nor change a developer's data.
+const persistTo = process.env.RELAIS_STATE_DIR ? ['--persist-to', process.env.RELAIS_STATE_DIR] : [];
 const env = {
   ...process.env,
   WRANGLER_SEND_METRICS: 'false',
@@ -63,7 +66,7 @@ function readDevVar(name) {
 }
 
 function migrate() {
-  const res = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], {
+  const res = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persistTo], {
     cwd: root,
     env: { ...env, CI: 'true' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -121,6 +124,7 @@ const child = spawn(
     '--var',
     `REPORT_TIMEZONE:${DEMO_TIME_ZONE}`,
     '--show-interactive-dev-session=false',
+    ...persistTo,
     '--log-level',
     'warn',
   ],
