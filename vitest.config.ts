@@ -74,7 +74,8 @@ export default defineConfig(async () => {
         project(
           'relais',
           { ...TEST_SECRETS, ...UTC_DAYS },
-          { include: ['test/**/*.test.ts'], exclude: ['test/zone/**', 'test/misconfigured/**'] },
+          // test/browser/ runs in Node against a real Worker: vitest.browser.config.ts.
+          { include: ['test/**/*.test.ts'], exclude: ['test/zone/**', 'test/misconfigured/**', 'test/browser/**'] },
         ),
         project('zone', { ...TEST_SECRETS, ...PARIS_DAYS }, { include: ['test/zone/**/*.test.ts'] }),
         project(
