@@ -1,0 +1,23 @@
+// Screenshots for the README: whole pages written to docs/screenshots/<name>.png.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const SCREENSHOTS_DIR = path.join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
+
+/**
+ * Writes the whole page, scrolled length included, to `docs/screenshots/<name>.png`, replacing any
+ * earlier one, and answers the file's path.
+ * @example
+ * await screenshot(page, 'overview-desktop');
+ */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  // The name becomes a file name in the repository: lower-case words and dashes only.
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+    throw new Error(`screenshot name ${JSON.stringify(name)} is not kebab-case`);
+  }
+  await mkdir(SCREENSHOTS_DIR, { recursive: true });
+  const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
