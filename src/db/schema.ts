@@ -4,6 +4,7 @@ import { type AnyColumn, sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ATTRIBUTION_METHODS } from '../domain/attribution';
 import { CLICK_SOURCES } from '../domain/click-source';
+import { CONSOLE_ROLES, CONSOLE_TOKEN_KINDS } from '../domain/console-user';
 import { CONVERSION_EVENTS } from '../domain/conversion-event';
 import { CONVERSION_STATUSES, STATUS_CHANGE_SOURCES } from '../domain/conversion-status';
 import { DELIVERY_STATUSES } from '../domain/delivery-status';
@@ -408,6 +409,59 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_partner_idx').on(t.partnerId)],
 );
 
+/** People who sign in to the console (separate from API keys); `id` is `usr_<ulid>`. */
+export const consoleUsers = sqliteTable(
+  'console_users',
+  {
+    id: text('id').primaryKey(),
+    /** Trimmed and lower-cased (`normalizeEmail`): the unique index then ignores case. */
+    email: text('email').notNull(),
+    role: text('role', { enum: CONSOLE_ROLES }).notNull(),
+    /** The partner a partner user sees; null for an admin. */
+    partnerId: text('partner_id').references(() => partners.id),
+    /** `pbkdf2-sha256$...` (src/domain/password.ts); null until the invitation is accepted. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    lastSignInAt: integer('last_sign_in_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('console_users_email_uq').on(t.email)],
+);
+
+/** Single-use links sent to console users (invitations, sign-in links), found by the keyed hash of their token. */
+export const consoleTokens = sqliteTable(
+  'console_tokens',
+  {
+    /** Keyed hash of the token (src/domain/hashing.ts): the token itself is only in the link. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => consoleUsers.id),
+    kind: text('kind', { enum: CONSOLE_TOKEN_KINDS }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+  },
+  // By user: removing a person or inviting them again ends their links.
+  (t) => [index('console_tokens_user_idx').on(t.userId)],
+);
+
+/** Console sessions, kept on the server so that each can be ended; the cookie holds a token whose keyed hash is the key. */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    /** Keyed hash of the session token: a copy of this table signs nobody in. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => consoleUsers.id),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  // By user: removing a person signs them out everywhere.
+  (t) => [index('console_sessions_user_idx').on(t.userId)],
+);
+
 /** Every postback received, accepted or not, with secrets and raw IPs redacted. */
 export const postbackLog = sqliteTable(
   'postback_log',
@@ -738,6 +792,7 @@ export type NewClick = typeof clicks.$inferInsert;
 export type Conversion = typeof conversions.$inferSelect;
 export type NewConversion = typeof conversions.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type ConsoleUserRow = typeof consoleUsers.$inferSelect;
 export type Coupon = typeof coupons.$inferSelect;
 export type ReferralCode = typeof referralCodes.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
