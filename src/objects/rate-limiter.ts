@@ -1,4 +1,4 @@
-// RateLimiter Durable Object: one token bucket per key (a partner, a client address, an API key), answered from memory.
+// RateLimiter Durable Object: one token bucket per key (a partner, a client address, an API key, a console account), answered from memory.
 import { DurableObject } from 'cloudflare:workers';
 import { refusalOf } from '../isolate/configuration';
 
@@ -46,6 +46,17 @@ export class RateLimiter extends DurableObject<Env> {
     }
     const retryAfterSec = Math.max(1, Math.ceil((cost - this.tokens) / ratePerSec));
     return { allowed: false, remaining: 0, retryAfterSec };
+  }
+
+  /**
+   * Puts back `count` tokens taken for an attempt that turned out not to count (a console
+   * sign-in that succeeded), never above `burst`.
+   * @example await stub.giveBack(5 / 900, 5) // { allowed: true, remaining: 5, retryAfterSec: 0 }
+   */
+  giveBack(ratePerSec: number, burst: number, count = 1): RateDecision {
+    this.refill(ratePerSec, burst);
+    this.tokens = Math.min(burst, this.tokens + count);
+    return { allowed: true, remaining: Math.floor(this.tokens), retryAfterSec: 0 };
   }
 
   /**

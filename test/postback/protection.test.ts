@@ -109,6 +109,16 @@ describe('RateLimiter', () => {
     });
   });
 
+  it('takes back tokens handed back, never above its burst', async () => {
+    const stub = limiterOf(env, `test:${newTxn()}`);
+    await stub.take(0.001, 2, 2);
+    expect((await stub.take(0.001, 2)).allowed).toBe(false);
+    expect(await stub.giveBack(0.001, 2)).toMatchObject({ remaining: 1 });
+    expect((await stub.take(0.001, 2)).allowed).toBe(true);
+    expect(await stub.giveBack(0.001, 2, 5)).toMatchObject({ remaining: 2 });
+    expect((await stub.take(0.001, 2, 3)).allowed).toBe(false);
+  });
+
   it('tells how long to wait for a large cost', async () => {
     const stub = limiterOf(env, `test:${newTxn()}`);
     await stub.take(1, 10, 10);
