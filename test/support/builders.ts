@@ -43,3 +43,17 @@ export async function createLink(partnerId: string, overrides: Record<string, un
 export async function createKey(role: 'admin' | 'partner', partnerId?: string): Promise<{ id: string; key: string }> {
   return (await api('POST', '/api/v1/keys', { body: { role, partnerId }, expect: 201 })).body;
 }
+
+/** An email address no other test uses. */
+export const uniqueEmail = (name = 'user') => `${uniqueSlug(name)}@example.com`;
+
+export type InvitedUser = { id: string; email: string; role: string; partnerId: string | null; inviteUrl: string };
+
+/** Invites a console user (an admin unless `partnerId` is given) through the API. */
+export async function inviteUser(overrides: Record<string, unknown> = {}): Promise<InvitedUser> {
+  const body = { email: uniqueEmail(), role: overrides.partnerId ? 'partner' : 'admin', ...overrides };
+  return (await api<InvitedUser>('POST', '/api/v1/users', { body, expect: 201 })).body;
+}
+
+/** The token at the end of an invitation or sign-in URL. */
+export const tokenOf = (url: string) => new URL(url).pathname.split('/').at(-1) as string;

@@ -20,6 +20,7 @@ import { postbacksApi } from './postbacks';
 import { qrApi } from './qr';
 import { reportsApi } from './reports';
 import { statementsApi } from './statements';
+import { usersApi } from './users';
 
 export const apiRouter = router();
 
@@ -53,3 +54,4 @@ apiRouter.route('/', clicksApi);
 apiRouter.route('/', qrApi);
 apiRouter.route('/', statementsApi);
 apiRouter.route('/', exchangeRatesApi);
+apiRouter.route('/', usersApi);
