@@ -106,6 +106,14 @@ async function seed(adminKey) {
   return { partners: await count('partners'), links: await count('links') };
 }
 
+/** One-time console sign-in links (valid an hour) for the demo admin and the demo Autodoc user. */
+async function consoleLinks(adminKey) {
+  const headers = { authorization: `Bearer ${adminKey}` };
+  const res = await fetch(`${base}/api/v1/dev/console-links`, { method: 'POST', headers });
+  if (!res.ok) throw new Error(`making the console sign-in links failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
 ensureDevVars();
 migrate();
 const child = spawn(
@@ -137,6 +145,8 @@ try {
   await waitForHealth(child);
   const adminKey = readDevVar('ADMIN_API_KEY');
   const seeded = await seed(adminKey);
+  const { admin, partner } = await consoleLinks(adminKey);
+  const partnerLink = partner ? `\n                 ${partner.signInUrl}   (Autodoc's partner user)` : '';
   console.log(`
 Relais is running on ${base}
   demo data:     ${seeded.partners} partners and ${seeded.links} links in the local D1
@@ -147,6 +157,8 @@ Relais is running on ${base}
   API:           curl -H "Authorization: Bearer ${adminKey}" "${base}/api/v1/partners?limit=500"
   reference:     ${base}/docs  (OpenAPI: ${base}/api/v1/openapi.json)
   cron jobs:     curl "${base}/__scheduled?cron=*/15+*+*+*+*"   and   curl "${base}/__scheduled?cron=10+0+*+*+*"
+  console:       ${admin.signInUrl}   (an admin)${partnerLink}
+                 one-time sign-in links, valid an hour: npm start again prints new ones
 `);
 } catch (err) {
   console.error(String(err));
