@@ -41,6 +41,23 @@ export default {
       from: { path: '^src/db/' },
       to: { path: '^src/(services|routes|jobs|objects|isolate|http)/' },
     },
+    {
+      name: 'console-through-services',
+      severity: 'error',
+      comment:
+        "src/console/ is the browser's edge, beside src/routes/: its pages call the same application services " +
+        'as the API, so that a rule enforced for one is enforced for the other. Reaching D1, a Durable Object, ' +
+        'a job or an API route from a page would be a second, unchecked way in.',
+      from: { path: '^src/console/' },
+      to: { path: '^src/(db|objects|jobs|routes|isolate)/' },
+    },
+    {
+      name: 'console-only-from-the-app',
+      severity: 'error',
+      comment: 'The console is an edge like src/routes/: only the app that mounts it may import it.',
+      from: { path: '^src/', pathNot: '^src/(app\\.ts|console/)' },
+      to: { path: '^src/console/' },
+    },
   ],
   options: {
     // The rules are about our own modules; packages are leaves.

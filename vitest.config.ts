@@ -65,6 +65,8 @@ export default defineConfig(async () => {
     test: { name, ...test },
   });
   return {
+    // The console's JSX (src/console/) is Hono's, as tsconfig.json says for wrangler's bundler.
+    oxc: { jsx: { runtime: 'automatic' as const, importSource: 'hono/jsx' } },
     test: {
       setupFiles: ['./test/support/setup.ts'],
       // In Node, once for the run: a local stand-in for the ECB's rate files.
@@ -75,9 +77,12 @@ export default defineConfig(async () => {
           'relais',
           { ...TEST_SECRETS, ...UTC_DAYS },
           // test/browser/ runs in Node against a real Worker: vitest.browser.config.ts.
-          { include: ['test/**/*.test.ts'], exclude: ['test/zone/**', 'test/misconfigured/**', 'test/browser/**'] },
+          {
+            include: ['test/**/*.test.{ts,tsx}'],
+            exclude: ['test/zone/**', 'test/misconfigured/**', 'test/browser/**'],
+          },
         ),
-        project('zone', { ...TEST_SECRETS, ...PARIS_DAYS }, { include: ['test/zone/**/*.test.ts'] }),
+        project('zone', { ...TEST_SECRETS, ...PARIS_DAYS }, { include: ['test/zone/**/*.test.{ts,tsx}'] }),
         project(
           'misconfigured',
           { ...MISCONFIGURED_SECRETS, ...UTC_DAYS },

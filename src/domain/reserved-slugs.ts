@@ -14,6 +14,7 @@ const RESERVED = new Set([
   'openapi.json',
   'static',
   'assets',
+  'console',
 ]);
 
 /** Whether `slug` collides with a route of the service (compared case-insensitively). */
