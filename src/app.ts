@@ -1,6 +1,7 @@
 // Builds the Hono app: routes mounted, the one error handler, the OpenAPI document and its page.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { consoleApp } from './console/app';
 import type { AppEnv } from './http/context';
 import { AppError } from './http/errors';
 import { validationHook } from './http/validation';
@@ -77,5 +78,6 @@ export function buildApp() {
     description: 'An admin key (every right) or a partner key (read-only, its own data).',
   });
   app.get('/docs', (c) => docsPage(c, OPENAPI_PATH));
+  app.route('/console', consoleApp);
   return app;
 }

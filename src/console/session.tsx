@@ -1,0 +1,71 @@
+// Who is signed in: the session cookie, its attributes, and the gate in front of every page.
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { constantTimeEqual } from '../domain/hashing';
+import { type ConsoleSession, sessionOf } from '../services/console-sessions';
+import type { ConsoleEnv } from './context';
+import { ProblemPage } from './ui/problem-page';
+import { uiOf } from './view-context';
+
+export const SESSION_COOKIE = 'relais_session';
+
+/**
+ * Sets the cookie naming a server-side session: out of scripts' reach (HttpOnly), never sent
+ * over plain HTTP (Secure), not sent with other sites' POSTs (SameSite=Lax), for the whole
+ * origin because the console's forms and its sign-out live under several paths.
+ */
+export function startSession(c: Context, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+export function endSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'Lax' });
+}
+
+export const sessionTokenOf = (c: Context): string | undefined => getCookie(c, SESSION_COOKIE);
+
+/** Only a path of the console itself is a place to come back to after sign-in (no open redirect). */
+export function isConsolePath(next: string | undefined): next is string {
+  return next !== undefined && /^\/console(?:[/?#]|$)/.test(next) && !next.startsWith('//');
+}
+
+const WRONG_FORM =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Refused</title></head><body><h1>Refused</h1><p>This form has expired. Go back, reload the page and send it again.</p></body></html>';
+
+/**
+ * Lets through only a signed-in person: a page asked without a valid session leads to the
+ * sign-in form (and back afterwards); a form sent without one, or without the session's form
+ * token, is refused.
+ */
+export const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+  const session = await sessionOf(c.env, sessionTokenOf(c));
+  const isRead = c.req.method === 'GET' || c.req.method === 'HEAD';
+  if (session === null) {
+    const url = new URL(c.req.url);
+    const back = isRead ? `?next=${encodeURIComponent(url.pathname + url.search)}` : '';
+    return c.redirect(`/console/login${back}`, isRead ? 302 : 303);
+  }
+  if (!isRead && !hasFormToken(session, await c.req.parseBody())) return c.html(WRONG_FORM, 403);
+  c.set('session', session);
+  c.set('ui', uiOf(c, session));
+  return next();
+};
+
+function hasFormToken(session: ConsoleSession, body: Record<string, unknown>): boolean {
+  const token = body['_csrf'];
+  return typeof token === 'string' && constantTimeEqual(token, session.csrfToken);
+}
+
+/** Pages for admins only: to a partner's user they do not exist (404, like another partner's objects). */
+export const adminOnly: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+  if (c.get('session').user.role !== 'admin') {
+    return c.html(<ProblemPage ui={c.get('ui')} status={404} message="" />, 404);
+  }
+  return next();
+};
