@@ -78,6 +78,9 @@ figure.chart details{margin:.25rem 0 0}
 .narrow{max-width:26rem;margin:10vh auto}
 @media (max-width:40rem){main{padding:.75rem}.top{gap:.25rem .75rem}h1{font-size:1.3rem}}
 @media print{.top,.skip,.actions,form.filters,.no-print{display:none}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}}
+fieldset.rule{display:flex;flex-wrap:wrap;gap:0 1rem;border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.5rem .75rem}
+fieldset.rule legend{font-weight:600;padding:0 .25rem}
+fieldset.rule .field{flex:1 1 10rem;margin:0 0 .5rem}
 `;
 
 // What little the console does in the browser: copy buttons and confirmations before an action.
