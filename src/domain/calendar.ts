@@ -88,6 +88,16 @@ export function dateIn(ms: number, timeZone: string): string {
 }
 
 /**
+ * What a wall clock of `timeZone` shows at an instant, `YYYY-MM-DDTHH:MM:SS` (whole seconds): the
+ * value of a `datetime-local` field, which `wallTimeIn` reads back.
+ * @example wallClockIn(Date.parse('2026-11-30T23:30:00Z'), 'Europe/Paris') // '2026-12-01T00:30:00'
+ */
+export function wallClockIn(ms: number, timeZone: string): string {
+  const w = wallTime(ms, timeZone);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
+
+/**
  * The month (`YYYY-MM`) of an instant in `timeZone`.
  * @example monthIn(Date.parse('2026-11-30T23:30:00Z'), 'Europe/Paris') // '2026-12'
  */

@@ -13,6 +13,7 @@ import {
   nextDate,
   nextMonth,
   timeZoneOf,
+  wallClockIn,
   wallTimeIn,
 } from '../../src/domain/calendar';
 
@@ -68,6 +69,20 @@ describe('the programme calendar', () => {
     );
     expect(() => wallTimeIn('2026-11-24', '24:00', 'UTC')).toThrow(RangeError);
     expect(() => wallTimeIn('2026-02-30', '10:00', 'UTC')).toThrow(RangeError);
+  });
+
+  it('shows an instant as the wall clock of a zone, which reads back as the same instant', () => {
+    expect(wallClockIn(at('2026-11-30T23:30:00Z'), 'Europe/Paris')).toBe('2026-12-01T00:30:00');
+    expect(wallClockIn(at('2026-07-14T08:00:05.750Z'), 'Europe/Paris')).toBe('2026-07-14T10:00:05');
+    expect(wallClockIn(at('2026-11-24T00:00:00Z'), 'UTC')).toBe('2026-11-24T00:00:00');
+    fc.assert(
+      fc.property(fc.integer({ min: at('2000-01-01T00:00:00Z'), max: at('2099-12-31T00:00:00Z') }), (ms) => {
+        const whole = ms - (ms % 1000);
+        const [date = '', time = ''] = wallClockIn(ms, 'Europe/Paris').split('T');
+        // An instant of the hour the clocks repeat may read back as its twin an hour away.
+        expect([whole, whole - HOUR, whole + HOUR]).toContain(wallTimeIn(date, time, 'Europe/Paris'));
+      }),
+    );
   });
 
   it('spans a month from its first day to the first of the next', () => {
