@@ -1,5 +1,5 @@
 // Link queries (the API's; the redirect reads links through src/isolate/link-cache.ts).
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { type PageOptions, pageWhere } from './paging';
 import { type Link, links, type NewLink, partners } from './schema';
@@ -16,14 +16,25 @@ export async function linkSlugTaken(db: Db, slug: string): Promise<boolean> {
   return Boolean(await db.select({ id: links.id }).from(links).where(eq(links.slug, slug)).get());
 }
 
-export async function listLinks(db: Db, opts: PageOptions): Promise<Link[]> {
+/**
+ * Links newest first, `limit + 1` of them; `search` keeps those whose slug or destination holds it
+ * (ASCII letters in any case, as SQLite's LIKE compares them).
+ */
+export async function listLinks(db: Db, opts: PageOptions & { search?: string }): Promise<Link[]> {
   return db
     .select()
     .from(links)
-    .where(pageWhere(links.id, links.partnerId, opts, isNull(links.deletedAt)))
+    .where(pageWhere(links.id, links.partnerId, opts, isNull(links.deletedAt), holds(opts.search)))
     .orderBy(desc(links.id))
     .limit(opts.limit + 1)
     .all();
+}
+
+/** The filter of a search in slugs and destinations; a `%`, `_` or backslash typed matches only itself. */
+function holds(search: string | undefined) {
+  if (!search) return undefined;
+  const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return sql`(${links.slug} LIKE ${pattern} ESCAPE '\\' OR ${links.destination} LIKE ${pattern} ESCAPE '\\')`;
 }
 
 export async function insertLink(db: Db, row: NewLink): Promise<Link> {

@@ -63,8 +63,11 @@ export async function visibleLink(db: Db, scope: CallerScope, id: string): Promi
   return link;
 }
 
-/** Links newest first, `limit + 1` of them; a partner key lists only its own partner's. */
-export function listVisibleLinks(db: Db, scope: CallerScope, q: PageOptions): Promise<Link[]> {
+/**
+ * Links newest first, `limit + 1` of them, those whose slug or destination holds `search` when
+ * given; a partner key lists only its own partner's.
+ */
+export function listVisibleLinks(db: Db, scope: CallerScope, q: PageOptions & { search?: string }): Promise<Link[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
   return listLinks(db, { ...q, ...filter });
