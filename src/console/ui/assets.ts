@@ -81,6 +81,8 @@ figure.chart details{margin:.25rem 0 0}
 fieldset.rule{display:flex;flex-wrap:wrap;gap:0 1rem;border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.5rem .75rem}
 fieldset.rule legend{font-weight:600;padding:0 .25rem}
 fieldset.rule .field{flex:1 1 10rem;margin:0 0 .5rem}
+.hint.bad{color:var(--bad);font-weight:600}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border-color:var(--bad);box-shadow:0 0 0 1px var(--bad)}
 `;
 
 // What little the console does in the browser: copy buttons and confirmations before an action.
