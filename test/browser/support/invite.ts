@@ -38,10 +38,9 @@ export async function signInThroughInvite(
   const user = (await res.json()) as InvitedUser;
 
   const page = await context.newPage();
-  // The field is found by its English label, whatever language the context speaks.
-  await page.setExtraHTTPHeaders({ 'accept-language': 'en' });
   await page.goto(user.inviteUrl);
-  const password = page.getByLabel('Password', { exact: true });
+  // The page speaks the context's language: the field is labelled in one or the other.
+  const password = page.getByLabel(/^(Password|Mot de passe)$/);
   await password.fill(TEST_PASSWORD);
   // Enter submits the form as its submit button would, whatever the button is called.
   await password.press('Enter');
