@@ -73,7 +73,7 @@ describe('sendTestPostback', () => {
   it('is signed with the current secret after a rotation, and records no conversion', async () => {
     const p = await createPartner({ status: 'negotiating' });
     await api('POST', `/api/v1/partners/${p.id}/rotate-secrets`, { expect: 200 });
-    const { request, answer } = await sendTestPostback(env, ADMIN, p.id, 'https://go.example');
+    const { request, answer } = await sendTestPostback(env, ADMIN, p.id, 'https://go.example', 'usr_admin');
     expect(request.url).toBe(`https://go.example/pb/${p.slug}?dryRun=1`);
     expect(request.headers['webhook-id']).toMatch(/^dryrun_/);
     expect(answer.status).toBe(200);
@@ -90,13 +90,13 @@ describe('sendTestPostback', () => {
 
   it('answers as the partner’s own answer template would', async () => {
     const p = await createPartner({ answerTemplate: 'success=true;' });
-    const { answer } = await sendTestPostback(env, ADMIN, p.id, 'https://go.example');
+    const { answer } = await sendTestPostback(env, ADMIN, p.id, 'https://go.example', 'usr_admin');
     expect(answer).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'success=true;' });
   });
 
   it('gives a refusal as the answer: signed postbacks turned off', async () => {
     const p = await createPartner({ acceptSignedPostbacks: false });
-    const { answer } = await sendTestPostback(env, ADMIN, p.id, 'https://go.example');
+    const { answer } = await sendTestPostback(env, ADMIN, p.id, 'https://go.example', 'usr_admin');
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body).error.code).toBe('auth_method_disabled');
   });
@@ -104,8 +104,23 @@ describe('sendTestPostback', () => {
   it('is not found outside the caller’s reach', async () => {
     const own = await createPartner();
     const other = await createPartner();
-    await expect(sendTestPostback(env, { partnerId: own.id }, other.id, 'https://go.example')).rejects.toMatchObject({
+    await expect(
+      sendTestPostback(env, { partnerId: own.id }, other.id, 'https://go.example', 'usr_partner'),
+    ).rejects.toMatchObject({
       status: 404,
     });
+  });
+
+  it('lets one person send ten in a row, then asks them to wait; others are not held up', async () => {
+    const p = await createPartner();
+    const sender = `usr_${crypto.randomUUID()}`;
+    for (let i = 0; i < 10; i++) {
+      expect((await sendTestPostback(env, ADMIN, p.id, 'https://go.example', sender)).answer.status).toBe(200);
+    }
+    const refused = sendTestPostback(env, ADMIN, p.id, 'https://go.example', sender);
+    await expect(refused).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+    await refused.catch((err) => expect(Number(err.headers['Retry-After'])).toBeGreaterThan(0));
+    const other = await sendTestPostback(env, ADMIN, p.id, 'https://go.example', `usr_${crypto.randomUUID()}`);
+    expect(other.answer.status).toBe(200);
   });
 });

@@ -274,6 +274,7 @@ partnersRoutes.post('/:id/rotate-push-secret', adminOnly, async (c) => {
 
 // The one action a partner's own user may take: a dry run changes nothing.
 partnersRoutes.post('/:id/test-postback', async (c) => {
-  const test = await sendTestPostback(c.env, c.get('session').scope, c.req.param('id'), originOf(c));
+  const { scope, user } = c.get('session');
+  const test = await sendTestPostback(c.env, scope, c.req.param('id'), originOf(c), user.id);
   return renderPartner(c, { test });
 });
