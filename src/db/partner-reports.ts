@@ -1,5 +1,5 @@
 // Partners' own conversion reports and the discrepancies found against ours.
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { type PageOptions, pageWhere } from './paging';
 import { conversions, partnerReports, reportDiscrepancies } from './schema';
@@ -77,13 +77,28 @@ export async function getReport(db: Db, id: string): Promise<PartnerReport | und
   return db.select().from(partnerReports).where(eq(partnerReports.id, id)).get();
 }
 
-export async function discrepanciesOf(db: Db, reportId: string, kind?: string): Promise<ReportDiscrepancy[]> {
-  return db
+/**
+ * A report's discrepancies in the order found (of one kind when asked): all of them, or with
+ * `page` the `limit + 1` found after the id `after` (the extra one tells whether more follow).
+ */
+export async function discrepanciesOf(
+  db: Db,
+  reportId: string,
+  kind?: string,
+  page?: { limit: number; after?: string },
+): Promise<ReportDiscrepancy[]> {
+  const query = db
     .select()
     .from(reportDiscrepancies)
-    .where(and(eq(reportDiscrepancies.reportId, reportId), kind ? eq(reportDiscrepancies.kind, kind) : undefined))
-    .orderBy(reportDiscrepancies.id)
-    .all();
+    .where(
+      and(
+        eq(reportDiscrepancies.reportId, reportId),
+        kind ? eq(reportDiscrepancies.kind, kind) : undefined,
+        page?.after ? gt(reportDiscrepancies.id, page.after) : undefined,
+      ),
+    )
+    .orderBy(reportDiscrepancies.id);
+  return page ? query.limit(page.limit + 1).all() : query.all();
 }
 
 export async function listReports(db: Db, opts: PageOptions) {

@@ -14,12 +14,31 @@ import { getPartner } from '../db/partners';
 import { CsvError, parseCsv } from '../domain/csv';
 import { reportRange } from '../domain/date-range';
 import { newId } from '../domain/ids';
-import { comparedPeriod, type DiscrepancyKind, diffReport, ReportShapeError, readReport } from '../domain/report-diff';
+import {
+  comparedPeriod,
+  type DiffSummary,
+  type DiscrepancyKind,
+  diffReport,
+  ReportShapeError,
+  type RowIssue,
+  readReport,
+} from '../domain/report-diff';
 import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility';
 import { invalidRequest, notFound } from '../http/errors';
 
 /** Row issues kept in the summary; the count is always exact. */
 const MAX_ISSUES_KEPT = 100;
+
+/** Largest report accepted: a few years of a partner's conversions. */
+export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
+
+/** What a stored comparison says in sum: the counts of the diff, the rows that could not be read, the days covered. */
+export type ReportSummary = DiffSummary & {
+  invalidRows: number;
+  /** The first `MAX_ISSUES_KEPT` rows that could not be read. */
+  issues: RowIssue[];
+  period: { from: string; to: string } | null;
+};
 
 /**
  * Reads a partner's CSV report through its `reportColumns` and `statusMap`, compares it with our
@@ -70,16 +89,17 @@ export async function comparePartnerReport(
     period,
   );
   const now = new Date();
+  const stored: ReportSummary = {
+    ...summary,
+    invalidRows: read.issues.length,
+    issues: read.issues.slice(0, MAX_ISSUES_KEPT),
+    period: span ? { from: span.from, to: span.to } : null,
+  };
   const report: PartnerReport = {
     id: newId('rpt', now.getTime()),
     partnerId: partner.id,
     rows: read.rows.length + read.issues.length,
-    summary: {
-      ...summary,
-      invalidRows: read.issues.length,
-      issues: read.issues.slice(0, MAX_ISSUES_KEPT),
-      period: span ? { from: span.from, to: span.to } : null,
-    },
+    summary: stored,
     createdAt: now,
   };
   const rows: ReportDiscrepancy[] = discrepancies.map((d, i) => ({
@@ -97,6 +117,22 @@ export async function comparePartnerReport(
   return { report, discrepancies: rows };
 }
 
+/**
+ * `comparePartnerReport` on behalf of a caller: a partner's own people compare their partner's
+ * reports only; another partner is, to them, a partner that does not exist (404).
+ */
+export async function compareVisiblePartnerReport(
+  db: Db,
+  scope: CallerScope,
+  partnerId: string,
+  asked: { from?: string; to?: string },
+  timeZone: string,
+  readCsv: () => Promise<string>,
+): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
+  if (!canSee(scope, partnerId)) throw notFound('partner');
+  return comparePartnerReport(db, partnerId, asked, timeZone, readCsv);
+}
+
 /** Partner reports newest first, `limit + 1` of them; a partner key lists only its own. */
 export function listVisiblePartnerReports(db: Db, scope: CallerScope, q: PageOptions): Promise<PartnerReport[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
@@ -104,14 +140,18 @@ export function listVisiblePartnerReports(db: Db, scope: CallerScope, q: PageOpt
   return listReports(db, { ...q, ...filter });
 }
 
-/** A stored comparison with its discrepancies (of one kind when asked); 404 when not the caller's. */
+/**
+ * A stored comparison with its discrepancies (of one kind when asked; with `page`, the `limit + 1`
+ * after the id `after`, in the order found); 404 when not the caller's.
+ */
 export async function visiblePartnerReport(
   db: Db,
   scope: CallerScope,
   id: string,
   kind?: DiscrepancyKind,
+  page?: { limit: number; after?: string },
 ): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
   const report = await getReport(db, id);
   if (!report || !canSee(scope, report.partnerId)) throw notFound('partner report');
-  return { report, discrepancies: await discrepanciesOf(db, report.id, kind) };
+  return { report, discrepancies: await discrepanciesOf(db, report.id, kind, page) };
 }

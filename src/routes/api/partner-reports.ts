@@ -20,12 +20,14 @@ import {
   partnerReportUploadQuery,
   partnerReportWithDiscrepanciesSchema,
 } from '../../schemas/report';
-import { comparePartnerReport, listVisiblePartnerReports, visiblePartnerReport } from '../../services/partner-reports';
+import {
+  comparePartnerReport,
+  listVisiblePartnerReports,
+  MAX_REPORT_BYTES,
+  visiblePartnerReport,
+} from '../../services/partner-reports';
 
 export const partnerReportsApi = router();
-
-/** Largest report accepted: a few years of a partner's conversions. */
-export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
 
 const CSV_COLUMNS = [
   'kind',
