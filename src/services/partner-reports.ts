@@ -1,5 +1,5 @@
 // Partners' own conversion reports: compared with our conversions, stored, read back within reach.
-import type { Db } from '../db/client';
+import { dbOf } from '../db/client';
 import type { PageOptions } from '../db/paging';
 import {
   conversionsForReport,
@@ -11,6 +11,7 @@ import {
   type ReportDiscrepancy,
 } from '../db/partner-reports';
 import { getPartner } from '../db/partners';
+import { timeZoneOf } from '../domain/calendar';
 import { CsvError, parseCsv } from '../domain/csv';
 import { reportRange } from '../domain/date-range';
 import { newId } from '../domain/ids';
@@ -43,16 +44,17 @@ export type ReportSummary = DiffSummary & {
 /**
  * Reads a partner's CSV report through its `reportColumns` and `statusMap`, compares it with our
  * conversions over the days asked (else the span of its dates), days and zone-less times being
- * those of `timeZone`, and stores the comparison. `readCsv` is called once the partner is known,
- * so that a report for no partner is never read.
+ * those of the programme's zone (`REPORT_TIMEZONE`), and stores the comparison. `readCsv` is
+ * called once the partner is known, so that a report for no partner is never read.
  */
 export async function comparePartnerReport(
-  db: Db,
+  env: Env,
   partnerId: string,
   asked: { from?: string; to?: string },
-  timeZone: string,
   readCsv: () => Promise<string>,
 ): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
+  const db = dbOf(env);
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
   const partner = await getPartner(db, partnerId);
   if (!partner) throw notFound('partner');
   const text = await readCsv();
@@ -122,22 +124,25 @@ export async function comparePartnerReport(
  * reports only; another partner is, to them, a partner that does not exist (404).
  */
 export async function compareVisiblePartnerReport(
-  db: Db,
+  env: Env,
   scope: CallerScope,
   partnerId: string,
   asked: { from?: string; to?: string },
-  timeZone: string,
   readCsv: () => Promise<string>,
 ): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
   if (!canSee(scope, partnerId)) throw notFound('partner');
-  return comparePartnerReport(db, partnerId, asked, timeZone, readCsv);
+  return comparePartnerReport(env, partnerId, asked, readCsv);
 }
 
 /** Partner reports newest first, `limit + 1` of them; a partner key lists only its own. */
-export function listVisiblePartnerReports(db: Db, scope: CallerScope, q: PageOptions): Promise<PartnerReport[]> {
+export async function listVisiblePartnerReports(
+  env: Env,
+  scope: CallerScope,
+  q: PageOptions,
+): Promise<PartnerReport[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
-  return listReports(db, { ...q, ...filter });
+  return listReports(dbOf(env), { ...q, ...filter });
 }
 
 /**
@@ -145,12 +150,13 @@ export function listVisiblePartnerReports(db: Db, scope: CallerScope, q: PageOpt
  * after the id `after`, in the order found); 404 when not the caller's.
  */
 export async function visiblePartnerReport(
-  db: Db,
+  env: Env,
   scope: CallerScope,
   id: string,
   kind?: DiscrepancyKind,
   page?: { limit: number; after?: string },
 ): Promise<{ report: PartnerReport; discrepancies: ReportDiscrepancy[] }> {
+  const db = dbOf(env);
   const report = await getReport(db, id);
   if (!report || !canSee(scope, report.partnerId)) throw notFound('partner report');
   return { report, discrepancies: await discrepanciesOf(db, report.id, kind, page) };

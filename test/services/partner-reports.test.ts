@@ -1,12 +1,10 @@
 // Partner report comparisons on behalf of a caller, and their discrepancies read a page at a time.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { dbOf } from '../../src/db/client';
 import { compareVisiblePartnerReport, visiblePartnerReport } from '../../src/services/partner-reports';
 import { createPartner } from '../support/builders';
 import { insertConversion } from '../support/rows';
 
-const db = dbOf(env);
 const admin = { partnerId: null };
 
 /** A report of `count` transactions we do not know, one a line. */
@@ -18,10 +16,10 @@ describe('compareVisiblePartnerReport', () => {
     const partner = await createPartner();
     await insertConversion(partner.id, '2026-03-10T09:00:00Z', { transactionId: 'A-1' });
     const csv = async () => 'transactionId,amount\nA-1,100.00\n';
-    const own = await compareVisiblePartnerReport(db, { partnerId: partner.id }, partner.id, {}, 'UTC', csv);
+    const own = await compareVisiblePartnerReport(env, { partnerId: partner.id }, partner.id, {}, csv);
     expect(own.report.partnerId).toBe(partner.id);
     expect(own.report.summary).toMatchObject({ theirRows: 1, matched: 1 });
-    const byAdmin = await compareVisiblePartnerReport(db, admin, partner.id, {}, 'UTC', csv);
+    const byAdmin = await compareVisiblePartnerReport(env, admin, partner.id, {}, csv);
     expect(byAdmin.report.summary).toMatchObject({ theirRows: 1, matched: 1 });
   });
 
@@ -33,9 +31,10 @@ describe('compareVisiblePartnerReport', () => {
       isRead = true;
       return 'transactionId\nA-1\n';
     };
-    await expect(
-      compareVisiblePartnerReport(db, { partnerId: other.id }, partner.id, {}, 'UTC', csv),
-    ).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await expect(compareVisiblePartnerReport(env, { partnerId: other.id }, partner.id, {}, csv)).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
     expect(isRead).toBe(false);
   });
 });
@@ -43,13 +42,13 @@ describe('compareVisiblePartnerReport', () => {
 describe('visiblePartnerReport with a page', () => {
   it('reads the discrepancies in the order found, a page at a time, one more than asked', async () => {
     const partner = await createPartner();
-    const { report } = await compareVisiblePartnerReport(db, admin, partner.id, {}, 'UTC', async () => unknownRows(5));
-    const first = await visiblePartnerReport(db, admin, report.id, undefined, { limit: 2 });
+    const { report } = await compareVisiblePartnerReport(env, admin, partner.id, {}, async () => unknownRows(5));
+    const first = await visiblePartnerReport(env, admin, report.id, undefined, { limit: 2 });
     expect(first.discrepancies.map((d) => d.transactionId)).toEqual(['X-1', 'X-2', 'X-3']);
     const after = first.discrepancies[1]?.id;
-    const second = await visiblePartnerReport(db, admin, report.id, 'missing_here', { limit: 2, after });
+    const second = await visiblePartnerReport(env, admin, report.id, 'missing_here', { limit: 2, after });
     expect(second.discrepancies.map((d) => d.transactionId)).toEqual(['X-3', 'X-4', 'X-5']);
-    const all = await visiblePartnerReport(db, admin, report.id);
+    const all = await visiblePartnerReport(env, admin, report.id);
     expect(all.discrepancies).toHaveLength(5);
   });
 });

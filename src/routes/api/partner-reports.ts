@@ -2,9 +2,7 @@
 
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { dbOf } from '../../db/client';
 import type { PartnerReport, ReportDiscrepancy } from '../../db/partner-reports';
-import { timeZoneOf } from '../../domain/calendar';
 import { minorToMajor } from '../../domain/money';
 import { DISCREPANCY_KINDS } from '../../domain/report-diff';
 import { requireAdmin, scopeOf } from '../../http/auth';
@@ -122,10 +120,9 @@ partnerReportsApi.openapi(
   async (c) => {
     requireAdmin(c);
     const { report, discrepancies } = await comparePartnerReport(
-      dbOf(c.env),
+      c.env,
       c.req.valid('param').id,
       c.req.valid('query'),
-      timeZoneOf(c.env.REPORT_TIMEZONE),
       () => readCsvBody(c),
     );
     return c.json({ ...presentReport(report), discrepancies: discrepancies.map(presentDiscrepancy) }, 201);
@@ -144,7 +141,7 @@ partnerReportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisiblePartnerReports(dbOf(c.env), scopeOf(c), pageRequest(q));
+    const rows = await listVisiblePartnerReports(c.env, scopeOf(c), pageRequest(q));
     return c.json(page(rows, q.limit, presentReport), 200);
   },
 );
@@ -179,12 +176,7 @@ partnerReportsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { report, discrepancies } = await visiblePartnerReport(
-      dbOf(c.env),
-      scopeOf(c),
-      c.req.valid('param').id,
-      q.kind,
-    );
+    const { report, discrepancies } = await visiblePartnerReport(c.env, scopeOf(c), c.req.valid('param').id, q.kind);
     const found = discrepancies.map(presentDiscrepancy);
     if (q.format === 'csv') {
       const rows = found.map((d) => ({
