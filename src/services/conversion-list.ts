@@ -1,5 +1,5 @@
 // Conversions as the API lists them: by status, attribution and the time they occurred, within reach.
-import type { Db } from '../db/client';
+import { dbOf } from '../db/client';
 import { listConversions } from '../db/conversions';
 import type { PageOptions } from '../db/paging';
 import type { Conversion } from '../db/schema';
@@ -13,7 +13,7 @@ import { invalidRequest, notFound } from '../http/errors';
  * beyond); a partner key lists only its own partner's.
  */
 export function listVisibleConversions(
-  db: Db,
+  env: Env,
   scope: CallerScope,
   q: PageOptions & {
     status?: Conversion['status'];
@@ -28,7 +28,7 @@ export function listVisibleConversions(
   const asked = listRange(q, Date.now(), q.timeZone);
   if (!asked.ok) throw invalidRequest(asked.message, asked.details);
   const { fromMs, toMs } = asked.range;
-  return listConversions(db, {
+  return listConversions(dbOf(env), {
     limit: q.limit,
     before: q.before,
     partnerId: filter.partnerId,

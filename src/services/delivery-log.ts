@@ -8,23 +8,26 @@ import { type CallerScope, canSee, partnerFilterOf } from '../domain/visibility'
 import { AppError, notFound } from '../http/errors';
 import { queueDailyPush } from './deliveries';
 
+export type { Delivery, DeliveryAttempt };
+
 /** Deliveries newest first, `limit + 1` of them; a partner key lists only its own partner's. */
 export function listVisibleDeliveries(
-  db: Db,
+  env: Env,
   scope: CallerScope,
   q: PageOptions & { status?: Delivery['status'] },
 ): Promise<Delivery[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
-  return listDeliveries(db, { ...q, ...filter });
+  return listDeliveries(dbOf(env), { ...q, ...filter });
 }
 
 /** A delivery with every attempt made, oldest first; 404 when it does not exist or is not the caller's. */
 export async function visibleDeliveryWithAttempts(
-  db: Db,
+  env: Env,
   scope: CallerScope,
   id: string,
 ): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {
+  const db = dbOf(env);
   const delivery = await visibleDelivery(db, scope, id);
   return { delivery, attempts: await attemptsOf(db, delivery.id) };
 }

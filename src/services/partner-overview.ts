@@ -36,7 +36,7 @@ export async function partnerOverview(
   const db = dbOf(env);
   const [found, deliveries, checks] = await Promise.all([
     visiblePartnerWithPlans(db, scope, id),
-    listVisibleDeliveries(db, scope, { limit: latest.deliveries, partnerId: id }),
+    listVisibleDeliveries(env, scope, { limit: latest.deliveries, partnerId: id }),
     listVisibleChecks(db, scope, { limit: latest.linkChecks, partnerId: id }),
   ]);
   return {

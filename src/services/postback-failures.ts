@@ -1,11 +1,13 @@
 // Failed postback attempts: an address that failed too often is refused first thing; each failure is counted, not logged, and listed.
-import type { Db } from '../db/client';
+import { type Db, dbOf } from '../db/client';
 import type { PageOptions } from '../db/paging';
 import { countPostbackFailure, listPostbackFailures, type PostbackFailureRow } from '../db/postback-failures';
 import { failureMinute, failureRowId } from '../domain/postback-failure';
 import { type CallerScope, partnerFilterOf } from '../domain/visibility';
 import { AppError, notFound } from '../http/errors';
 import { failureBucket, failureLimit, failuresOf } from '../isolate/rate-limit';
+
+export type { PostbackFailureRow };
 
 /**
  * Lets a postback from a client address go on, or refuses it with 429 and `Retry-After` when the
@@ -65,11 +67,11 @@ export async function countFailedPostback(env: Env, db: Db, failed: FailedPostba
  * own partner's (those of slugs naming no partner are an admin's).
  */
 export function listVisiblePostbackFailures(
-  db: Db,
+  env: Env,
   scope: CallerScope,
   q: PageOptions & { errorCode?: string },
 ): Promise<PostbackFailureRow[]> {
   const filter = partnerFilterOf(scope, q.partnerId);
   if (!filter) throw notFound('partner');
-  return listPostbackFailures(db, { ...q, ...filter });
+  return listPostbackFailures(dbOf(env), { ...q, ...filter });
 }

@@ -1,7 +1,6 @@
 // /api/v1/anomalies: what reconciliation flagged, for a person to review and resolve.
 import { createRoute } from '@hono/zod-openapi';
 import type { Anomaly } from '../../db/anomalies';
-import { dbOf } from '../../db/client';
 import { requireAdmin, scopeOf } from '../../http/auth';
 import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
@@ -37,7 +36,7 @@ anomaliesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisibleAnomalies(dbOf(c.env), scopeOf(c), {
+    const rows = await listVisibleAnomalies(c.env, scopeOf(c), {
       ...pageRequest(q),
       kind: q.kind,
       resolved: q.resolved,
@@ -57,7 +56,7 @@ anomaliesApi.openapi(
     responses: { 200: jsonOk(anomalySchema, 'The anomaly.'), ...errorResponses },
   }),
   async (c) => {
-    const anomaly = await visibleAnomaly(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
+    const anomaly = await visibleAnomaly(c.env, scopeOf(c), c.req.valid('param').id);
     return c.json(presentAnomaly(anomaly), 200);
   },
 );
@@ -75,7 +74,7 @@ anomaliesApi.openapi(
   async (c) => {
     requireAdmin(c);
     const { resolved } = c.req.valid('json');
-    const anomaly = await resolveAnomaly(dbOf(c.env), scopeOf(c), c.req.valid('param').id, resolved);
+    const anomaly = await resolveAnomaly(c.env, scopeOf(c), c.req.valid('param').id, resolved);
     return c.json(presentAnomaly(anomaly), 200);
   },
 );

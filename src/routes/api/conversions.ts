@@ -3,14 +3,14 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { findClick } from '../../db/attribution';
 import { dbOf } from '../../db/client';
-import { type ConversionHistoryRow, getConversion, historyOf } from '../../db/conversions';
+import { type ConversionHistoryRow, historyOf } from '../../db/conversions';
 import type { Conversion } from '../../db/schema';
 import { timeZoneOf } from '../../domain/calendar';
-import { minorToMajor, parseAmount } from '../../domain/money';
+import { minorToMajor } from '../../domain/money';
 import { attributionView } from '../../domain/postback-answer';
-import { assertVisible, requireAdmin, scopeOf } from '../../http/auth';
+import { requireAdmin, scopeOf } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
-import { invalidRequest, notFound } from '../../http/errors';
+import { notFound } from '../../http/errors';
 import { page, pageRequest } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
 import { idParam, iso, listOf, paginationQuery } from '../../schemas/common';
@@ -23,7 +23,8 @@ import {
   conversionWithHistorySchema,
 } from '../../schemas/conversion';
 import { listVisibleConversions } from '../../services/conversion-list';
-import { attachClick, changeConversionById } from '../../services/conversions';
+import { reviewConversion, visibleConversion, visibleConversionWithHistory } from '../../services/conversion-review';
+import { attachClick } from '../../services/conversions';
 
 export const conversionsApi = router();
 
@@ -89,16 +90,13 @@ function presentHistory(h: ConversionHistoryRow, currency: string) {
   };
 }
 
-async function visibleConversion(c: Context<AppEnv>, id: string): Promise<Conversion> {
-  const row = await getConversion(dbOf(c.env), id);
-  if (!row) throw notFound('conversion');
-  assertVisible(c, row.partnerId, 'conversion');
-  return row;
-}
+const presentWithHistory = (row: Conversion, history: ConversionHistoryRow[]) => ({
+  ...presentConversion(row),
+  history: history.map((h) => presentHistory(h, row.currency)),
+});
 
 async function withHistory(c: Context<AppEnv>, row: Conversion) {
-  const history = await historyOf(dbOf(c.env), row.id);
-  return { ...presentConversion(row), history: history.map((h) => presentHistory(h, row.currency)) };
+  return presentWithHistory(row, await historyOf(dbOf(c.env), row.id));
 }
 
 conversionsApi.openapi(
@@ -114,7 +112,7 @@ conversionsApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisibleConversions(dbOf(c.env), scopeOf(c), {
+    const rows = await listVisibleConversions(c.env, scopeOf(c), {
       ...pageRequest(q),
       status: q.status,
       method: q.method,
@@ -136,7 +134,10 @@ conversionsApi.openapi(
     request: { params: idParam },
     responses: { 200: jsonOk(conversionWithHistorySchema, 'The conversion and every change.'), ...errorResponses },
   }),
-  async (c) => c.json(await withHistory(c, await visibleConversion(c, c.req.valid('param').id)), 200),
+  async (c) => {
+    const { conversion, history } = await visibleConversionWithHistory(c.env, scopeOf(c), c.req.valid('param').id);
+    return c.json(presentWithHistory(conversion, history), 200);
+  },
 );
 
 conversionsApi.openapi(
@@ -154,24 +155,7 @@ conversionsApi.openapi(
   async (c) => {
     requireAdmin(c);
     const body = c.req.valid('json');
-    const current = await visibleConversion(c, c.req.valid('param').id);
-    let refundedAmountMinor: number | undefined;
-    if (body.refundedAmount !== undefined) {
-      const parsed = parseAmount(body.refundedAmount, current.currency);
-      if (!parsed.ok) {
-        throw invalidRequest(`refundedAmount ${parsed.message}.`, [
-          { path: ['refundedAmount'], message: parsed.message },
-        ]);
-      }
-      refundedAmountMinor = parsed.amountMinor;
-    }
-    const row = await changeConversionById(dbOf(c.env), current.id, {
-      to: body.status,
-      reason: body.reason,
-      refund: refundedAmountMinor === undefined ? undefined : { refundedAmountMinor },
-      source: 'api',
-    });
-    if (!row) throw notFound('conversion');
+    const row = await reviewConversion(c.env, scopeOf(c), c.req.valid('param').id, body);
     return c.json(await withHistory(c, row), 200);
   },
 );
@@ -191,7 +175,7 @@ conversionsApi.openapi(
   async (c) => {
     requireAdmin(c);
     const { clickId } = c.req.valid('json');
-    const current = await visibleConversion(c, c.req.valid('param').id);
+    const current = await visibleConversion(c.env, scopeOf(c), c.req.valid('param').id);
     const db = dbOf(c.env);
     const row = await attachClick(db, current.id, await findClick(db, clickId));
     if (!row) throw notFound('conversion');

@@ -1,6 +1,5 @@
 // /api/v1/deliveries: the daily pushes to partners, each attempt visible; an admin can send one again.
 import { createRoute } from '@hono/zod-openapi';
-import { dbOf } from '../../db/client';
 import type { DeliveryAttempt } from '../../db/deliveries';
 import type { Delivery } from '../../db/schema';
 import { requireAdmin, scopeOf } from '../../http/auth';
@@ -48,7 +47,7 @@ deliveriesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisibleDeliveries(dbOf(c.env), scopeOf(c), { ...pageRequest(q), status: q.status });
+    const rows = await listVisibleDeliveries(c.env, scopeOf(c), { ...pageRequest(q), status: q.status });
     return c.json(page(rows, q.limit, presentDelivery), 200);
   },
 );
@@ -67,7 +66,7 @@ deliveriesApi.openapi(
     },
   }),
   async (c) => {
-    const { delivery, attempts } = await visibleDeliveryWithAttempts(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
+    const { delivery, attempts } = await visibleDeliveryWithAttempts(c.env, scopeOf(c), c.req.valid('param').id);
     return c.json({ ...presentDelivery(delivery), attemptLog: attempts.map(presentAttempt) }, 200);
   },
 );

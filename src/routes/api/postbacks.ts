@@ -1,15 +1,11 @@
 // /api/v1/postbacks: the postback log, the counts of failed attempts, and replays of logged postbacks by an admin.
 import { createRoute } from '@hono/zod-openapi';
-import { dbOf } from '../../db/client';
-import { getPartner } from '../../db/partners';
 import type { PostbackFailureRow } from '../../db/postback-failures';
-import { getPostbackLog, insertPostbackLog, listPostbackLog, type PostbackLogRow } from '../../db/postback-log';
-import { newId } from '../../domain/ids';
-import { type ParsedForLog, parsedForPartner } from '../../domain/postback-log-entry';
+import type { PostbackLogRow } from '../../db/postback-log';
+import { parsedForPartner } from '../../domain/postback-log-entry';
 import type { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
-import { assertVisible, requireAdmin, scopeOf } from '../../http/auth';
-import { AppError, notFound } from '../../http/errors';
-import { page, pageRequest, scopedPage } from '../../http/pagination';
+import { requireAdmin, scopeOf } from '../../http/auth';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, conflictResponse, errorResponses, jsonOk, router } from '../../http/validation';
 import { viewFor } from '../../http/views';
 import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/common';
@@ -24,7 +20,7 @@ import {
   replayQuery,
 } from '../../schemas/conversion';
 import { listVisiblePostbackFailures } from '../../services/postback-failures';
-import { replayPostback } from '../../services/postback-replay';
+import { isReplayable, listVisiblePostbacks, replayLoggedPostback } from '../../services/postback-log';
 
 export const postbacksApi = router();
 
@@ -41,7 +37,7 @@ const presentLog = (r: PostbackLogRow) => ({
   request: r.request,
   parsed: r.parsed,
   conversionId: r.conversionId,
-  replayable: r.isAuthenticated && r.partnerId !== null,
+  replayable: isReplayable(r),
   replayOf: r.replayOf,
   createdAt: iso(r.createdAt) as string,
 });
@@ -75,10 +71,7 @@ postbacksApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listPostbackLog(dbOf(c.env), {
-      ...scopedPage(c, q),
-      outcome: q.outcome,
-    });
+    const rows = await listVisiblePostbacks(c.env, scopeOf(c), { ...pageRequest(q), outcome: q.outcome });
     const toPartner = (r: PostbackLogRow) => ({ ...presentLog(r), parsed: parsedForPartner(r.parsed) });
     return c.json(page(rows, q.limit, viewFor(c, postbackLogPublicSchema, presentLog, toPartner)), 200);
   },
@@ -104,7 +97,7 @@ postbacksApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisiblePostbackFailures(dbOf(c.env), scopeOf(c), {
+    const rows = await listVisiblePostbackFailures(c.env, scopeOf(c), {
       ...pageRequest(q),
       errorCode: q.errorCode,
     });
@@ -130,62 +123,7 @@ postbacksApi.openapi(
   }),
   async (c) => {
     requireAdmin(c);
-    const db = dbOf(c.env);
-    const original = await getPostbackLog(db, c.req.valid('param').id);
-    if (!original) throw notFound('postback');
-    assertVisible(c, original.partnerId, 'postback');
-    const partner = original.partnerId ? await getPartner(db, original.partnerId) : undefined;
-    if (!original.isAuthenticated || !partner || !original.request) {
-      throw new AppError(409, 'not_replayable', 'Only postbacks that passed authentication can be replayed.');
-    }
     const dryRun = ['1', 'true'].includes(c.req.valid('query').dryRun ?? '');
-    const before = original.parsed as Partial<ParsedForLog> | null;
-    const receivedAt = new Date();
-    const log = {
-      id: newId('pbl', receivedAt.getTime()),
-      partnerId: partner.id,
-      partnerSlug: partner.slug,
-      method: original.method,
-      webhookId: original.webhookId,
-      request: original.request,
-      contentType: original.contentType,
-      body: original.body,
-      ipHash: original.ipHash,
-      isAuthenticated: true,
-      replayOf: original.id,
-    };
-    try {
-      const outcome = await replayPostback(db, c.env, {
-        partner,
-        params: original.request,
-        dryRun,
-        receivedAt,
-        visitorId: before?.visitorId ?? null,
-        ...(before?.fingerprints
-          ? { kept: { customerHash: before.customerHash ?? null, fingerprints: before.fingerprints } }
-          : {}),
-      });
-      await insertPostbackLog(db, {
-        ...log,
-        outcome: dryRun ? 'dry_run' : outcome.result.status,
-        httpStatus: outcome.answer.status,
-        parsed: outcome.parsed,
-        conversionId: dryRun ? null : outcome.result.conversion.id,
-      });
-      const answer = outcome.answer.contentType.startsWith('application/json')
-        ? JSON.parse(outcome.answer.body)
-        : outcome.answer.body;
-      return c.json({ logId: log.id, httpStatus: outcome.answer.status, answer }, 200);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      await insertPostbackLog(db, {
-        ...log,
-        outcome: 'rejected',
-        httpStatus: err.status,
-        errorCode: err.code,
-        errorMessage: err.message,
-      });
-      return c.json({ logId: log.id, httpStatus: err.status, answer: err.toBody() }, 200);
-    }
+    return c.json(await replayLoggedPostback(c.env, scopeOf(c), c.req.valid('param').id, { dryRun }), 200);
   },
 );
