@@ -177,3 +177,16 @@ export async function setPushSecretIfAbsent(db: Db, id: string, pushSecretEnc: s
     .get();
   return stored?.pushSecretEnc ?? null;
 }
+
+/** Every partner's id and name (deleted ones too: their rows stay), by name: what pages label rows with. */
+export async function partnerNames(
+  db: Db,
+  onlyId?: string,
+): Promise<{ id: string; name: string; deletedAt: Date | null }[]> {
+  return db
+    .select({ id: partners.id, name: partners.name, deletedAt: partners.deletedAt })
+    .from(partners)
+    .where(onlyId ? eq(partners.id, onlyId) : undefined)
+    .orderBy(asc(partners.name), asc(partners.id))
+    .all();
+}
