@@ -1,11 +1,132 @@
-// The console's postbacks pages.
+// The console's postback log: entries and their details, the counts of refused attempts, and an admin's replay.
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
+import { decodeCursor } from '../../http/pagination';
+import { partnerNamesInReach } from '../../services/partner-names';
+import { listVisiblePostbackFailures } from '../../services/postback-failures';
+import { listVisiblePostbacks, replayLoggedPostback, visiblePostback } from '../../services/postback-log';
 import type { ConsoleEnv } from '../context';
-import { Layout } from '../ui/layout';
+import { type FieldErrors, PAGE_SIZE, pageOf, readFields } from '../query-fields';
+import { adminOnly } from '../session';
+import { messages } from '../ui/messages';
+import { PostbackEntryPage } from './entry-page';
+import { type FailureFilters, PostbackFailuresPage } from './failures-page';
+import { FAILURE_CODES } from './labels';
+import { type PostbackFilters, PostbackLogPage } from './log-page';
 
 export const postbacksRoutes = new Hono<ConsoleEnv>();
 
-postbacksRoutes.get('/', (c) => {
+const m = messages(
+  { badChoice: 'Choose one of the listed values.' },
+  { badChoice: 'Choisissez une des valeurs proposées.' },
+);
+
+const logQuery = z.object({
+  partnerId: z.string().max(80).optional(),
+  outcome: z.enum(POSTBACK_OUTCOMES).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+postbacksRoutes.get('/', async (c) => {
   const ui = c.get('ui');
-  return c.html(<Layout ui={ui} title={ui.lang === 'fr' ? 'Journal des postbacks' : 'Postback log'} />);
+  const { scope } = c.get('session');
+  const asked = c.req.query();
+  const filters: PostbackFilters = { partnerId: asked.partnerId, outcome: asked.outcome };
+  const partners = await partnerNamesInReach(c.env, scope);
+  const read = readFields(logQuery, asked);
+  if (!read.ok) {
+    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    return c.html(
+      <PostbackLogPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
+      400,
+    );
+  }
+  const q = read.data;
+  const shown = pageOf(
+    await listVisiblePostbacks(c.env, scope, {
+      limit: PAGE_SIZE,
+      before: decodeCursor(q.cursor),
+      partnerId: q.partnerId,
+      outcome: q.outcome,
+    }),
+  );
+  return c.html(
+    <PostbackLogPage
+      ui={ui}
+      partners={partners}
+      filters={filters}
+      errors={{}}
+      rows={shown.rows}
+      nextCursor={shown.nextCursor}
+    />,
+  );
+});
+
+const failureQuery = z.object({
+  partnerId: z.string().max(80).optional(),
+  errorCode: z.enum(FAILURE_CODES).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+postbacksRoutes.get('/failures', async (c) => {
+  const ui = c.get('ui');
+  const { scope } = c.get('session');
+  const asked = c.req.query();
+  const filters: FailureFilters = { partnerId: asked.partnerId, errorCode: asked.errorCode };
+  const partners = await partnerNamesInReach(c.env, scope);
+  const read = readFields(failureQuery, asked);
+  if (!read.ok) {
+    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    return c.html(
+      <PostbackFailuresPage
+        ui={ui}
+        partners={partners}
+        filters={filters}
+        errors={errors}
+        rows={[]}
+        nextCursor={null}
+      />,
+      400,
+    );
+  }
+  const q = read.data;
+  const shown = pageOf(
+    await listVisiblePostbackFailures(c.env, scope, {
+      limit: PAGE_SIZE,
+      before: decodeCursor(q.cursor),
+      partnerId: q.partnerId,
+      errorCode: q.errorCode,
+    }),
+  );
+  return c.html(
+    <PostbackFailuresPage
+      ui={ui}
+      partners={partners}
+      filters={filters}
+      errors={{}}
+      rows={shown.rows}
+      nextCursor={shown.nextCursor}
+    />,
+  );
+});
+
+postbacksRoutes.get('/:id', async (c) => {
+  const ui = c.get('ui');
+  const { scope } = c.get('session');
+  const entry = await visiblePostback(c.env, scope, c.req.param('id'));
+  const partners = entry.partnerId ? await partnerNamesInReach(c.env, scope) : [];
+  const partnerName = partners.find((p) => p.id === entry.partnerId)?.name ?? null;
+  return c.html(<PostbackEntryPage ui={ui} entry={entry} partnerName={partnerName} done={c.req.query('done')} />);
+});
+
+// Partners' users only read the log: replaying is an admin's.
+postbacksRoutes.use('/:id/*', adminOnly);
+
+postbacksRoutes.post('/:id/replay', async (c) => {
+  const body = await c.req.parseBody();
+  const dryRun = body.dryRun === '1';
+  const replayed = await replayLoggedPostback(c.env, c.get('session').scope, c.req.param('id'), { dryRun });
+  // The replay is an entry of its own: its page says what it was answered.
+  return c.redirect(`/console/postbacks/${replayed.logId}?done=${dryRun ? 'dry-run' : 'replayed'}`, 303);
 });
