@@ -1,11 +1,85 @@
-// The console's anomalies pages.
+// The console's anomalies (admins only, by app.tsx): the flagged list, and resolving or reopening one.
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { ANOMALY_KINDS } from '../../domain/anomalies';
+import { decodeCursor } from '../../http/pagination';
+import { listVisibleAnomalies, resolveAnomaly } from '../../services/anomalies';
+import { partnerNamesInReach } from '../../services/partner-names';
 import type { ConsoleEnv } from '../context';
-import { Layout } from '../ui/layout';
+import { type FieldErrors, PAGE_SIZE, pageOf, readFields } from '../query-fields';
+import { messages } from '../ui/messages';
+import { AnomaliesPage, type AnomalyFilters } from './anomalies-page';
 
 export const anomaliesRoutes = new Hono<ConsoleEnv>();
 
-anomaliesRoutes.get('/', (c) => {
+const m = messages(
+  { badChoice: 'Choose one of the listed values.' },
+  { badChoice: 'Choisissez une des valeurs proposées.' },
+);
+
+const listQuery = z.object({
+  partnerId: z.string().max(80).optional(),
+  kind: z.enum(ANOMALY_KINDS).optional(),
+  state: z.enum(['open', 'resolved']).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+anomaliesRoutes.get('/', async (c) => {
   const ui = c.get('ui');
-  return c.html(<Layout ui={ui} title={ui.lang === 'fr' ? 'Anomalies' : 'Anomalies'} />);
+  const { scope } = c.get('session');
+  const asked = c.req.query();
+  const filters: AnomalyFilters = { partnerId: asked.partnerId, kind: asked.kind, state: asked.state };
+  const partners = await partnerNamesInReach(c.env, scope);
+  const done = c.req.query('done');
+  const read = readFields(listQuery, asked);
+  if (!read.ok) {
+    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    return c.html(
+      <AnomaliesPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
+      400,
+    );
+  }
+  const q = read.data;
+  const shown = pageOf(
+    await listVisibleAnomalies(c.env, scope, {
+      limit: PAGE_SIZE,
+      before: decodeCursor(q.cursor),
+      partnerId: q.partnerId,
+      kind: q.kind,
+      resolved: q.state === undefined ? undefined : q.state === 'resolved',
+    }),
+  );
+  return c.html(
+    <AnomaliesPage
+      ui={ui}
+      partners={partners}
+      filters={filters}
+      errors={{}}
+      rows={shown.rows}
+      nextCursor={shown.nextCursor}
+      done={done}
+    />,
+  );
+});
+
+/** Back to the list as it was filtered when the button was pressed, saying what was done. */
+function backTo(back: unknown, done: string): string {
+  const url = new URL(
+    typeof back === 'string' && /^\/console\/anomalies(?:[?]|$)/.test(back) ? back : '/console/anomalies',
+    'http://console',
+  );
+  url.searchParams.set('done', done);
+  return url.pathname + url.search;
+}
+
+anomaliesRoutes.post('/:id/resolve', async (c) => {
+  const body = await c.req.parseBody();
+  await resolveAnomaly(c.env, c.get('session').scope, c.req.param('id'), true);
+  return c.redirect(backTo(body.back, 'resolved'), 303);
+});
+
+anomaliesRoutes.post('/:id/reopen', async (c) => {
+  const body = await c.req.parseBody();
+  await resolveAnomaly(c.env, c.get('session').scope, c.req.param('id'), false);
+  return c.redirect(backTo(body.back, 'reopened'), 303);
 });
