@@ -10,10 +10,11 @@ import {
 } from '../domain/aggregation';
 import { dayRangeIn } from '../domain/calendar';
 
-const COUNTED = COUNTED_STATUSES.map((s) => `'${s}'`).join(', ');
+/** The counted statuses as an SQL list. */
+export const COUNTED = COUNTED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** SQL giving a click's value of each dimension (on the clicks alias `k`). */
-const DIMENSION_SQL: Record<BreakdownDimension, string> = {
+export const DIMENSION_SQL: Record<BreakdownDimension, string> = {
   source: `COALESCE(NULLIF(k.utm_source, ''), NULLIF(k.referrer_host, ''), '${NO_VALUE}')`,
   device: `COALESCE(NULLIF(k.device, ''), '${NO_VALUE}')`,
   country: `COALESCE(NULLIF(k.country, ''), '${NO_VALUE}')`,
@@ -40,9 +41,16 @@ function bindScope(stmt: D1PreparedStatement, s: DayScope): D1PreparedStatement 
 
 const IS_COUNTED = `c.status IN (${COUNTED})`;
 
+// The definitions below are shared with the live figures of today (src/db/live-reports.ts), which
+// must count exactly as the aggregates do.
+
+/** Click counts on the clicks alias `k`: bots are never clicks, only bot clicks. */
+export const CLICK_FIGURES = `SUM(k.is_bot = 0) AS clicks, SUM(k.is_bot = 0 AND k.is_unique = 1) AS unique_clicks,
+  SUM(k.is_bot) AS bot_clicks`;
+
 // Over counted and reversed conversions: a reversed one counts for nothing but its refund and the
 // commission it gave back. Revenue and commission are what remains after refunds.
-const CONVERSION_FIGURES = `
+export const CONVERSION_FIGURES = `
   SUM(${IS_COUNTED}) AS conversions,
   SUM(${IS_COUNTED} AND c.event = 'lead') AS leads,
   SUM(${IS_COUNTED} AND c.event = 'add_to_cart') AS add_to_carts,
@@ -86,8 +94,7 @@ export function aggregateStatements(d1: D1Database, s: DayScope): D1PreparedStat
       unconverted_conversions, currency, median_time_to_conversion_ms, computed_at)
     WITH
       kc AS (
-        SELECT k.link_id, SUM(k.is_bot = 0) AS clicks, SUM(k.is_bot = 0 AND k.is_unique = 1) AS unique_clicks,
-          SUM(k.is_bot) AS bot_clicks
+        SELECT k.link_id, ${CLICK_FIGURES}
         FROM clicks k WHERE k.partner_id = ?1 AND k.created_at >= ?2 AND k.created_at < ?3
         GROUP BY k.link_id
       ),
@@ -144,8 +151,7 @@ export function breakdownStatements(d1: D1Database, s: DayScope, dimension: Brea
       revenue_minor, commission_minor, computed_at)
     WITH
       kc AS (
-        SELECT ${value} AS value, SUM(k.is_bot = 0) AS clicks, SUM(k.is_bot = 0 AND k.is_unique = 1) AS unique_clicks,
-          SUM(k.is_bot) AS bot_clicks
+        SELECT ${value} AS value, ${CLICK_FIGURES}
         FROM clicks k WHERE k.partner_id = ?1 AND k.created_at >= ?2 AND k.created_at < ?3
         GROUP BY 1
       ),
