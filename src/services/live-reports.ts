@@ -1,0 +1,409 @@
+// Reports that include today: the overview (totals against the previous period, a time series,
+// top partners and links) and breakdowns, from the aggregates of finished days plus the clicks
+// and conversions of the days not aggregated yet. Money stays in each partner's reporting currency.
+import {
+  aggregatedDaysQuery,
+  aggregatedPartnersQuery,
+  type DayTotals,
+  type HourCounts,
+  hourlyCountsQuery,
+  type LinkTotals,
+  liveBreakdownRows,
+  liveTotalsQuery,
+  type PartnerName,
+  partnerNamesQuery,
+  readAll,
+  topLinksQuery,
+} from '../db/live-reports';
+import type { BreakdownRow, SqlQuery } from '../db/reports';
+import type { BreakdownDimension } from '../domain/aggregation';
+import { dateIn, datesBetween, dayRangeIn, dayStartIn, timeZoneOf } from '../domain/calendar';
+import { aggregatedUntil, isHourly, liveWindowOf, type Period, periodOf } from '../domain/period';
+import { type CallerScope, partnerFilterOf } from '../domain/visibility';
+import { invalidRequest, notFound } from '../http/errors';
+import { timeToConversionReport } from './reports';
+
+/** Money of one reporting currency, in its minor units. */
+export type Money = { currency: string; revenueMinor: number; commissionMinor: number };
+
+/** Counts of a period, and its money per reporting currency (never added across currencies). */
+export type Figures = {
+  clicks: number;
+  uniqueClicks: number;
+  botClicks: number;
+  conversions: number;
+  /** One entry per currency, in code order; the partner's currency alone for one partner. */
+  money: Money[];
+};
+
+/** Counts of one day or hour of the time series. */
+export type Point = { clicks: number; uniqueClicks: number; botClicks: number; conversions: number };
+
+export type Series =
+  | { step: 'day'; points: (Point & { date: string })[] }
+  /** Hours from the period's first instant: `startMs` of each is its first instant. */
+  | { step: 'hour'; points: (Point & { startMs: number })[] };
+
+/** A partner or a link ranked among the top ones, its money in its partner's currency. */
+export type Ranked = {
+  id: string;
+  name: string;
+  partnerId: string;
+  clicks: number;
+  botClicks: number;
+  conversions: number;
+  revenueMinor: number;
+  commissionMinor: number;
+  currency: string;
+};
+
+export type Overview = {
+  period: Period;
+  /** The partner the figures are limited to, null for every partner in reach. */
+  partner: { id: string; name: string; currency: string } | null;
+  current: Figures;
+  previous: Figures;
+  series: Series;
+  /** Every partner in reach ranked, when no single partner is asked for; else null. */
+  topPartners: Ranked[] | null;
+  topLinks: Ranked[];
+  /** Partners an admin may narrow the figures to (not deleted), by name; empty for a partner's user. */
+  choices: { id: string; name: string }[];
+};
+
+/** What an overview or a breakdown is asked for: days of the programme's zone, up to today. */
+export type LiveAsk = { from?: string; to?: string; partnerId?: string };
+
+/** How many partners and links the overview ranks. */
+export const TOP_COUNT = 10;
+
+/**
+ * The overview of a period: totals and the previous period's, the time series (per day, or per
+ * hour for 48 hours or less), the top partners (all partners only) and the top links. Bot clicks
+ * are counted apart; `withBots` ranks the top lists by every click, bots included.
+ * @example await overviewReport(env, { partnerId: null }, { from: '2026-11-01', to: '2026-11-25', withBots: false })
+ */
+export async function overviewReport(
+  env: Env,
+  scope: CallerScope,
+  ask: LiveAsk & { withBots: boolean },
+  nowMs: number = Date.now(),
+): Promise<Overview> {
+  const partnerId = partnerInReach(scope, ask.partnerId);
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const period = askedPeriod(ask, nowMs, timeZone);
+  const today = dateIn(nowMs, timeZone);
+  const both = { from: period.previous.from, to: period.to };
+  const bothLive = liveWindowOf(both, nowMs, timeZone);
+  const currentLive = liveWindowOf(period, nowMs, timeZone);
+  const hours = isHourly(period)
+    ? { startMs: dayStartIn(period.from, timeZone), endMs: dayRangeIn(period.to, timeZone).endMs }
+    : null;
+
+  // Everything in one round trip to D1: the page waits for the slowest query, not for their sum.
+  const queries: SqlQuery[] = [
+    // An admin chooses among every partner; a partner's user is named only its own.
+    partnerNamesQuery({ partnerId: scope.partnerId ?? undefined }),
+    aggregatedDaysQuery({ ...both, to: aggregatedUntil(both, today), partnerId }),
+    topLinksQuery({
+      from: period.from,
+      aggregatedTo: aggregatedUntil(period, today),
+      window: currentLive,
+      partnerId,
+      withBots: ask.withBots,
+      limit: TOP_COUNT,
+    }),
+  ];
+  if (bothLive) queries.push(liveTotalsQuery({ window: bothLive, partnerId }));
+  if (partnerId === undefined) {
+    queries.push(aggregatedPartnersQuery({ from: period.from, to: aggregatedUntil(period, today) }));
+  }
+  if (hours) queries.push(hourlyCountsQuery({ ...hours, partnerId }));
+  const results = await readAll(env.DB, queries);
+  const next = <T>() => (results.shift() ?? []) as T[];
+  const names = next<PartnerName>();
+  const aggregatedDays = next<DayTotals & { date: string; currency: string }>();
+  const links = next<LinkTotals>();
+  const liveDays = bothLive ? next<DayTotals & { partner_id: string; date: string }>() : [];
+  const aggregatedPartners =
+    partnerId === undefined ? next<DayTotals & { partner_id: string; currency: string }>() : [];
+  const hourly = hours ? next<HourCounts>() : [];
+
+  const partners = new Map(names.map((p) => [p.id, p]));
+  const only = partnerId === undefined ? null : partners.get(partnerId);
+  if (only === undefined || only?.is_deleted) throw notFound('partner');
+  const currencyOf = (id: string) => partners.get(id)?.currency ?? 'EUR';
+
+  // Each day's figures, aggregated or live, money per currency.
+  const days = new Map<string, Tally>();
+  for (const row of aggregatedDays) add(tallyOf(days, row.date), row, row.currency);
+  for (const row of liveDays) add(tallyOf(days, row.date), row, currencyOf(row.partner_id));
+  const defaultCurrencies = only ? [only.currency] : currenciesOf(names);
+  const sumOver = (from: string, to: string) => {
+    const total = emptyTally();
+    for (const [date, tally] of days) if (date >= from && date <= to) merge(total, tally);
+    return figuresOf(total, defaultCurrencies);
+  };
+
+  let series: Series;
+  if (hours) {
+    const counts = new Map(hourly.map((h) => [h.hour, h]));
+    const length = Math.round((hours.endMs - hours.startMs) / 3_600_000);
+    series = {
+      step: 'hour',
+      points: Array.from({ length }, (_, hour) => ({
+        startMs: hours.startMs + hour * 3_600_000,
+        ...pointOf(counts.get(hour)),
+      })),
+    };
+  } else {
+    series = {
+      step: 'day',
+      points: datesBetween(period.from, period.to).map((date) => ({ date, ...pointOf(days.get(date)) })),
+    };
+  }
+
+  let topPartners: Ranked[] | null = null;
+  if (partnerId === undefined) {
+    const byPartner = new Map<string, Tally>();
+    for (const row of aggregatedPartners) add(tallyOf(byPartner, row.partner_id), row, currencyOf(row.partner_id));
+    for (const row of liveDays) {
+      if (row.date >= period.from && row.date <= period.to) {
+        add(tallyOf(byPartner, row.partner_id), row, currencyOf(row.partner_id));
+      }
+    }
+    topPartners = [...byPartner]
+      .map(([id, tally]) => {
+        const money = tally.money.get(currencyOf(id));
+        return {
+          id,
+          name: partners.get(id)?.name ?? id,
+          partnerId: id,
+          clicks: tally.clicks,
+          botClicks: tally.botClicks,
+          conversions: tally.conversions,
+          revenueMinor: money?.revenueMinor ?? 0,
+          commissionMinor: money?.commissionMinor ?? 0,
+          currency: currencyOf(id),
+        };
+      })
+      .sort(byClicks(ask.withBots))
+      .slice(0, TOP_COUNT);
+  }
+
+  return {
+    period,
+    partner: only ? { id: only.id, name: only.name, currency: only.currency } : null,
+    current: sumOver(period.from, period.to),
+    previous: sumOver(period.previous.from, period.previous.to),
+    series,
+    topPartners,
+    topLinks: links.map((l) => ({
+      id: l.link_id,
+      name: l.slug ?? l.link_id,
+      partnerId: l.partner_id,
+      clicks: l.clicks,
+      botClicks: l.bot_clicks,
+      conversions: l.conversions,
+      revenueMinor: l.revenue_minor,
+      commissionMinor: l.commission_minor,
+      currency: currencyOf(l.partner_id),
+    })),
+    choices:
+      scope.partnerId === null ? names.filter((p) => !p.is_deleted).map((p) => ({ id: p.id, name: p.name })) : [],
+  };
+}
+
+/** A breakdown value's figures: money in `currency`. */
+export type BreakdownLine = {
+  value: string;
+  clicks: number;
+  uniqueClicks: number;
+  botClicks: number;
+  conversions: number;
+  revenueMinor: number;
+  commissionMinor: number;
+  currency: string;
+};
+
+/**
+ * One dimension over a period, today's clicks and conversions included: per value, most clicks
+ * first. Over every partner, values are summed across partners of the same reporting currency
+ * (one line per value and currency: amounts of different currencies are never added).
+ */
+export async function liveBreakdownReport(
+  env: Env,
+  scope: CallerScope,
+  ask: LiveAsk & { dimension: BreakdownDimension },
+  nowMs: number = Date.now(),
+): Promise<{ period: Period; lines: BreakdownLine[] }> {
+  const partnerId = partnerInReach(scope, ask.partnerId);
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const period = askedPeriod(ask, nowMs, timeZone);
+  if (partnerId !== undefined) await requirePartner(env, partnerId);
+  const rows = await liveBreakdownRows(env.DB, {
+    dimension: ask.dimension,
+    from: period.from,
+    aggregatedTo: aggregatedUntil(period, dateIn(nowMs, timeZone)),
+    window: liveWindowOf(period, nowMs, timeZone),
+    partnerId,
+  });
+  return { period, lines: linesOf(rows) };
+}
+
+/**
+ * Counted conversions attributed to a click, per time from click to conversion, over a period
+ * that may reach today (conversions are always read from their rows).
+ */
+export async function liveTimeToConversionReport(
+  env: Env,
+  scope: CallerScope,
+  ask: LiveAsk,
+  nowMs: number = Date.now(),
+): Promise<{ period: Period; buckets: Awaited<ReturnType<typeof timeToConversionReport>>['buckets'] }> {
+  const period = askedPeriod(ask, nowMs, timeZoneOf(env.REPORT_TIMEZONE));
+  const { buckets } = await timeToConversionReport(env, scope, {
+    partnerId: ask.partnerId || undefined,
+    from: period.from,
+    to: period.to,
+  });
+  return { period, buckets };
+}
+
+/** Breakdown rows summed per value and currency, most clicks first (then conversions, then value). */
+export function linesOf(rows: readonly BreakdownRow[]): BreakdownLine[] {
+  const lines = new Map<string, BreakdownLine>();
+  for (const r of rows) {
+    const key = `${r.currency}\u0000${r.value}`;
+    let line = lines.get(key);
+    if (!line) {
+      line = {
+        value: r.value,
+        clicks: 0,
+        uniqueClicks: 0,
+        botClicks: 0,
+        conversions: 0,
+        revenueMinor: 0,
+        commissionMinor: 0,
+        currency: r.currency,
+      };
+      lines.set(key, line);
+    }
+    line.clicks += r.clicks;
+    line.uniqueClicks += r.unique_clicks;
+    line.botClicks += r.bot_clicks;
+    line.conversions += r.conversions;
+    line.revenueMinor += r.revenue_minor;
+    line.commissionMinor += r.commission_minor;
+  }
+  return [...lines.values()].sort(
+    (a, b) =>
+      b.clicks - a.clicks ||
+      b.conversions - a.conversions ||
+      (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) ||
+      (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0),
+  );
+}
+
+/** Partners an admin may narrow a report to (not deleted), by name; none for a partner's user. */
+export async function reportChoices(env: Env, scope: CallerScope): Promise<{ id: string; name: string }[]> {
+  if (scope.partnerId !== null) return [];
+  const [names = []] = (await readAll(env.DB, [partnerNamesQuery({})])) as PartnerName[][];
+  return names.filter((p) => !p.is_deleted).map((p) => ({ id: p.id, name: p.name }));
+}
+
+/** The partner whose figures are asked (undefined: every partner in reach); 404 for another partner's. */
+function partnerInReach(scope: CallerScope, asked: string | undefined): string | undefined {
+  const filter = partnerFilterOf(scope, asked || undefined);
+  if (!filter) throw notFound('partner');
+  return filter.partnerId;
+}
+
+async function requirePartner(env: Env, partnerId: string): Promise<void> {
+  const [found = []] = await readAll(env.DB, [partnerNamesQuery({ partnerId })]);
+  if (found.length === 0) throw notFound('partner');
+}
+
+function askedPeriod(ask: LiveAsk, nowMs: number, timeZone: string): Period {
+  const asked = periodOf({ from: ask.from || undefined, to: ask.to || undefined }, nowMs, timeZone);
+  if (!asked.ok) throw invalidRequest(asked.message, asked.details);
+  return asked.period;
+}
+
+/** Running sums: counts, and money per currency. */
+type Tally = Point & { money: Map<string, Money> };
+
+const emptyTally = (): Tally => ({ clicks: 0, uniqueClicks: 0, botClicks: 0, conversions: 0, money: new Map() });
+
+function tallyOf(map: Map<string, Tally>, key: string): Tally {
+  let tally = map.get(key);
+  if (!tally) {
+    tally = emptyTally();
+    map.set(key, tally);
+  }
+  return tally;
+}
+
+function add(tally: Tally, row: DayTotals, currency: string): void {
+  tally.clicks += row.clicks;
+  tally.uniqueClicks += row.unique_clicks;
+  tally.botClicks += row.bot_clicks;
+  tally.conversions += row.conversions;
+  addMoney(tally, { currency, revenueMinor: row.revenue_minor, commissionMinor: row.commission_minor });
+}
+
+function addMoney(tally: Tally, money: Money): void {
+  const held = tally.money.get(money.currency);
+  if (held) {
+    held.revenueMinor += money.revenueMinor;
+    held.commissionMinor += money.commissionMinor;
+  } else {
+    tally.money.set(money.currency, { ...money });
+  }
+}
+
+function merge(into: Tally, from: Tally): void {
+  into.clicks += from.clicks;
+  into.uniqueClicks += from.uniqueClicks;
+  into.botClicks += from.botClicks;
+  into.conversions += from.conversions;
+  for (const money of from.money.values()) addMoney(into, money);
+}
+
+/** A period's figures, with a zero for each currency expected but absent. */
+function figuresOf(tally: Tally, currencies: readonly string[]): Figures {
+  for (const currency of currencies) addMoney(tally, { currency, revenueMinor: 0, commissionMinor: 0 });
+  return {
+    clicks: tally.clicks,
+    uniqueClicks: tally.uniqueClicks,
+    botClicks: tally.botClicks,
+    conversions: tally.conversions,
+    money: [...tally.money.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+  };
+}
+
+function pointOf(row: Point | HourCounts | undefined): Point {
+  if (!row) return { clicks: 0, uniqueClicks: 0, botClicks: 0, conversions: 0 };
+  if ('unique_clicks' in row) {
+    return {
+      clicks: row.clicks,
+      uniqueClicks: row.unique_clicks,
+      botClicks: row.bot_clicks,
+      conversions: row.conversions,
+    };
+  }
+  return { clicks: row.clicks, uniqueClicks: row.uniqueClicks, botClicks: row.botClicks, conversions: row.conversions };
+}
+
+/** The reporting currencies of the partners not deleted, EUR when there is none. */
+function currenciesOf(partners: readonly PartnerName[]): string[] {
+  const set = new Set(partners.filter((p) => !p.is_deleted).map((p) => p.currency));
+  return set.size ? [...set] : ['EUR'];
+}
+
+const byClicks =
+  (withBots: boolean) =>
+  (a: Ranked, b: Ranked): number =>
+    b.clicks + (withBots ? b.botClicks : 0) - (a.clicks + (withBots ? a.botClicks : 0)) ||
+    b.conversions - a.conversions ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
