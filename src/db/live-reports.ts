@@ -25,14 +25,23 @@ function partnerIs(alias: string, p: Params, partnerId: string | undefined): str
 
 /**
  * Rows of the live window: today's of every partner in reach, and yesterday's of the partners
- * whose yesterday is not aggregated yet (its total row is the mark that it is).
+ * whose yesterday is not aggregated yet (its total row is the mark that it is). Two ranges of
+ * the partner index, so that the yesterday of aggregated partners is never read at all.
  */
 function isLive(alias: string, time: string, p: Params, w: LiveWindow, partnerId: string | undefined): string {
   const col = `${alias}.${time}`;
-  const within = `${partnerIs(alias, p, partnerId)} AND ${col} >= ${p.add(w.startMs)} AND ${col} < ${p.add(w.endMs)}`;
-  if (w.startMs >= w.todayStartMs) return within;
-  return `${within} AND (${col} >= ${p.add(w.todayStartMs)} OR ${alias}.partner_id NOT IN
-    (SELECT partner_id FROM daily_aggregates WHERE date = ${p.add(w.yesterday)} AND link_id = '${TOTAL_LINK_ID}'))`;
+  const ranges: string[] = [];
+  if (w.endMs > w.todayStartMs) {
+    const from = Math.max(w.startMs, w.todayStartMs);
+    ranges.push(`${partnerIs(alias, p, partnerId)} AND ${col} >= ${p.add(from)} AND ${col} < ${p.add(w.endMs)}`);
+  }
+  if (w.startMs < w.todayStartMs) {
+    const only = partnerId === undefined ? '' : `id = ${p.add(partnerId)} AND `;
+    ranges.push(`${alias}.partner_id IN (SELECT id FROM partners WHERE ${only}id NOT IN
+        (SELECT partner_id FROM daily_aggregates WHERE date = ${p.add(w.yesterday)} AND link_id = '${TOTAL_LINK_ID}'))
+      AND ${col} >= ${p.add(w.startMs)} AND ${col} < ${p.add(w.todayStartMs)}`);
+  }
+  return ranges.length === 1 ? (ranges[0] ?? '') : `((${ranges.join(') OR (')}))`;
 }
 
 /** The date a live row belongs to: today, or yesterday before today's first instant. */

@@ -44,8 +44,12 @@ const queries = (partnerId?: string): [string, SqlQuery][] => [
   ],
 ];
 
-/** Tables read whole: `SCAN <table>` lines (scans of a subquery's own rows are fine). */
-const tableScans = (plan: string[]) => plan.filter((line) => /^SCAN (?!\(|f$)/.test(line));
+/**
+ * Tables read whole: `SCAN <table>` lines. Scans of a subquery's own rows are fine, and so is the
+ * list of partners' ids, the loop that reads every partner's rows through its index.
+ */
+const tableScans = (plan: string[]) =>
+  plan.filter((line) => /^SCAN (?!\(|f$|partners USING COVERING INDEX)/.test(line));
 
 describe('reports that include today', () => {
   it.each([
