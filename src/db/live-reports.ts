@@ -62,22 +62,30 @@ export type DayTotals = {
   commission_minor: number;
 };
 
-/** Each partner's live days (today, and yesterday while not aggregated): rows of partner, date and `DayTotals`. */
-export function liveTotalsQuery(q: { window: LiveWindow; partnerId?: string }): SqlQuery {
+/** A link's live day: `link_id` is null for the conversions attributed to no link. */
+export type LiveLinkDay = DayTotals & { partner_id: string; link_id: string | null; slug: string | null; date: string };
+
+/**
+ * Each link's live days (today, and yesterday while not aggregated), counted as the aggregates
+ * count them: `LiveLinkDay` rows. Partner totals, the series and the top lists are all summed from
+ * these few rows, so that the day's clicks are read once per page.
+ */
+export function liveLinksQuery(q: { window: LiveWindow; partnerId?: string }): SqlQuery {
   const p = new Params();
   const w = q.window;
-  const clicks = `SELECT k.partner_id, ${liveDate('k.created_at', p, w)} AS date, ${CLICK_FIGURES},
+  const clicks = `SELECT k.partner_id, k.link_id, ${liveDate('k.created_at', p, w)} AS date, ${CLICK_FIGURES},
       0 AS conversions, 0 AS revenue_minor, 0 AS commission_minor
-    FROM clicks k WHERE ${isLive('k', 'created_at', p, w, q.partnerId)} GROUP BY 1, 2`;
-  const conversions = `SELECT partner_id, date, 0, 0, 0, conversions, revenue_minor, commission_minor FROM (
-      SELECT c.partner_id, ${liveDate('c.occurred_at', p, w)} AS date, ${CONVERSION_FIGURES}
+    FROM clicks k WHERE ${isLive('k', 'created_at', p, w, q.partnerId)} GROUP BY 1, 2, 3`;
+  const conversions = `SELECT partner_id, link_id, date, 0, 0, 0, conversions, revenue_minor, commission_minor FROM (
+      SELECT c.partner_id, c.link_id, ${liveDate('c.occurred_at', p, w)} AS date, ${CONVERSION_FIGURES}
       FROM conversions c WHERE ${isLive('c', 'occurred_at', p, w, q.partnerId)} AND ${COUNTED_ONLY('c')}
-      GROUP BY 1, 2)`;
+      GROUP BY 1, 2, 3)`;
   return {
-    sql: `SELECT partner_id, date, SUM(clicks) AS clicks, SUM(unique_clicks) AS unique_clicks,
-        SUM(bot_clicks) AS bot_clicks, SUM(conversions) AS conversions, SUM(revenue_minor) AS revenue_minor,
-        SUM(commission_minor) AS commission_minor
-      FROM (${clicks} UNION ALL ${conversions}) GROUP BY partner_id, date ORDER BY date, partner_id`,
+    sql: `SELECT f.partner_id, f.link_id, l.slug, f.date, SUM(f.clicks) AS clicks, SUM(f.unique_clicks) AS unique_clicks,
+        SUM(f.bot_clicks) AS bot_clicks, SUM(f.conversions) AS conversions, SUM(f.revenue_minor) AS revenue_minor,
+        SUM(f.commission_minor) AS commission_minor
+      FROM (${clicks} UNION ALL ${conversions}) f LEFT JOIN links l ON l.id = f.link_id
+      GROUP BY f.partner_id, f.link_id, f.date ORDER BY f.date, f.partner_id, f.link_id`,
     args: p.args,
   };
 }
@@ -109,53 +117,21 @@ export function aggregatedPartnersQuery(q: { from: string; to: string }): SqlQue
   };
 }
 
-/** A link's figures over a range. */
-export type LinkTotals = {
-  link_id: string;
-  slug: string | null;
-  partner_id: string;
-  clicks: number;
-  bot_clicks: number;
-  conversions: number;
-  revenue_minor: number;
-  commission_minor: number;
-};
+/** A link's aggregated figures over a range. */
+export type LinkTotals = DayTotals & { link_id: string; slug: string | null; partner_id: string };
 
-/** The links with the most clicks over a range, today's included: `LinkTotals` rows. */
-export function topLinksQuery(q: {
-  from: string;
-  aggregatedTo: string;
-  window: LiveWindow | null;
-  partnerId?: string;
-  withBots: boolean;
-  limit: number;
-}): SqlQuery {
+/**
+ * Each link's aggregated figures over a range of days (the links with clicks or conversions):
+ * `LinkTotals`. Read link by link, so that each one's days are one range of the index (SQLite
+ * keeps the tables of a CROSS JOIN in the order written).
+ */
+export function aggregatedLinksQuery(q: { from: string; to: string; partnerId?: string }): SqlQuery {
   const p = new Params();
-  const parts = [
-    `SELECT a.link_id, a.partner_id, a.clicks, a.bot_clicks, a.conversions, a.revenue_minor, a.commission_minor
-     FROM daily_aggregates a
-     WHERE ${partnerIs('a', p, q.partnerId)} AND a.date >= ${p.add(q.from)} AND a.date <= ${p.add(q.aggregatedTo)}
-       AND a.link_id <> '${TOTAL_LINK_ID}'`,
-  ];
-  if (q.window) {
-    parts.push(
-      `SELECT k.link_id, k.partner_id, SUM(k.is_bot = 0), SUM(k.is_bot), 0, 0, 0
-       FROM clicks k WHERE ${isLive('k', 'created_at', p, q.window, q.partnerId)} GROUP BY 1, 2`,
-      `SELECT link_id, partner_id, 0, 0, conversions, revenue_minor, commission_minor FROM (
-         SELECT c.link_id, c.partner_id, ${CONVERSION_FIGURES} FROM conversions c
-         WHERE ${isLive('c', 'occurred_at', p, q.window, q.partnerId)} AND ${COUNTED_ONLY('c')}
-           AND c.link_id IS NOT NULL
-         GROUP BY 1, 2)`,
-    );
-  }
-  const clicks = q.withBots ? 'SUM(f.clicks) + SUM(f.bot_clicks)' : 'SUM(f.clicks)';
   return {
-    sql: `SELECT f.link_id, l.slug, f.partner_id, SUM(f.clicks) AS clicks, SUM(f.bot_clicks) AS bot_clicks,
-        SUM(f.conversions) AS conversions, SUM(f.revenue_minor) AS revenue_minor,
-        SUM(f.commission_minor) AS commission_minor
-      FROM (${parts.join(' UNION ALL ')}) f LEFT JOIN links l ON l.id = f.link_id
-      GROUP BY f.link_id, f.partner_id ORDER BY ${clicks} DESC, SUM(f.conversions) DESC, f.link_id
-      LIMIT ${p.add(q.limit)}`,
+    sql: `SELECT l.id AS link_id, l.slug, l.partner_id, ${SUMS}
+      FROM links l CROSS JOIN daily_aggregates a ON a.partner_id = l.partner_id AND a.link_id = l.id
+      WHERE ${partnerIs('l', p, q.partnerId)} AND a.date >= ${p.add(q.from)} AND a.date <= ${p.add(q.to)}
+      GROUP BY l.partner_id, l.id LIMIT 20000`,
     args: p.args,
   };
 }

@@ -3,17 +3,18 @@
 // and conversions of the days not aggregated yet. Money stays in each partner's reporting currency.
 import {
   aggregatedDaysQuery,
+  aggregatedLinksQuery,
   aggregatedPartnersQuery,
   type DayTotals,
   type HourCounts,
   hourlyCountsQuery,
   type LinkTotals,
+  type LiveLinkDay,
   liveBreakdownRows,
-  liveTotalsQuery,
+  liveLinksQuery,
   type PartnerName,
   partnerNamesQuery,
   readAll,
-  topLinksQuery,
 } from '../db/live-reports';
 import type { BreakdownRow, SqlQuery } from '../db/reports';
 import type { BreakdownDimension } from '../domain/aggregation';
@@ -95,39 +96,31 @@ export async function overviewReport(
   const today = dateIn(nowMs, timeZone);
   const both = { from: period.previous.from, to: period.to };
   const bothLive = liveWindowOf(both, nowMs, timeZone);
-  const currentLive = liveWindowOf(period, nowMs, timeZone);
   const hours = isHourly(period)
     ? { startMs: dayStartIn(period.from, timeZone), endMs: dayRangeIn(period.to, timeZone).endMs }
     : null;
+  const aggregatedTo = aggregatedUntil(period, today);
 
   // Everything in one round trip to D1: the page waits for the slowest query, not for their sum.
   const queries: SqlQuery[] = [
     // An admin chooses among every partner; a partner's user is named only its own.
     partnerNamesQuery({ partnerId: scope.partnerId ?? undefined }),
     aggregatedDaysQuery({ ...both, to: aggregatedUntil(both, today), partnerId }),
-    topLinksQuery({
-      from: period.from,
-      aggregatedTo: aggregatedUntil(period, today),
-      window: currentLive,
-      partnerId,
-      withBots: ask.withBots,
-      limit: TOP_COUNT,
-    }),
+    aggregatedLinksQuery({ from: period.from, to: aggregatedTo, partnerId }),
   ];
-  if (bothLive) queries.push(liveTotalsQuery({ window: bothLive, partnerId }));
-  if (partnerId === undefined) {
-    queries.push(aggregatedPartnersQuery({ from: period.from, to: aggregatedUntil(period, today) }));
-  }
+  if (bothLive) queries.push(liveLinksQuery({ window: bothLive, partnerId }));
+  if (partnerId === undefined) queries.push(aggregatedPartnersQuery({ from: period.from, to: aggregatedTo }));
   if (hours) queries.push(hourlyCountsQuery({ ...hours, partnerId }));
   const results = await readAll(env.DB, queries);
   const next = <T>() => (results.shift() ?? []) as T[];
   const names = next<PartnerName>();
   const aggregatedDays = next<DayTotals & { date: string; currency: string }>();
-  const links = next<LinkTotals>();
-  const liveDays = bothLive ? next<DayTotals & { partner_id: string; date: string }>() : [];
+  const aggregatedLinks = next<LinkTotals>();
+  const live = bothLive ? next<LiveLinkDay>() : [];
   const aggregatedPartners =
     partnerId === undefined ? next<DayTotals & { partner_id: string; currency: string }>() : [];
   const hourly = hours ? next<HourCounts>() : [];
+  const isCurrent = (row: { date: string }) => row.date >= period.from && row.date <= period.to;
 
   const partners = new Map(names.map((p) => [p.id, p]));
   const only = partnerId === undefined ? null : partners.get(partnerId);
@@ -137,7 +130,7 @@ export async function overviewReport(
   // Each day's figures, aggregated or live, money per currency.
   const days = new Map<string, Tally>();
   for (const row of aggregatedDays) add(tallyOf(days, row.date), row, row.currency);
-  for (const row of liveDays) add(tallyOf(days, row.date), row, currencyOf(row.partner_id));
+  for (const row of live) add(tallyOf(days, row.date), row, currencyOf(row.partner_id));
   const defaultCurrencies = only ? [only.currency] : currenciesOf(names);
   const sumOver = (from: string, to: string) => {
     const total = emptyTally();
@@ -167,24 +160,36 @@ export async function overviewReport(
   if (partnerId === undefined) {
     const byPartner = new Map<string, Tally>();
     for (const row of aggregatedPartners) add(tallyOf(byPartner, row.partner_id), row, currencyOf(row.partner_id));
-    for (const row of liveDays) {
-      if (row.date >= period.from && row.date <= period.to) {
-        add(tallyOf(byPartner, row.partner_id), row, currencyOf(row.partner_id));
-      }
-    }
-    topPartners = [...byPartner]
+    for (const row of live.filter(isCurrent)) add(tallyOf(byPartner, row.partner_id), row, currencyOf(row.partner_id));
+    topPartners = ranked(byPartner, (id) => ({ name: partners.get(id)?.name ?? id, partnerId: id }));
+  }
+
+  // Links: their aggregated days and their live ones; conversions attributed to no link are in
+  // the totals only.
+  const byLink = new Map<string, Tally>();
+  const linkOf = new Map<string, { name: string; partnerId: string }>();
+  for (const row of [...aggregatedLinks, ...live.filter(isCurrent)]) {
+    if (row.link_id === null) continue;
+    add(tallyOf(byLink, row.link_id), row, currencyOf(row.partner_id));
+    linkOf.set(row.link_id, { name: row.slug ?? row.link_id, partnerId: row.partner_id });
+  }
+
+  /** The first ones of a tally map, most clicks first, money in their partner's currency. */
+  function ranked(map: Map<string, Tally>, who: (id: string) => { name: string; partnerId: string }): Ranked[] {
+    return [...map]
       .map(([id, tally]) => {
-        const money = tally.money.get(currencyOf(id));
+        const { name, partnerId: owner } = who(id);
+        const money = tally.money.get(currencyOf(owner));
         return {
           id,
-          name: partners.get(id)?.name ?? id,
-          partnerId: id,
+          name,
+          partnerId: owner,
           clicks: tally.clicks,
           botClicks: tally.botClicks,
           conversions: tally.conversions,
           revenueMinor: money?.revenueMinor ?? 0,
           commissionMinor: money?.commissionMinor ?? 0,
-          currency: currencyOf(id),
+          currency: currencyOf(owner),
         };
       })
       .sort(byClicks(ask.withBots))
@@ -198,17 +203,7 @@ export async function overviewReport(
     previous: sumOver(period.previous.from, period.previous.to),
     series,
     topPartners,
-    topLinks: links.map((l) => ({
-      id: l.link_id,
-      name: l.slug ?? l.link_id,
-      partnerId: l.partner_id,
-      clicks: l.clicks,
-      botClicks: l.bot_clicks,
-      conversions: l.conversions,
-      revenueMinor: l.revenue_minor,
-      commissionMinor: l.commission_minor,
-      currency: currencyOf(l.partner_id),
-    })),
+    topLinks: ranked(byLink, (id) => linkOf.get(id) ?? { name: id, partnerId: '' }),
     choices:
       scope.partnerId === null ? names.filter((p) => !p.is_deleted).map((p) => ({ id: p.id, name: p.name })) : [],
   };

@@ -1,0 +1,3 @@
+DROP INDEX `daily_breakdowns_partner_idx`;--> statement-breakpoint
+CREATE INDEX `daily_breakdowns_partner_idx` ON `daily_breakdowns` (`partner_id`,`dimension`,`date`,`value`,`clicks`,`unique_clicks`,`bot_clicks`,`conversions`,`revenue_minor`,`commission_minor`);--> statement-breakpoint
+CREATE INDEX `daily_aggregates_partner_link_idx` ON `daily_aggregates` (`partner_id`,`link_id`,`date`,`currency`,`clicks`,`unique_clicks`,`bot_clicks`,`conversions`,`revenue_minor`,`commission_minor`);
