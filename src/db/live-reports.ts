@@ -3,7 +3,7 @@
 // exactly as the aggregates count them (src/db/reports.ts).
 import { type BreakdownDimension, TOTAL_LINK_ID, UNATTRIBUTED } from '../domain/aggregation';
 import type { LiveWindow } from '../domain/period';
-import { type BreakdownRow, CLICK_FIGURES, CONVERSION_FIGURES, COUNTED, DIMENSION_SQL, type SqlQuery } from './reports';
+import { CLICK_FIGURES, CONVERSION_FIGURES, COUNTED, DIMENSION_SQL, type SqlQuery } from './reports';
 
 /** Placeholders numbered in the order their values are added. */
 class Params {
@@ -63,7 +63,7 @@ export type DayTotals = {
 };
 
 /** A link's live day: `link_id` is null for the conversions attributed to no link. */
-export type LiveLinkDay = DayTotals & { partner_id: string; link_id: string | null; slug: string | null; date: string };
+export type LiveLinkDay = DayTotals & { partner_id: string; link_id: string | null; date: string };
 
 /**
  * Each link's live days (today, and yesterday while not aggregated), counted as the aggregates
@@ -81,11 +81,10 @@ export function liveLinksQuery(q: { window: LiveWindow; partnerId?: string }): S
       FROM conversions c WHERE ${isLive('c', 'occurred_at', p, w, q.partnerId)} AND ${COUNTED_ONLY('c')}
       GROUP BY 1, 2, 3)`;
   return {
-    sql: `SELECT f.partner_id, f.link_id, l.slug, f.date, SUM(f.clicks) AS clicks, SUM(f.unique_clicks) AS unique_clicks,
-        SUM(f.bot_clicks) AS bot_clicks, SUM(f.conversions) AS conversions, SUM(f.revenue_minor) AS revenue_minor,
-        SUM(f.commission_minor) AS commission_minor
-      FROM (${clicks} UNION ALL ${conversions}) f LEFT JOIN links l ON l.id = f.link_id
-      GROUP BY f.partner_id, f.link_id, f.date ORDER BY f.date, f.partner_id, f.link_id`,
+    sql: `SELECT partner_id, link_id, date, SUM(clicks) AS clicks, SUM(unique_clicks) AS unique_clicks,
+        SUM(bot_clicks) AS bot_clicks, SUM(conversions) AS conversions, SUM(revenue_minor) AS revenue_minor,
+        SUM(commission_minor) AS commission_minor
+      FROM (${clicks} UNION ALL ${conversions}) GROUP BY partner_id, link_id, date ORDER BY date, partner_id, link_id`,
     args: p.args,
   };
 }
@@ -118,7 +117,7 @@ export function aggregatedPartnersQuery(q: { from: string; to: string }): SqlQue
 }
 
 /** A link's aggregated figures over a range. */
-export type LinkTotals = DayTotals & { link_id: string; slug: string | null; partner_id: string };
+export type LinkTotals = DayTotals & { link_id: string; partner_id: string };
 
 /**
  * Each link's aggregated figures over a range of days (the links with clicks or conversions):
@@ -128,7 +127,7 @@ export type LinkTotals = DayTotals & { link_id: string; slug: string | null; par
 export function aggregatedLinksQuery(q: { from: string; to: string; partnerId?: string }): SqlQuery {
   const p = new Params();
   return {
-    sql: `SELECT l.id AS link_id, l.slug, l.partner_id, ${SUMS}
+    sql: `SELECT l.id AS link_id, l.partner_id, ${SUMS}
       FROM links l CROSS JOIN daily_aggregates a ON a.partner_id = l.partner_id AND a.link_id = l.id
       WHERE ${partnerIs('l', p, q.partnerId)} AND a.date >= ${p.add(q.from)} AND a.date <= ${p.add(q.to)}
       GROUP BY l.partner_id, l.id LIMIT 20000`,
@@ -166,60 +165,67 @@ export function hourlyCountsQuery(q: { startMs: number; endMs: number; partnerId
   };
 }
 
-/** The query of `liveBreakdownRows`. */
-export function liveBreakdownQuery(q: {
+/** A breakdown value's figures of one partner, in its reporting currency. */
+const BREAKDOWN_OUT = `SELECT f.partner_id, f.value, SUM(f.clicks) AS clicks, SUM(f.unique_clicks) AS unique_clicks,
+  SUM(f.bot_clicks) AS bot_clicks, SUM(f.conversions) AS conversions, SUM(f.revenue_minor) AS revenue_minor,
+  SUM(f.commission_minor) AS commission_minor, COALESCE(pt.currency, 'EUR') AS currency`;
+
+/** One dimension over aggregated days, per partner and value: `BreakdownRow`s. */
+export function aggregatedBreakdownQuery(q: {
   dimension: BreakdownDimension;
   from: string;
-  aggregatedTo: string;
-  window: LiveWindow | null;
+  to: string;
   partnerId?: string;
 }): SqlQuery {
   const p = new Params();
-  const value = DIMENSION_SQL[q.dimension];
-  const parts = [
-    `SELECT b.partner_id, b.value, b.clicks, b.unique_clicks, b.bot_clicks, b.conversions, b.revenue_minor,
-       b.commission_minor
-     FROM daily_breakdowns b
-     WHERE ${partnerIs('b', p, q.partnerId)} AND b.dimension = ${p.add(q.dimension)}
-       AND b.date >= ${p.add(q.from)} AND b.date <= ${p.add(q.aggregatedTo)}`,
-  ];
-  if (q.window) {
-    // As the daily breakdowns: conversions under the value of the click they are attributed to.
-    parts.push(
-      `SELECT k.partner_id, ${value}, ${CLICK_FIGURES}, 0, 0, 0
-       FROM clicks k WHERE ${isLive('k', 'created_at', p, q.window, q.partnerId)} GROUP BY 1, 2`,
-      `SELECT partner_id, value, 0, 0, 0, conversions, revenue_minor, commission_minor FROM (
-         SELECT c.partner_id, CASE WHEN k.id IS NULL THEN '${UNATTRIBUTED}' ELSE ${value} END AS value,
-           ${CONVERSION_FIGURES}
-         FROM conversions c LEFT JOIN clicks k ON k.id = c.click_id
-         WHERE ${isLive('c', 'occurred_at', p, q.window, q.partnerId)} AND ${COUNTED_ONLY('c')}
-         GROUP BY 1, 2)`,
-    );
-  }
   return {
-    sql: `SELECT f.partner_id, f.value, SUM(f.clicks) AS clicks, SUM(f.unique_clicks) AS unique_clicks,
-        SUM(f.bot_clicks) AS bot_clicks, SUM(f.conversions) AS conversions, SUM(f.revenue_minor) AS revenue_minor,
-        SUM(f.commission_minor) AS commission_minor, COALESCE(pt.currency, 'EUR') AS currency
-      FROM (${parts.join(' UNION ALL ')}) f LEFT JOIN partners pt ON pt.id = f.partner_id
-      GROUP BY f.partner_id, f.value ORDER BY f.partner_id, clicks DESC, conversions DESC, f.value LIMIT 20000`,
+    sql: `${BREAKDOWN_OUT}
+      FROM daily_breakdowns f LEFT JOIN partners pt ON pt.id = f.partner_id
+      WHERE ${partnerIs('f', p, q.partnerId)} AND f.dimension = ${p.add(q.dimension)}
+        AND f.date >= ${p.add(q.from)} AND f.date <= ${p.add(q.to)}
+      GROUP BY f.partner_id, f.value LIMIT 20000`,
     args: p.args,
   };
 }
 
-/** One dimension over a range of days, today's included, per partner and value, most clicks first. */
-export function liveBreakdownRows(
-  d1: D1Database,
-  q: Parameters<typeof liveBreakdownQuery>[0],
-): Promise<BreakdownRow[]> {
-  return run(d1, liveBreakdownQuery(q));
+/**
+ * One dimension over the live window, per partner and value, counted as the daily breakdowns
+ * count it (conversions under the value of the click they are attributed to): `BreakdownRow`s.
+ */
+export function liveBreakdownQuery(q: {
+  dimension: BreakdownDimension;
+  window: LiveWindow;
+  partnerId?: string;
+}): SqlQuery {
+  const p = new Params();
+  const value = DIMENSION_SQL[q.dimension];
+  const clicks = `SELECT k.partner_id, ${value} AS value, ${CLICK_FIGURES}, 0 AS conversions, 0 AS revenue_minor,
+      0 AS commission_minor
+    FROM clicks k WHERE ${isLive('k', 'created_at', p, q.window, q.partnerId)} GROUP BY 1, 2`;
+  const conversions = `SELECT partner_id, value, 0, 0, 0, conversions, revenue_minor, commission_minor FROM (
+      SELECT c.partner_id, CASE WHEN k.id IS NULL THEN '${UNATTRIBUTED}' ELSE ${value} END AS value,
+        ${CONVERSION_FIGURES}
+      FROM conversions c LEFT JOIN clicks k ON k.id = c.click_id
+      WHERE ${isLive('c', 'occurred_at', p, q.window, q.partnerId)} AND ${COUNTED_ONLY('c')}
+      GROUP BY 1, 2)`;
+  return {
+    sql: `${BREAKDOWN_OUT}
+      FROM (${clicks} UNION ALL ${conversions}) f LEFT JOIN partners pt ON pt.id = f.partner_id
+      GROUP BY f.partner_id, f.value LIMIT 20000`,
+    args: p.args,
+  };
 }
 
-const run = <T>(d1: D1Database, q: SqlQuery) =>
-  d1
-    .prepare(q.sql)
-    .bind(...q.args)
-    .all<T>()
-    .then((r) => r.results);
+/** The version of the aggregates (none before their first rebuild): see `newAggregatesVersion`. */
+export function aggregatesVersionQuery(): SqlQuery {
+  return { sql: 'SELECT version FROM aggregates_version WHERE id = 1', args: [] };
+}
+
+/** The links of a partner (or of every partner) as reports name them: `{ id, slug }` rows. */
+export function linkSlugsQuery(q: { partnerId?: string }): SqlQuery {
+  const p = new Params();
+  return { sql: `SELECT l.id, l.slug FROM links l WHERE ${partnerIs('l', p, q.partnerId)} LIMIT 20000`, args: p.args };
+}
 
 /**
  * Runs several queries in one round trip to D1 and answers their rows in the same order: a page

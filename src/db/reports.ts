@@ -9,6 +9,7 @@ import {
   UNATTRIBUTED,
 } from '../domain/aggregation';
 import { dayRangeIn } from '../domain/calendar';
+import { NOW_MS_SQL } from './schema';
 
 /** The counted statuses as an SQL list. */
 export const COUNTED = COUNTED_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -175,8 +176,20 @@ export function breakdownStatements(d1: D1Database, s: DayScope, dimension: Brea
  * Rebuilding twice gives the same rows (only `computed_at` moves).
  */
 export async function rebuildPartnerDay(d1: D1Database, s: DayScope): Promise<void> {
-  await d1.batch(aggregateStatements(d1, s));
-  for (const dimension of BREAKDOWN_DIMENSIONS) await d1.batch(breakdownStatements(d1, s, dimension));
+  await d1.batch([...aggregateStatements(d1, s), newAggregatesVersion(d1)]);
+  for (const dimension of BREAKDOWN_DIMENSIONS) {
+    await d1.batch([...breakdownStatements(d1, s, dimension), newAggregatesVersion(d1)]);
+  }
+}
+
+/**
+ * Gives the aggregates a new version, in the batch (the transaction) that changes them: whatever
+ * kept figures read under the old one reads them again (src/isolate/report-cache.ts).
+ */
+export function newAggregatesVersion(d1: D1Database): D1PreparedStatement {
+  return d1.prepare(`INSERT INTO aggregates_version (id, version, updated_at)
+    VALUES (1, lower(hex(randomblob(8))), ${NOW_MS_SQL})
+    ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`);
 }
 
 /** A row of `daily_aggregates` as read back (snake case from SQL). */

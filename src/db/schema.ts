@@ -811,6 +811,17 @@ export const jobState = sqliteTable('job_state', {
   updatedAt: updatedAt(),
 });
 
+/**
+ * One row: a mark of the daily aggregates and breakdowns, given a new random value in the same
+ * batch as every rebuild of them. Reports keep finished days' figures in the isolate only while
+ * it stays the same (src/isolate/report-cache.ts).
+ */
+export const aggregatesVersion = sqliteTable('aggregates_version', {
+  id: integer('id').primaryKey(),
+  version: text('version').notNull(),
+  updatedAt: updatedAt(),
+});
+
 export type Partner = typeof partners.$inferSelect;
 export type NewPartner = typeof partners.$inferInsert;
 export type Link = typeof links.$inferSelect;

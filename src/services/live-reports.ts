@@ -2,15 +2,18 @@
 // top partners and links) and breakdowns, from the aggregates of finished days plus the clicks
 // and conversions of the days not aggregated yet. Money stays in each partner's reporting currency.
 import {
+  aggregatedBreakdownQuery,
   aggregatedDaysQuery,
   aggregatedLinksQuery,
   aggregatedPartnersQuery,
+  aggregatesVersionQuery,
   type DayTotals,
   type HourCounts,
   hourlyCountsQuery,
   type LinkTotals,
   type LiveLinkDay,
-  liveBreakdownRows,
+  linkSlugsQuery,
+  liveBreakdownQuery,
   liveLinksQuery,
   type PartnerName,
   partnerNamesQuery,
@@ -22,6 +25,7 @@ import { dateIn, datesBetween, dayRangeIn, dayStartIn, timeZoneOf } from '../dom
 import { aggregatedUntil, isHourly, liveWindowOf, type Period, periodOf } from '../domain/period';
 import { type CallerScope, partnerFilterOf } from '../domain/visibility';
 import { invalidRequest, notFound } from '../http/errors';
+import { heldRows, holdRows, rowsToReuse } from '../isolate/report-cache';
 import { timeToConversionReport } from './reports';
 
 /** Money of one reporting currency, in its minor units. */
@@ -101,25 +105,27 @@ export async function overviewReport(
     : null;
   const aggregatedTo = aggregatedUntil(period, today);
 
-  // Everything in one round trip to D1: the page waits for the slowest query, not for their sum.
-  const queries: SqlQuery[] = [
-    // An admin chooses among every partner; a partner's user is named only its own.
-    partnerNamesQuery({ partnerId: scope.partnerId ?? undefined }),
+  // An admin chooses among every partner; a partner's user is named only its own.
+  const named = { partnerId: scope.partnerId ?? undefined };
+  const liveQueries = [partnerNamesQuery(named), linkSlugsQuery({ partnerId })];
+  if (bothLive) liveQueries.push(liveLinksQuery({ window: bothLive, partnerId }));
+  if (hours) liveQueries.push(hourlyCountsQuery({ ...hours, partnerId }));
+  const aggregatedQueries = [
     aggregatedDaysQuery({ ...both, to: aggregatedUntil(both, today), partnerId }),
     aggregatedLinksQuery({ from: period.from, to: aggregatedTo, partnerId }),
   ];
-  if (bothLive) queries.push(liveLinksQuery({ window: bothLive, partnerId }));
-  if (partnerId === undefined) queries.push(aggregatedPartnersQuery({ from: period.from, to: aggregatedTo }));
-  if (hours) queries.push(hourlyCountsQuery({ ...hours, partnerId }));
-  const results = await readAll(env.DB, queries);
-  const next = <T>() => (results.shift() ?? []) as T[];
-  const names = next<PartnerName>();
-  const aggregatedDays = next<DayTotals & { date: string; currency: string }>();
-  const aggregatedLinks = next<LinkTotals>();
-  const live = bothLive ? next<LiveLinkDay>() : [];
-  const aggregatedPartners =
-    partnerId === undefined ? next<DayTotals & { partner_id: string; currency: string }>() : [];
-  const hourly = hours ? next<HourCounts>() : [];
+  if (partnerId === undefined) {
+    aggregatedQueries.push(aggregatedPartnersQuery({ from: period.from, to: aggregatedTo }));
+  }
+  const read = await readKeepingAggregates(env, liveQueries, aggregatedQueries);
+  const next = <T>(rows: unknown[][]) => (rows.shift() ?? []) as T[];
+  const names = next<PartnerName>(read.live);
+  const slugs = new Map(next<{ id: string; slug: string }>(read.live).map((l) => [l.id, l.slug]));
+  const live = bothLive ? next<LiveLinkDay>(read.live) : [];
+  const hourly = hours ? next<HourCounts>(read.live) : [];
+  const aggregatedDays = next<DayTotals & { date: string; currency: string }>(read.aggregated);
+  const aggregatedLinks = next<LinkTotals>(read.aggregated);
+  const aggregatedPartners = next<DayTotals & { partner_id: string; currency: string }>(read.aggregated);
   const isCurrent = (row: { date: string }) => row.date >= period.from && row.date <= period.to;
 
   const partners = new Map(names.map((p) => [p.id, p]));
@@ -171,7 +177,7 @@ export async function overviewReport(
   for (const row of [...aggregatedLinks, ...live.filter(isCurrent)]) {
     if (row.link_id === null) continue;
     add(tallyOf(byLink, row.link_id), row, currencyOf(row.partner_id));
-    linkOf.set(row.link_id, { name: row.slug ?? row.link_id, partnerId: row.partner_id });
+    linkOf.set(row.link_id, { name: slugs.get(row.link_id) ?? row.link_id, partnerId: row.partner_id });
   }
 
   /** The first ones of a tally map, most clicks first, money in their partner's currency. */
@@ -235,14 +241,17 @@ export async function liveBreakdownReport(
   const partnerId = partnerInReach(scope, ask.partnerId);
   const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
   const period = askedPeriod(ask, nowMs, timeZone);
-  if (partnerId !== undefined) await requirePartner(env, partnerId);
-  const rows = await liveBreakdownRows(env.DB, {
-    dimension: ask.dimension,
-    from: period.from,
-    aggregatedTo: aggregatedUntil(period, dateIn(nowMs, timeZone)),
-    window: liveWindowOf(period, nowMs, timeZone),
-    partnerId,
-  });
+  const window = liveWindowOf(period, nowMs, timeZone);
+  const { dimension } = ask;
+  const liveQueries: SqlQuery[] = [];
+  if (partnerId !== undefined) liveQueries.push(partnerNamesQuery({ partnerId }));
+  if (window) liveQueries.push(liveBreakdownQuery({ dimension, window, partnerId }));
+  const aggregatedTo = aggregatedUntil(period, dateIn(nowMs, timeZone));
+  const read = await readKeepingAggregates(env, liveQueries, [
+    aggregatedBreakdownQuery({ dimension, from: period.from, to: aggregatedTo, partnerId }),
+  ]);
+  if (partnerId !== undefined && (read.live.shift() ?? []).length === 0) throw notFound('partner');
+  const rows = [...(read.aggregated[0] ?? []), ...(window ? (read.live.shift() ?? []) : [])] as BreakdownRow[];
   return { period, lines: linesOf(rows) };
 }
 
@@ -314,9 +323,30 @@ function partnerInReach(scope: CallerScope, asked: string | undefined): string |
   return filter.partnerId;
 }
 
-async function requirePartner(env: Env, partnerId: string): Promise<void> {
-  const [found = []] = await readAll(env.DB, [partnerNamesQuery({ partnerId })]);
-  if (found.length === 0) throw notFound('partner');
+/**
+ * Runs a page's queries in one round trip to D1: those of live figures always, those of
+ * aggregated days unless the isolate holds their rows for the aggregates' current version (read
+ * in the same batch). When the version has moved since, the aggregated ones are read again.
+ */
+async function readKeepingAggregates(
+  env: Env,
+  live: readonly SqlQuery[],
+  aggregated: readonly SqlQuery[],
+): Promise<{ live: unknown[][]; aggregated: unknown[][] }> {
+  // The queries themselves name what they read: the same text and parameters, the same rows.
+  const key = JSON.stringify(aggregated);
+  const reusable = rowsToReuse(key);
+  const [versionRows = [], ...rows] = await readAll(env.DB, [
+    aggregatesVersionQuery(),
+    ...live,
+    ...(reusable ? [] : aggregated),
+  ]);
+  const version = (versionRows[0] as { version: string } | undefined)?.version ?? '';
+  let aggregatedRows = reusable ? heldRows(key, version) : rows.slice(live.length);
+  aggregatedRows ??= await readAll(env.DB, aggregated);
+  holdRows(key, version, aggregatedRows);
+  // Copies: callers take rows off the lists.
+  return { live: rows.slice(0, live.length), aggregated: [...aggregatedRows] };
 }
 
 function askedPeriod(ask: LiveAsk, nowMs: number, timeZone: string): Period {

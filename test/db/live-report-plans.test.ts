@@ -3,10 +3,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import {
+  aggregatedBreakdownQuery,
   aggregatedDaysQuery,
   aggregatedLinksQuery,
   aggregatedPartnersQuery,
   hourlyCountsQuery,
+  linkSlugsQuery,
   liveBreakdownQuery,
   liveLinksQuery,
 } from '../../src/db/live-reports';
@@ -35,10 +37,9 @@ const queries = (partnerId?: string): [string, SqlQuery][] => [
   ['aggregated days', aggregatedDaysQuery({ ...DAYS, partnerId })],
   ['aggregated links', aggregatedLinksQuery({ ...DAYS, partnerId })],
   ['hours', hourlyCountsQuery({ startMs: WINDOW.startMs, endMs: WINDOW.endMs, partnerId })],
-  [
-    'breakdown',
-    liveBreakdownQuery({ dimension: 'sub1', from: DAYS.from, aggregatedTo: DAYS.to, window: WINDOW, partnerId }),
-  ],
+  ['aggregated breakdown', aggregatedBreakdownQuery({ dimension: 'sub1', ...DAYS, partnerId })],
+  ['live breakdown', liveBreakdownQuery({ dimension: 'sub1', window: WINDOW, partnerId })],
+  ['link names', linkSlugsQuery({ partnerId })],
 ];
 
 /**

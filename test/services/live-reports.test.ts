@@ -271,6 +271,47 @@ describe('overviewReport', () => {
   });
 });
 
+describe('figures of finished days kept in the isolate', () => {
+  /** A row written behind the reports' back, as nothing but a rebuild ever writes them. */
+  const writeAggregateBehindTheirBack = (partnerId: string, clicks: number) =>
+    env.DB.prepare(
+      `INSERT INTO daily_aggregates (date, partner_id, link_id, clicks, currency, computed_at)
+       VALUES ('2026-03-09', ?1, '*', ?2, 'EUR', 0)`,
+    )
+      .bind(partnerId, clicks)
+      .run();
+
+  it('are used while the aggregates keep their version, and read again once a day is rebuilt', async () => {
+    const { partner, link } = await partnerWithLink();
+    await insertClick(link, '2026-03-10T08:00:00Z');
+    await rebuild('2026-03-10', partner.id);
+    const ask = { from: '2026-03-09', to: TODAY, partnerId: partner.id, withBots: false };
+    expect((await overview(ask)).current.clicks).toBe(1);
+
+    await writeAggregateBehindTheirBack(partner.id, 50);
+    expect((await overview(ask)).current.clicks).toBe(1);
+
+    await insertClick(link, '2026-03-10T09:00:00Z');
+    await rebuild('2026-03-10', partner.id);
+    expect((await overview(ask)).current.clicks).toBe(52);
+  });
+
+  it('serve breakdowns the same way, and never hold today', async () => {
+    const { partner, link } = await partnerWithLink();
+    await insertClick(link, '2026-03-10T08:00:00Z', { device: 'mobile' });
+    await rebuild('2026-03-10', partner.id);
+    const ask = { dimension: 'device' as const, from: '2026-03-10', to: TODAY, partnerId: partner.id };
+    const clicks = async () => (await liveBreakdownReport(env, ADMIN, ask, NOW)).lines.map((l) => [l.value, l.clicks]);
+    expect(await clicks()).toEqual([['mobile', 1]]);
+
+    await insertClick(link, '2026-03-10T09:00:00Z', { device: 'mobile' });
+    await insertClick(link, '2026-03-12T09:00:00Z', { device: 'mobile' });
+    expect(await clicks()).toEqual([['mobile', 2]]);
+    await rebuild('2026-03-10', partner.id);
+    expect(await clicks()).toEqual([['mobile', 3]]);
+  });
+});
+
 describe('liveBreakdownReport', () => {
   it("adds today's clicks and conversions, under their click's value, to the aggregated days", async () => {
     const { partner, link } = await partnerWithLink();
