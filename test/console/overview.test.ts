@@ -32,7 +32,7 @@ function tile(html: string, label: string): { value: string; change: string } | 
 
 /** The rows of the table captioned `caption`: each row's header and cells, as text. */
 function tableRows(html: string, caption: string): string[][] {
-  const start = html.indexOf(`<caption>${caption}</caption>`);
+  const start = html.search(new RegExp(`<caption[^>]*>${caption}</caption>`));
   if (start < 0) return [];
   const table = html.slice(start, html.indexOf('</table>', start));
   const body = table.slice(table.indexOf('<tbody>'));

@@ -204,9 +204,10 @@ function TopList(props: { ui: Ui; id: string; rows: Ranked[]; withBots: boolean;
         format={fmt.number}
         valueName={t.clicks}
       />
-      <div class="table-wrap">
+      {/* Focusable, so that a table wider than a phone can be scrolled with the keyboard. */}
+      <section class="table-wrap" tabindex={0} aria-labelledby={`top-${props.id}-table`}>
         <table>
-          <caption>{props.kind === 'partner' ? t.topPartners : t.topLinks}</caption>
+          <caption id={`top-${props.id}-table`}>{props.kind === 'partner' ? t.topPartners : t.topLinks}</caption>
           <thead>
             <tr>
               <th scope="col">{props.kind === 'partner' ? t.partner : t.link}</th>
@@ -240,7 +241,7 @@ function TopList(props: { ui: Ui; id: string; rows: Ranked[]; withBots: boolean;
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </>
   );
 }

@@ -108,9 +108,10 @@ export function ReportsPage(props: ReportsPageProps) {
                 </a>
                 <span class="hint">{t.downloadHint}</span>
               </p>
-              <div class="table-wrap">
+              {/* Focusable, so that a table wider than a phone can be scrolled with the keyboard. */}
+              <section class="table-wrap" tabindex={0} aria-labelledby="report-table-caption">
                 <table id="report-table">
-                  <caption>{names[dimension]}</caption>
+                  <caption id="report-table-caption">{names[dimension]}</caption>
                   <thead>
                     <tr>
                       {report.table.headers.map((h, i) => (
@@ -131,7 +132,7 @@ export function ReportsPage(props: ReportsPageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </section>
             </>
           )}
         </>
