@@ -150,7 +150,7 @@ describe('GET /console', () => {
     const admin = await signedIn({ role: 'admin' });
     const html = await page(admin, '/console?from=2026-03-20&to=2026-03-10', 400);
     expect(html).toContain('value="2026-03-20"');
-    expect(html).toContain('<p class="hint bad" id="from-problem">The first day must not be after the last.</p>');
+    expect(html).toContain('<p class="hint bad" id="from-error">The first day must not be after the last.</p>');
     expect(tile(html, 'Clicks')).toBeNull();
   });
 });

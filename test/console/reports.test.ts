@@ -163,7 +163,7 @@ describe('GET /console/reports', () => {
   it('refuses a range that ends after today, keeping what was typed', async () => {
     const admin = await signedIn({ role: 'admin' });
     const html = await page(admin, '/console/reports?to=2026-03-13', 400);
-    expect(html).toContain('<p class="hint bad" id="to-problem">This day has not come yet.</p>');
+    expect(html).toContain('<p class="hint bad" id="to-error">This day has not come yet.</p>');
     expect(html).toContain('value="2026-03-13"');
   });
 });

@@ -3,7 +3,9 @@
 import type { Child } from 'hono/jsx';
 import { QUICK_RANGES, type QuickRange, quickRange } from '../../domain/period';
 import { AppError } from '../../http/errors';
+import { describedBy, FieldError } from './field-error';
 import { messages } from './messages';
+import { PartnerSelect } from './partner-select';
 import type { Ui } from './ui';
 
 const m = messages(
@@ -11,8 +13,6 @@ const m = messages(
     filters: 'Filters',
     from: 'From',
     to: 'To',
-    partner: 'Partner',
-    allPartners: 'All partners',
     bots: 'Include bot clicks',
     show: 'Show',
     quick: 'Quick ranges',
@@ -29,8 +29,6 @@ const m = messages(
     filters: 'Filtres',
     from: 'Du',
     to: 'Au',
-    partner: 'Partenaire',
-    allPartners: 'Tous les partenaires',
     bots: 'Inclure les clics de robots',
     show: 'Afficher',
     quick: 'Périodes rapides',
@@ -116,13 +114,9 @@ export function RangeFilters(props: {
           value={values[name]}
           max={props.today}
           aria-invalid={isWrong ? 'true' : undefined}
-          aria-describedby={isWrong ? `${name}-problem` : undefined}
+          aria-describedby={describedBy(name, { error: isWrong })}
         />
-        {isWrong && (
-          <p class="hint bad" id={`${name}-problem`}>
-            {t[problem.reason]}
-          </p>
-        )}
+        {isWrong && <FieldError id={name} message={t[problem.reason]} />}
       </div>
     );
   };
@@ -137,17 +131,7 @@ export function RangeFilters(props: {
         {dateField('from')}
         {dateField('to')}
         {props.partners.length > 0 && (
-          <div class="field">
-            <label for="partner">{t.partner}</label>
-            <select id="partner" name="partner">
-              <option value="">{t.allPartners}</option>
-              {props.partners.map((p) => (
-                <option value={p.id} selected={p.id === values.partner}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PartnerSelect ui={ui} id="partner" options={props.partners} selected={values.partner} />
         )}
         <div class="field">
           <input type="checkbox" id="bots" name="bots" value="1" checked={values.bots} />{' '}
