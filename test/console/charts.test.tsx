@@ -1,7 +1,7 @@
 // Server-drawn charts: an accessible SVG and the same figures in a table.
 import { describe, expect, it } from 'vitest';
 import { BarChart } from '../../src/console/ui/charts/bar-chart';
-import { labelIndexes, niceCeiling } from '../../src/console/ui/charts/scale';
+import { labelIndexes, niceCeiling, valueAxis } from '../../src/console/ui/charts/scale';
 import { TimeSeriesChart } from '../../src/console/ui/charts/time-series';
 
 const html = (node: unknown) => String(node);
@@ -10,6 +10,14 @@ const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).len
 describe('chart scales', () => {
   it('rounds the top of the axis up to 1, 2 or 5 times a power of ten', () => {
     expect([0, 0.4, 1, 3, 7, 10, 11, 1234, 5000].map(niceCeiling)).toEqual([1, 0.5, 1, 5, 10, 10, 20, 2000, 5000]);
+  });
+
+  it('ticks counts at whole numbers only, and amounts at round steps', () => {
+    expect(valueAxis(3, 4, true)).toEqual({ top: 3, ticks: [0, 1, 2, 3] });
+    expect(valueAxis(1, 4, true)).toEqual({ top: 1, ticks: [0, 1] });
+    expect(valueAxis(0, 4, true)).toEqual({ top: 1, ticks: [0, 1] });
+    expect(valueAxis(1234, 4, true)).toEqual({ top: 1500, ticks: [0, 500, 1000, 1500] });
+    expect(valueAxis(0.3, 4, false)).toEqual({ top: 0.3, ticks: [0, 0.1, 0.2, 0.3] });
   });
 
   it('spreads axis labels evenly, first and last always shown', () => {
@@ -51,6 +59,25 @@ describe('TimeSeriesChart', () => {
     expect(table).toContain('<caption>Clicks per day</caption>');
     expect(count(table, /<th scope="row">/g)).toBe(3);
     expect(table).toMatch(/<th scope="row">2 Dec<\/th><td class="num">40<\/td><td class="num">3<\/td>/);
+  });
+
+  it('labels a small count axis with whole numbers', () => {
+    const small = html(
+      <TimeSeriesChart
+        id="s"
+        title="Sales"
+        lang="en"
+        labels={['a', 'b']}
+        series={[{ name: 'Sales', values: [1, 3] }]}
+        format={String}
+      />,
+    );
+    const ticks = [...small.matchAll(/<text class="tick" x="50"[^>]*>([^<]+)</g)].map((t) => t[1]);
+    expect(ticks).toEqual(['0', '1', '2', '3']);
+  });
+
+  it('lets the keyboard scroll its table when it is wider than the screen', () => {
+    expect(chart).toContain('<section class="table-wrap" tabindex="0" aria-label="Clicks per day">');
   });
 
   it('says when there is nothing to show, in the page language', () => {

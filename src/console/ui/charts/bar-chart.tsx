@@ -55,7 +55,8 @@ export function BarChart(props: BarChartProps) {
       </svg>
       <details>
         <summary>{t.figures}</summary>
-        <div class="table-wrap">
+        {/* Focusable, so that a table wider than a phone can be scrolled with the keyboard. */}
+        <section class="table-wrap" tabindex={0} aria-label={props.title}>
           <table>
             <caption>{props.title}</caption>
             <thead>
@@ -75,7 +76,7 @@ export function BarChart(props: BarChartProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </details>
     </figure>
   );

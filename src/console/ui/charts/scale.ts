@@ -15,6 +15,22 @@ export function niceCeiling(max: number): number {
 }
 
 /**
+ * The value axis of a chart: about `count` steps of a round size (1, 2 or 5 times a power of
+ * ten), whole numbers only when the figures are counts, up to the first tick at or above `max`.
+ * @example valueAxis(3, 4, true) // { top: 3, ticks: [0, 1, 2, 3] }
+ * @example valueAxis(1234, 4, false) // { top: 1500, ticks: [0, 500, 1000, 1500] }
+ */
+export function valueAxis(max: number, count: number, isCount: boolean): { top: number; ticks: number[] } {
+  const rough = max > 0 ? max / count : 1;
+  let step = niceCeiling(rough);
+  if (isCount) step = Math.max(1, Math.round(step));
+  const steps = Math.max(1, Math.ceil(max / step - 1e-9));
+  // Multiplied rather than added up, so that 0.1 steps do not drift into 0.30000000000000004.
+  const ticks = Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { top: ticks[ticks.length - 1]!, ticks };
+}
+
+/**
  * At most `count` indexes out of `length`, evenly spread and always including the first and
  * the last: where the labels of a long time axis go.
  * @example labelIndexes(31, 4) // [0, 10, 20, 30]

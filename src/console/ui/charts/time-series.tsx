@@ -1,7 +1,7 @@
 // A line chart of one or more series over time, drawn on the server as SVG, with its figures in a table.
 import type { Lang } from '../locale';
 import { chartMessages } from './chart-messages';
-import { labelIndexes, niceCeiling } from './scale';
+import { labelIndexes, valueAxis } from './scale';
 
 export type Series = { name: string; values: number[] };
 
@@ -15,6 +15,8 @@ export type TimeSeriesProps = {
   series: Series[];
   /** How a value reads (a count, an amount of money). */
   format: (value: number) => string;
+  /** Money or a share rather than a count: the axis may then have ticks between whole numbers. */
+  isFractional?: boolean;
 };
 
 const WIDTH = 640;
@@ -43,7 +45,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
 export function TimeSeriesChart(props: TimeSeriesProps) {
   const t = chartMessages[props.lang];
   const { labels, series, format } = props;
-  const top = niceCeiling(Math.max(0, ...series.flatMap((s) => s.values)));
+  const axis = valueAxis(Math.max(0, ...series.flatMap((s) => s.values)), Y_TICKS, !props.isFractional);
+  const top = axis.top;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   const description = series
     .map((s) => {
@@ -64,13 +67,13 @@ export function TimeSeriesChart(props: TimeSeriesProps) {
       >
         <title id={`${props.id}-title`}>{props.title}</title>
         <desc id={`${props.id}-desc`}>{labels.length === 0 ? t.noData : description}</desc>
-        {Array.from({ length: Y_TICKS + 1 }, (_, i) => {
-          const y = round(PAD.top + plotHeight - (i / Y_TICKS) * plotHeight);
+        {axis.ticks.map((tick) => {
+          const y = round(PAD.top + plotHeight - (tick / top) * plotHeight);
           return (
             <g>
               <line class="axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={y} y2={y} />
               <text class="tick" x={PAD.left - 6} y={y + 4} text-anchor="end">
-                {format((top * i) / Y_TICKS)}
+                {format(tick)}
               </text>
             </g>
           );
@@ -107,7 +110,8 @@ export function TimeSeriesChart(props: TimeSeriesProps) {
       )}
       <details>
         <summary>{t.figures}</summary>
-        <div class="table-wrap">
+        {/* Focusable, so that a table wider than a phone can be scrolled with the keyboard. */}
+        <section class="table-wrap" tabindex={0} aria-label={props.title}>
           <table>
             <caption>{props.title}</caption>
             <thead>
@@ -131,7 +135,7 @@ export function TimeSeriesChart(props: TimeSeriesProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </details>
     </figure>
   );
