@@ -12,11 +12,13 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,te
 .skip:focus{left:0}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.5rem 1rem;border-bottom:1px solid var(--line);background:var(--soft)}
 .brand{font-weight:700;font-size:1.1rem;text-decoration:none;color:var(--fg)}
-.top nav{flex:1;min-width:0;overflow-x:auto}
-.top nav ul{display:flex;gap:.25rem;list-style:none;margin:0;padding:0;white-space:nowrap}
+.top nav{flex:1;min-width:0}
+.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
 .top nav a{display:block;padding:.35rem .6rem;border-radius:6px;text-decoration:none;color:var(--fg)}
 .top nav a[aria-current=page]{background:var(--fg);color:#fff}
-.account{display:flex;gap:1rem;align-items:center}
+.account{display:flex;gap:1rem;align-items:center;margin-left:auto}
+.account form{margin:0}
+.account button.link{font-size:inherit;line-height:inherit}
 main{max-width:78rem;margin:0 auto;padding:1rem}
 main:focus{outline:none}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
@@ -76,7 +78,7 @@ figure.chart details{margin:.25rem 0 0}
 .pager{display:flex;gap:1rem;margin:1rem 0}
 .qr svg{width:10rem;height:10rem}
 .narrow{max-width:26rem;margin:10vh auto}
-@media (max-width:40rem){main{padding:.75rem}.top{gap:.25rem .75rem}h1{font-size:1.3rem}}
+@media (max-width:40rem){main{padding:.75rem}.top{gap:.25rem .75rem}h1{font-size:1.3rem}.top nav{order:3;flex-basis:100%;overflow-x:auto}.top nav ul{flex-wrap:nowrap;white-space:nowrap}}
 @media print{.top,.skip,.actions,form.filters,.no-print{display:none}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}}
 fieldset.rule{display:flex;flex-wrap:wrap;gap:0 1rem;border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.5rem .75rem}
 fieldset.rule legend{font-weight:600;padding:0 .25rem}

@@ -38,6 +38,13 @@ function pointsOf(values: number[], top: number): [number, number][] {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** The first and last labels of the time axis are anchored inside the plot, so that neither is cut off. */
+function anchorOf(index: number, count: number): 'start' | 'middle' | 'end' {
+  if (count > 1 && index === 0) return 'start';
+  if (count > 1 && index === count - 1) return 'end';
+  return 'middle';
+}
+
 /**
  * A time series: the SVG (`role="img"` with a `<title>` and a `<desc>` that says what it shows)
  * and, below it, the same figures in a table for whoever cannot see the drawing.
@@ -48,6 +55,10 @@ export function TimeSeriesChart(props: TimeSeriesProps) {
   const axis = valueAxis(Math.max(0, ...series.flatMap((s) => s.values)), Y_TICKS, !props.isFractional);
   const top = axis.top;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const xs = pointsOf(
+    labels.map(() => 0),
+    top,
+  ).map(([x]) => x);
   const description = series
     .map((s) => {
       const total = s.values.reduce((sum, v) => sum + v, 0);
@@ -78,17 +89,11 @@ export function TimeSeriesChart(props: TimeSeriesProps) {
             </g>
           );
         })}
-        {labelIndexes(labels.length, X_LABELS).map((i) => {
-          const [x] = pointsOf(
-            labels.map(() => 0),
-            top,
-          )[i] ?? [PAD.left];
-          return (
-            <text class="tick" x={x} y={HEIGHT - 8} text-anchor="middle">
-              {labels[i]}
-            </text>
-          );
-        })}
+        {labelIndexes(labels.length, X_LABELS).map((i) => (
+          <text class="tick" x={xs[i] ?? PAD.left} y={HEIGHT - 8} text-anchor={anchorOf(i, labels.length)}>
+            {labels[i]}
+          </text>
+        ))}
         {series.map((s, index) => {
           const points = pointsOf(s.values, top);
           return points.length === 1 ? (
