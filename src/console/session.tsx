@@ -2,6 +2,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { constantTimeEqual } from '../domain/hashing';
+import { invalidRequest } from '../http/errors';
 import { type ConsoleSession, sessionOf } from '../services/console-sessions';
 import type { ConsoleEnv } from './context';
 import { ProblemPage } from './ui/problem-page';
@@ -30,9 +31,12 @@ export function endSessionCookie(c: Context): void {
 
 export const sessionTokenOf = (c: Context): string | undefined => getCookie(c, SESSION_COOKIE);
 
-/** Only a path of the console itself is a place to come back to after sign-in (no open redirect). */
+/**
+ * Only a path of the console itself is a place to come back to after sign-in (no open redirect),
+ * and only in printable ASCII: it goes into a Location header, which refuses control characters.
+ */
 export function isConsolePath(next: string | undefined): next is string {
-  return next !== undefined && /^\/console(?:[/?#]|$)/.test(next) && !next.startsWith('//');
+  return next !== undefined && /^\/console(?:[/?#][\x21-\x7e]*)?$/.test(next);
 }
 
 const WRONG_FORM =
@@ -51,11 +55,23 @@ export const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => 
     const back = isRead ? `?next=${encodeURIComponent(url.pathname + url.search)}` : '';
     return c.redirect(`/console/login${back}`, isRead ? 302 : 303);
   }
-  if (!isRead && !hasFormToken(session, await c.req.parseBody())) return c.html(WRONG_FORM, 403);
+  if (!isRead && !hasFormToken(session, await formOf(c))) return c.html(WRONG_FORM, 403);
   c.set('session', session);
   c.set('ui', uiOf(c, session));
   return next();
 };
+
+/**
+ * The fields of a posted form; 400 when the body is not one (a broken multipart body makes the
+ * runtime's form parser throw, which would otherwise be a 500).
+ */
+export async function formOf(c: Context): Promise<Record<string, string | File>> {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw invalidRequest('The form could not be read: send it again from the console.');
+  }
+}
 
 function hasFormToken(session: ConsoleSession, body: Record<string, unknown>): boolean {
   const token = body['_csrf'];

@@ -1,7 +1,9 @@
 // The console's frame: sign-in gate, assets, language, security headers, forms from elsewhere refused.
+import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ASSETS } from '../../src/console/ui/assets';
 import { browse, cookieFrom } from '../support/console';
+import { ORIGIN } from '../support/http';
 
 describe('GET /console without a session', () => {
   it('leads to the sign-in form and back', async () => {
@@ -64,6 +66,14 @@ describe('the language switch', () => {
     expect(page).toContain('<html lang="fr">');
   });
 
+  it('goes back only to a printable console path, never answering 500 on a control character', async () => {
+    for (const back of ['/console/%0A', '/console/%0D%0ASet-Cookie:%20x=1', '/console/%00']) {
+      const res = await browse(`/console/lang/fr?back=${back}`);
+      expect(res.status, back).toBe(303);
+      expect(res.headers.get('location')).toBe('/console');
+    }
+  });
+
   it('never sends anyone off the console, and knows only its two languages', async () => {
     const res = await browse('/console/lang/en?back=https%3A%2F%2Fevil.example');
     expect(res.headers.get('location')).toBe('/console');
@@ -84,6 +94,20 @@ describe('static assets', () => {
 
   it('keeps the script small', () => {
     expect(ASSETS.js.body.length).toBeLessThan(20_000);
+  });
+});
+
+describe('a form body that cannot be read', () => {
+  it('is a 400, not a 500', async () => {
+    const res = await exports.default.fetch(
+      new Request(`${ORIGIN}/console/login`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'multipart/form-data; boundary=x' },
+        body: 'not a multipart body at all',
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('could not be read');
   });
 });
 

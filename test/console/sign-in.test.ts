@@ -41,6 +41,14 @@ describe('the invitation', () => {
     expect(cookieFrom(res, 'relais_session')).toBeUndefined();
   });
 
+  it('refuses a password over 256 characters and keeps the invitation open', async () => {
+    const { path } = await invite();
+    const res = await browse(path, { form: { password: 'x'.repeat(257) } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('at most 256 characters');
+    expect((await browse(path, { form: { password: PASSWORD } })).status).toBe(303);
+  });
+
   it('works once', async () => {
     const { path } = await invite();
     expect((await browse(path, { form: { password: PASSWORD } })).status).toBe(303);
@@ -57,6 +65,14 @@ describe('POST /console/login', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/console/reports');
     expect(cookieFrom(res, 'relais_session')).toMatch(/^relais_session=.{20,}/);
+  });
+
+  it('ignores a place to go next that holds a control character', async () => {
+    const { email, path } = await invite();
+    await browse(path, { form: { password: PASSWORD } });
+    const res = await browse('/console/login', { form: { email, password: PASSWORD, next: '/console/\r\nX: y' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console');
   });
 
   it('answers an unknown email and a wrong password alike', async () => {

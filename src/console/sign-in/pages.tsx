@@ -77,6 +77,7 @@ export function InvitePage(props: { ui: Ui; token: string; email: string; proble
               type="password"
               autocomplete="new-password"
               minlength={12}
+              maxlength={256}
               required
               aria-describedby="password-rule"
             />

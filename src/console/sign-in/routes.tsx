@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { AppError } from '../../http/errors';
 import { acceptInvite, invitationOf, signIn, signInWithLink, signOut } from '../../services/console-sessions';
 import type { ConsoleEnv } from '../context';
-import { endSessionCookie, isConsolePath, requireSession, sessionTokenOf, startSession } from '../session';
+import { endSessionCookie, formOf, isConsolePath, requireSession, sessionTokenOf, startSession } from '../session';
 import { messages } from '../ui/messages';
 import { ProblemPage } from '../ui/problem-page';
 import { uiOf } from '../view-context';
@@ -14,11 +14,13 @@ const m = messages(
     invalid_credentials: 'This email and password do not match an account.',
     rate_limited: (minutes: number) => `Too many failed attempts. Try again in ${minutes} minute(s).`,
     weak_password: 'The password must have at least 12 characters.',
+    too_long: 'The password may have at most 256 characters.',
   },
   {
     invalid_credentials: 'Cet email et ce mot de passe ne correspondent à aucun compte.',
     rate_limited: (minutes: number) => `Trop de tentatives échouées. Réessayez dans ${minutes} minute(s).`,
     weak_password: 'Le mot de passe doit compter au moins 12 caractères.',
+    too_long: 'Le mot de passe peut compter au plus 256 caractères.',
   },
 );
 
@@ -35,7 +37,7 @@ signInRoutes.get('/login', (c) => {
 });
 
 signInRoutes.post('/login', async (c) => {
-  const body = await c.req.parseBody();
+  const body = await formOf(c);
   const email = field(body, 'email');
   const next = field(body, 'next');
   const ui = uiOf(c, null);
@@ -69,20 +71,21 @@ signInRoutes.get('/invite/:token', async (c) => {
 signInRoutes.post('/invite/:token', async (c) => {
   const ui = uiOf(c, null);
   const token = c.req.param('token');
-  const body = await c.req.parseBody();
+  const body = await formOf(c);
   try {
     const session = await acceptInvite(c.env, token, field(body, 'password'));
     startSession(c, session.token, session.expiresAt);
     return c.redirect('/console', 303);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    if (err.code === 'weak_password') {
-      const invitation = await invitationOf(c.env, token);
-      if (invitation !== null) {
-        const page = <InvitePage ui={ui} token={token} email={invitation.email} problem={m[ui.lang].weak_password} />;
-        return c.html(page, 400);
-      }
+    // A password refused keeps the invitation open: the form again, saying why.
+    const problem = err.code === 'weak_password' ? 'weak_password' : err.status === 400 ? 'too_long' : null;
+    const invitation = problem === null ? null : await invitationOf(c.env, token);
+    if (problem !== null && invitation !== null) {
+      const page = <InvitePage ui={ui} token={token} email={invitation.email} problem={m[ui.lang][problem]} />;
+      return c.html(page, 400);
     }
+    if (err.status !== 404) throw err;
     return c.html(<ProblemPage ui={ui} status={404} message="" />, 404);
   }
 });
