@@ -12,9 +12,12 @@ import { domainSchema, slugSchema } from './common';
 const paramName = z.string().min(1).max(64);
 const paramMap = z.record(z.string().min(1).max(64), paramName);
 
+/** The most rules one commission plan holds. */
+export const MAX_COMMISSION_RULES = 100;
+
 const commissionRules = z
   .array(commissionRuleSchema)
-  .max(100)
+  .max(MAX_COMMISSION_RULES)
   .openapi({
     description: 'Most specific match wins (category and event, then category, then event, then default).',
     example: [{ category: 'freinage', percent: 10 }, { percent: 8 }],

@@ -257,6 +257,31 @@ describe('POST /console/partners/:id/domains', () => {
 });
 
 describe('commission plans', () => {
+  it('offers every rule of a long plan, and keeps them all when one is changed', async () => {
+    const rules = Array.from({ length: 20 }, (_, i) => ({ category: `cat-${i}`, percent: 5 }));
+    const p = await createPartner({ commissionRules: [...rules, { percent: 3 }] });
+    const html = await page(admin, `/console/partners/${p.id}`);
+    // 21 rules in force and two empty rows to add more.
+    expect((html.match(/name="rule\d+_percent"/g) ?? []).length).toBe(23);
+    const fields: Record<string, string> = { effectiveFrom: nextDate(today(), 2) };
+    [...rules, { category: '', percent: 3 }].forEach((rule, i) => {
+      Object.assign(fields, {
+        [`rule${i}_category`]: rule.category,
+        [`rule${i}_event`]: '',
+        [`rule${i}_percent`]: String(i === 7 ? 6 : rule.percent),
+        [`rule${i}_fixed`]: '',
+        [`rule${i}_currency`]: '',
+      });
+    });
+    const res = await submit(admin, `/console/partners/${p.id}/plans`, fields);
+    expect(res.headers.get('location')).toBe(`/console/partners/${p.id}?done=plan`);
+    const plans = (await api('GET', `/api/v1/partners/${p.id}/commission-plans`)).body.data;
+    const scheduled = plans.find((x: { status: string }) => x.status === 'scheduled');
+    expect(scheduled.rules).toHaveLength(21);
+    expect(scheduled.rules[7]).toEqual({ category: 'cat-7', percent: 6 });
+    expect(scheduled.rules[20]).toEqual({ percent: 3 });
+  });
+
   it('schedules new rules from a date, shown beside the plan in force, and cancels them', async () => {
     const p = await createPartner();
     const from = nextDate(today(), 3);

@@ -4,6 +4,7 @@ import { type CommissionRule, commissionRuleSchema } from '../../domain/commissi
 import { CONVERSION_EVENTS } from '../../domain/conversion-event';
 import { PARTNER_STATUSES, type PartnerStatus } from '../../domain/partnership';
 import { domainSchema } from '../../schemas/common';
+import { MAX_COMMISSION_RULES } from '../../schemas/partner';
 import { m } from './messages';
 
 type Lang = 'en' | 'fr';
@@ -47,8 +48,11 @@ export function readDomains(body: Body, lang: Lang): { domains: string[] } | { e
   return { domains: [...new Set(domains)] };
 }
 
-/** Rows the plan form offers: the rules of the plan in force and two more, within this bound. */
-export const MAX_RULE_ROWS = 12;
+/**
+ * Rows the plan form offers: every rule of the plan in force and two more, up to what a plan may
+ * hold. Fewer would drop the rules past them when the form is saved, since it replaces them all.
+ */
+export const MAX_RULE_ROWS = MAX_COMMISSION_RULES;
 
 export type RuleRow = { category: string; event: string; percent: string; fixed: string; currency: string };
 export type PlanTyped = { effectiveFrom: string; rows: RuleRow[]; dateError?: string; rulesError?: string };
