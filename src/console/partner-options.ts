@@ -1,21 +1,18 @@
 // The partners an admin picks from in the console's forms and filters: id and name, by name.
 import type { CallerScope } from '../domain/visibility';
-import { listVisiblePartners } from '../services/partners';
+import { partnerNamesInReach } from '../services/partner-names';
 
 export type PartnerOption = { id: string; name: string };
 
-/** More than the programme will ever run at once; a select longer than this is unusable anyway. */
-const MAX_PARTNERS = 500;
-
 /**
- * The partners within the caller's reach, sorted by name: every live partner for an admin, its
- * own for a partner's user.
+ * The live partners within the caller's reach, sorted by name: every one for an admin, its own
+ * for a partner's user. Names only: nothing else of a partner is read to fill a select.
  * @example const partners = await partnerOptionsOf(c.env, c.get('session').scope);
  */
 export async function partnerOptionsOf(env: Env, scope: CallerScope): Promise<PartnerOption[]> {
-  const rows = await listVisiblePartners(env, scope, { limit: MAX_PARTNERS });
+  const rows = await partnerNamesInReach(env, scope);
   return rows
-    .slice(0, MAX_PARTNERS)
+    .filter((p) => !p.isDeleted)
     .map((p) => ({ id: p.id, name: p.name }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
