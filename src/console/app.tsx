@@ -32,7 +32,12 @@ consoleApp.use(sameOriginWrites);
 consoleApp.onError((err, c) => {
   if (!(err instanceof AppError) || err.status >= 500) throw err;
   const ui = c.get('ui') ?? uiOf(c, null);
-  return c.html(<ProblemPage ui={ui} status={err.status} message={err.message} />, err.status as 400, err.headers);
+  const retryAfterSec = Number(err.headers?.['Retry-After']) || undefined;
+  return c.html(
+    <ProblemPage ui={ui} status={err.status} message={err.message} retryAfterSec={retryAfterSec} />,
+    err.status as 400,
+    err.headers,
+  );
 });
 consoleApp.notFound((c) => c.html(<ProblemPage ui={c.get('ui') ?? uiOf(c, null)} status={404} message="" />, 404));
 

@@ -39,8 +39,7 @@ export function isConsolePath(next: string | undefined): next is string {
   return next !== undefined && /^\/console(?:[/?#][\x21-\x7e]*)?$/.test(next);
 }
 
-const WRONG_FORM =
-  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Refused</title></head><body><h1>Refused</h1><p>This form has expired. Go back, reload the page and send it again.</p></body></html>';
+const WRONG_FORM = 'This form has expired. Go back, reload the page and send it again.';
 
 /**
  * Lets through only a signed-in person: a page asked without a valid session leads to the
@@ -55,7 +54,8 @@ export const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => 
     const back = isRead ? `?next=${encodeURIComponent(url.pathname + url.search)}` : '';
     return c.redirect(`/console/login${back}`, isRead ? 302 : 303);
   }
-  if (!isRead && !hasFormToken(session, await formOf(c))) return c.html(WRONG_FORM, 403);
+  if (!isRead && !hasFormToken(session, await formOf(c)))
+    return c.html(<ProblemPage ui={uiOf(c, session)} status={403} message={WRONG_FORM} />, 403);
   c.set('session', session);
   c.set('ui', uiOf(c, session));
   return next();

@@ -121,6 +121,19 @@ describe('forms from another site', () => {
     expect(await res.text()).toContain('not sent from the Relais console');
   });
 
+  it('are refused in the language of the page, the detail kept in English', async () => {
+    const res = await browse('/console/login', {
+      form: { email: 'a@b.example', password: 'whatever-it-is' },
+      origin: 'https://evil.example',
+      lang: 'fr',
+    });
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Ce n&#39;est pas permis.');
+    expect(html).toContain('<span lang="en">This form was not sent from the Relais console');
+  });
+
   it('are refused when they say neither where they come from nor that they are same-origin', async () => {
     const form = { email: 'a@b.example', password: 'whatever-it-is' };
     expect((await browse('/console/login', { form, origin: null })).status).toBe(403);

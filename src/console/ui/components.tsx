@@ -5,8 +5,8 @@ import { messages } from './messages';
 import type { Ui } from './ui';
 
 const m = messages(
-  { copy: 'Copy', copied: 'Copied', next: 'Next page', first: 'First page' },
-  { copy: 'Copier', copied: 'Copié', next: 'Page suivante', first: 'Première page' },
+  { copy: 'Copy', copied: 'Copied', next: 'Next page', first: 'First page', pages: 'Pages' },
+  { copy: 'Copier', copied: 'Copié', next: 'Page suivante', first: 'Première page', pages: 'Pages' },
 );
 
 /** A message at the top of a page: what was just done, or what went wrong (announced to screen readers). */
@@ -103,7 +103,7 @@ export function Pager(props: { ui: Ui; nextCursor: string | null }) {
   if (props.nextCursor !== null) url.searchParams.set('cursor', props.nextCursor);
   if (!hadCursor && props.nextCursor === null) return null;
   return (
-    <nav class="pager" aria-label="pagination">
+    <nav class="pager" aria-label={t.pages}>
       {hadCursor && <a href={first}>{t.first}</a>}
       {props.nextCursor !== null && (
         <a href={url.pathname + url.search} rel="next">

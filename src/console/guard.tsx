@@ -1,5 +1,8 @@
 // What protects every console page: security headers, and no form accepted from another site.
 import type { MiddlewareHandler } from 'hono';
+import type { ConsoleEnv } from './context';
+import { ProblemPage } from './ui/problem-page';
+import { uiOf } from './view-context';
 
 /**
  * The page may load only the console's own stylesheet and script, post only to itself, and
@@ -44,15 +47,15 @@ export function isSameOrigin(
 }
 
 const CROSS_SITE_REFUSED =
-  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Refused</title></head><body><h1>Refused</h1><p>This form was not sent from the Relais console, so it was not accepted. Go back to the console and send it again.</p></body></html>';
+  'This form was not sent from the Relais console, so it was not accepted. Go back to the console and send it again.';
 
 /** Refuses (403) any POST, PUT, PATCH or DELETE that did not come from the console itself. */
-export const sameOriginWrites: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+export const sameOriginWrites: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   const own = [new URL(c.req.url).origin];
   if (c.env.PUBLIC_ORIGIN) own.push(new URL(c.env.PUBLIC_ORIGIN).origin);
   if (!isSameOrigin(own, { origin: c.req.header('origin'), fetchSite: c.req.header('sec-fetch-site') })) {
-    return c.html(CROSS_SITE_REFUSED, 403);
+    return c.html(<ProblemPage ui={uiOf(c, null)} status={403} message={CROSS_SITE_REFUSED} />, 403);
   }
   return next();
 };
