@@ -12,6 +12,7 @@ import {
 } from '../db/console-users';
 import type { ConsoleUserRow } from '../db/schema';
 import { DAY_MS } from '../domain/aggregation';
+import { networkOf } from '../domain/client-network';
 import {
   type ConsoleTokenKind,
   consoleTokenHash,
@@ -133,7 +134,8 @@ export async function signIn(
   const email = normalizeEmail(input.email);
   const attempt = await reserveSignInAttempt(env, {
     account: signInAccountBucket(await keyedHash(env.HASH_KEY, 'sign-in-account', email)),
-    address: signInAddressBucket(await keyedHash(env.HASH_KEY, 'sign-in-address', input.address)),
+    // An IPv6 client picks any address of its /64: the network is what is counted.
+    address: signInAddressBucket(await keyedHash(env.HASH_KEY, 'sign-in-address', networkOf(input.address))),
   });
   if (!attempt.allowed) {
     throw new AppError(

@@ -256,6 +256,16 @@ describe('signIn', () => {
     expect((await attempt(user.email, PASSWORD, newClientIp())).user.id).toBe(user.id);
   });
 
+  it('counts an IPv6 client by its /64, whichever of its addresses it sends from', async () => {
+    const user = await member();
+    const network = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+    for (let i = 0; i < 20; i++) {
+      const from = `${network}:${(i + 1).toString(16)}::1`;
+      expect((await errorOf(attempt(uniqueEmail('spray'), PASSWORD, from))).code).toBe('invalid_credentials');
+    }
+    expect((await errorOf(attempt(user.email, PASSWORD, `${network}:abcd::99`))).code).toBe('rate_limited');
+  });
+
   it('charges an address nothing for attempts refused on a locked account', async () => {
     const locked = await member();
     const other = await member();
