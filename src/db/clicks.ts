@@ -1,5 +1,5 @@
 // Click queries: the ClickBuffer's batched insert and the API's reads.
-import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import { newUlid, ulidTime } from '../domain/ids';
 import type { Db } from './client';
 import { type Click, clicks } from './schema';
@@ -87,6 +87,12 @@ export async function insertClickRows(
     for (const ids of checks) statements.push(confirm.bind(JSON.stringify(ids), uniqueWindowMs));
   }
   await d1.batch(statements);
+}
+
+/** Whether any of `linkIds` has a recorded click. */
+export async function anyClickOf(db: Db, linkIds: string[]): Promise<boolean> {
+  if (linkIds.length === 0) return false;
+  return Boolean(await db.select({ id: clicks.id }).from(clicks).where(inArray(clicks.linkId, linkIds)).limit(1).get());
 }
 
 export type ClickFilter = {

@@ -68,6 +68,21 @@ export async function insertConversionOnce(
 }
 
 /**
+ * Inserts conversions, each with its first history row, in one batch (one transaction); a
+ * conversion whose `(partner, transactionId, event)` is taken already is left out, its history too.
+ */
+export async function insertConversions(
+  db: Db,
+  items: { row: NewConversion & { id: string }; history: HistoryEntry }[],
+): Promise<void> {
+  const [first, ...rest] = items.flatMap(({ row, history }) => [
+    db.insert(conversions).values(row).onConflictDoNothing(),
+    historyInsert(db, row.id, history, sql`EXISTS (SELECT 1 FROM ${conversions} WHERE ${conversions.id} = ${row.id})`),
+  ]);
+  if (first) await db.batch([first, ...rest]);
+}
+
+/**
  * Applies `patch` only while the conversion still has the `expected` status (and attribution
  * method and refunded total, when given), with its history row and, when given, the postback's trail, in one
  * transaction. Answers the updated row, or undefined when it changed meanwhile (the caller reads

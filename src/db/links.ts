@@ -1,5 +1,5 @@
 // Link queries (the API's; the redirect reads links through src/isolate/link-cache.ts).
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { type PageOptions, pageWhere } from './paging';
 import { type Link, links, type NewLink, partners } from './schema';
@@ -14,6 +14,15 @@ export async function getLink(db: Db, id: string): Promise<Link | undefined> {
 
 export async function linkSlugTaken(db: Db, slug: string): Promise<boolean> {
   return Boolean(await db.select({ id: links.id }).from(links).where(eq(links.slug, slug)).get());
+}
+
+/** The live links among `slugs`, in no particular order. */
+export async function linksWithSlugs(db: Db, slugs: string[]): Promise<Link[]> {
+  return db
+    .select()
+    .from(links)
+    .where(and(inArray(links.slug, slugs), isNull(links.deletedAt)))
+    .all();
 }
 
 /**

@@ -183,6 +183,20 @@ export async function rebuildPartnerDay(d1: D1Database, s: DayScope): Promise<vo
 }
 
 /**
+ * Rebuilds many days at once with the statements of `rebuildPartnerDay`, all in one batch: for
+ * a backfill of little data (the demo's), where a round trip per day and dimension would cost
+ * more than the work. The days of real traffic go through `rebuildPartnerDay`.
+ */
+export async function rebuildPartnerDays(d1: D1Database, scopes: readonly DayScope[]): Promise<void> {
+  if (scopes.length === 0) return;
+  const statements = scopes.flatMap((s) => [
+    ...aggregateStatements(d1, s),
+    ...BREAKDOWN_DIMENSIONS.flatMap((dimension) => breakdownStatements(d1, s, dimension)),
+  ]);
+  await d1.batch([...statements, newAggregatesVersion(d1)]);
+}
+
+/**
  * Gives the aggregates a new version, in the batch (the transaction) that changes them: whatever
  * kept figures read under the old one reads them again (src/isolate/report-cache.ts).
  */

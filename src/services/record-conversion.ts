@@ -153,7 +153,15 @@ export function changeOf(input: ConversionInput): ConversionChange {
  * force; then, as for a stored one, moved to the status it reports and refunded as it says (a
  * conversion may be reported refunded, even reversed, from the first postback on).
  */
-function newConversion(partner: Partner, input: DatedInput, opts: RecordOptions): NewConversion & { id: string } {
+/**
+ * A new conversion as intake stores it, not stored yet: attributed from the candidates read,
+ * priced by the plan in force (or the partner's rules), with its status and refund applied.
+ */
+export function newConversion(
+  partner: Partner,
+  input: DatedInput,
+  opts: Pick<RecordOptions, 'visitorId' | 'kept' | 'plans' | 'lookups' | 'rates'>,
+): NewConversion & { id: string } {
   const now = new Date();
   const { occurredAt } = input;
   const attribution = attributionFrom(opts.lookups?.found ?? NO_CANDIDATES, partner, occurredAt);

@@ -9,6 +9,7 @@ import {
   breakdownRows,
   dailyRows,
   rebuildPartnerDay,
+  rebuildPartnerDays,
   timeToConversionRows,
 } from '../db/reports';
 import type { Delivery, Partner } from '../db/schema';
@@ -111,6 +112,15 @@ export function aggregatePartnerDay(env: Env, partner: Partner, date: string, no
     computedAtMs: nowMs,
     timeZone: timeZoneOf(env.REPORT_TIMEZONE),
   });
+}
+
+/** Rebuilds several days of one partner as `aggregatePartnerDay` does each, in one transaction. */
+export function aggregatePartnerDays(env: Env, partner: Partner, dates: readonly string[], nowMs = Date.now()) {
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  return rebuildPartnerDays(
+    env.DB,
+    dates.map((date) => ({ date, partnerId: partner.id, currency: partner.currency, computedAtMs: nowMs, timeZone })),
+  );
 }
 
 /** Whose figures and which days a report covers: a partner key sees only its own partner. */
