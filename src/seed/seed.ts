@@ -1,22 +1,33 @@
-// Seeds the demo partners and links; safe to run any number of times (matched by slug).
+// Seeds the demo partners, links and their past activity; safe to run any number of times (matched by slug).
+import { anyClickOf } from '../db/clicks';
 import { dbOf } from '../db/client';
-import { insertLink, linkSlugTaken } from '../db/links';
+import { insertLink, linkSlugTaken, linksWithSlugs } from '../db/links';
 import { getPartnerBySlug, insertPartner } from '../db/partners';
+import type { Partner } from '../db/schema';
 import { newId } from '../domain/ids';
 import { issuePartnerSecrets } from '../services/partners';
 import { issuePushSecret } from '../services/push-secrets';
+import { seedDemoActivity } from './activity';
 import { SEED_LINKS, SEED_PARTNERS } from './partners';
 
-/** Inserts what is missing of the demo data; answers how many partners and links it added. */
-export async function seedDemo(env: Env): Promise<{ partnersAdded: number; linksAdded: number }> {
+/** What a run of the seed added. */
+export type SeedCounts = { partnersAdded: number; linksAdded: number; clicksAdded: number; conversionsAdded: number };
+
+/**
+ * Inserts what is missing of the demo data; answers what it added. The demo links get their past
+ * activity while none of them has a click: a click of any (the activity, or a real one) stops it.
+ */
+export async function seedDemo(env: Env): Promise<SeedCounts> {
   const db = dbOf(env);
   let partnersAdded = 0;
   let linksAdded = 0;
   const ids = new Map<string, string>();
+  const partners = new Map<string, Partner>();
   for (const p of SEED_PARTNERS) {
     const existing = await getPartnerBySlug(db, p.slug);
     if (existing) {
       ids.set(p.slug, existing.id);
+      partners.set(existing.id, existing);
       continue;
     }
     const secrets = await issuePartnerSecrets(env);
@@ -42,6 +53,7 @@ export async function seedDemo(env: Env): Promise<{ partnersAdded: number; links
       pushSecretEnc,
     });
     ids.set(p.slug, row.id);
+    partners.set(row.id, row);
     partnersAdded++;
   }
   for (const l of SEED_LINKS) {
@@ -60,5 +72,19 @@ export async function seedDemo(env: Env): Promise<{ partnersAdded: number; links
     });
     linksAdded++;
   }
-  return { partnersAdded, linksAdded };
+  const links = await linksWithSlugs(
+    db,
+    SEED_LINKS.map((l) => l.slug),
+  );
+  // Only links of the demo partners: a slug taken by another partner's link is not the demo's.
+  const demoLinks = links.filter((l) => partners.has(l.partnerId));
+  const activity =
+    demoLinks.length > 0 &&
+    !(await anyClickOf(
+      db,
+      demoLinks.map((l) => l.id),
+    ))
+      ? await seedDemoActivity(env, demoLinks, partners)
+      : { clicksAdded: 0, conversionsAdded: 0 };
+  return { partnersAdded, linksAdded, ...activity };
 }

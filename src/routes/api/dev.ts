@@ -13,10 +13,18 @@ devApi.openapi(
     method: 'post',
     path: '/dev/seed',
     tags: ['Local development'],
-    summary: 'Seed the demo partners and links (local runs only, idempotent)',
+    summary: 'Seed the demo partners, links and their past activity (local runs only, idempotent)',
     security: bearer,
     responses: {
-      200: jsonOk(z.object({ partnersAdded: z.number(), linksAdded: z.number() }), 'What was added.'),
+      200: jsonOk(
+        z.object({
+          partnersAdded: z.number(),
+          linksAdded: z.number(),
+          clicksAdded: z.number(),
+          conversionsAdded: z.number(),
+        }),
+        'What was added.',
+      ),
       ...errorResponses,
     },
   }),
