@@ -1,5 +1,5 @@
 // Console users, their single-use links and their sessions: found by keyed hashes, read with their partner's state.
-import { and, desc, eq, exists, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { ConsoleTokenKind } from '../domain/console-user';
 import type { StoredKey } from '../domain/key-role';
 import type { PartnerStatus } from '../domain/partnership';
@@ -42,6 +42,17 @@ function withPartner(row: {
 }): ConsoleUserWithPartner {
   const partner = row.partnerStatus === null ? null : { status: row.partnerStatus, deletedAt: row.partnerDeletedAt };
   return { ...row.user, partner };
+}
+
+/** The emails of the users among `ids` who still exist (a history names people by id). */
+export async function consoleUserEmails(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: consoleUsers.id, email: consoleUsers.email })
+    .from(consoleUsers)
+    .where(inArray(consoleUsers.id, ids.slice(0, 90)))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.email]));
 }
 
 export async function getConsoleUser(db: Db, id: string): Promise<ConsoleUserListed | undefined> {

@@ -30,11 +30,11 @@ export async function getConversion(db: Db, id: string): Promise<Conversion | un
 
 function historyInsert(db: Db, conversionId: string, entry: HistoryEntry, onlyIf: SQL, id = newId('his')) {
   // Columns in the order of the table's definition (drizzle lists them so): id, conversion, from,
-  // to, amount, commission before, commission, refunded, reason, source, created.
+  // to, amount, commission before, commission, refunded, reason, source, actor, created.
   return db.insert(conversionHistory).select(sql`
     SELECT ${id}, ${conversionId}, ${entry.fromStatus ?? null}, ${entry.toStatus}, ${entry.amountMinor ?? null},
       ${entry.commissionBeforeMinor ?? null}, ${entry.commissionMinor ?? null}, ${entry.refundedAmountMinor ?? null},
-      ${entry.reason ?? null}, ${entry.source},
+      ${entry.reason ?? null}, ${entry.source}, ${entry.actor ?? null},
       cast(unixepoch('subsec') * 1000 as integer)
     WHERE ${onlyIf}`);
 }

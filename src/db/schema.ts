@@ -333,6 +333,11 @@ export const conversionHistory = sqliteTable(
     refundedAmountMinor: integer('refunded_amount_minor'),
     reason: text('reason'),
     source: text('source', { enum: STATUS_CHANGE_SOURCES }).notNull(),
+    /**
+     * Who made a change by hand: a console user's id (`usr_…`), an API key's id, or `admin-key`
+     * for the deployment's own ADMIN_API_KEY. Null for postbacks and scheduled jobs.
+     */
+    actor: text('actor'),
     createdAt: createdAt(),
   },
   (t) => [index('conversion_history_conv_idx').on(t.conversionId, t.createdAt)],

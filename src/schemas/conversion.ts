@@ -50,6 +50,10 @@ export const historyEntrySchema = z
     commission: z.number().nullable().openapi({ description: 'The commission after the change.' }),
     reason: z.string().nullable(),
     source: z.enum(STATUS_CHANGE_SOURCES),
+    actor: z.string().nullable().openapi({
+      description:
+        "Who made a change by hand: a console user's id, an API key's id, or `admin-key` for the deployment's own key; null for postbacks and jobs.",
+    }),
     createdAt: z.string(),
   })
   .openapi('ConversionHistoryEntry');

@@ -43,6 +43,8 @@ export type ConversionChange = {
   /** The refunded totals asked (of the conversion and/or of its lines); absent, refunds stay. */
   refund?: RefundAsk;
   source: ChangeSource;
+  /** Who asked, for a change by hand (see `conversionHistory.actor`). */
+  actor?: string | null;
 };
 
 /** A change worked out: what to write, and the conversion as it will then be. */
@@ -167,6 +169,7 @@ export function planChange(conversion: Conversion, change: ConversionChange, now
       refundedAmountMinor: refund.refundedAmountMinor,
       reason: change.reason ?? null,
       source: change.source,
+      actor: change.actor ?? null,
     },
     after: { ...conversion, ...patch, updatedAt: now } as Conversion,
   };
@@ -286,7 +289,12 @@ export async function changeConversionById(
  * already attributed is 409 `already_attributed`; the click must not be a bot's, nor later than
  * the conversion (400 naming `clickId`).
  */
-export async function attachClick(db: Db, id: string, click: Click | undefined): Promise<Conversion | undefined> {
+export async function attachClick(
+  db: Db,
+  id: string,
+  click: Click | undefined,
+  actor: string,
+): Promise<Conversion | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await getConversion(db, id);
     if (!current) return undefined;
@@ -328,6 +336,7 @@ export async function attachClick(db: Db, id: string, click: Click | undefined):
         refundedAmountMinor: current.refundedAmountMinor,
         reason: `attributed by hand to click ${click.id}`,
         source: 'api',
+        actor,
       },
     );
     if (updated) return updated;

@@ -152,7 +152,22 @@ describe('PATCH /api/v1/conversions/:id', () => {
       commissionBefore: 8,
       commission: 8,
       source: 'api',
+      actor: 'admin-key',
     });
+    // The first entry, made by the postback, names no one.
+    expect(res.body.history[0].actor).toBeNull();
+  });
+
+  it("names the API key that made a change in the conversion's history", async () => {
+    const p = await createPartner();
+    const id = await convert(p);
+    const key = await createKey('admin');
+    const res = await api('PATCH', `/api/v1/conversions/${id}`, {
+      key: key.key,
+      body: { status: 'approved' },
+      expect: 200,
+    });
+    expect(res.body.history.at(-1).actor).toBe(key.id);
   });
 
   it('refunds part of an approved conversion with a reason, keeping it approved', async () => {

@@ -177,8 +177,17 @@ describe('reviewing a conversion', () => {
     expect(after).toContain('<p class="notice" role="status">The conversion is approved.</p>');
     expect(after).toContain('<dt>Status</dt><dd><span class="badge good">Approved</span>');
     expect(rowWith(after, 'Pending → Approved')).toEqual([
-      expect.stringMatching(/ \| Pending → Approved \| €8.00 \| €0.00 \| {2}\| Admin$/),
+      expect.stringMatching(
+        new RegExp(` \\| Pending → Approved \\| €8.00 \\| €0.00 \\| {2}\\| Admin \\(${admin.email}\\)$`),
+      ),
     ]);
+    const history = (await api('GET', `/api/v1/conversions/${id}`)).body.history;
+    expect(history.at(-1)).toMatchObject({ toStatus: 'approved', actor: admin.userId });
+    // The partner's user learns an admin did it, not who.
+    const own = await signedIn({ role: 'partner', partnerId: p.id });
+    const seen = await page(own, `/console/conversions/${id}`);
+    expect(rowWith(seen, 'Pending → Approved')).toEqual([expect.stringMatching(/\| Admin$/)]);
+    expect(seen).not.toContain(admin.email);
     // An approved conversion can no longer be approved or rejected.
     expect(after).not.toContain(`/console/conversions/${id}/approve`);
     expect(after).not.toContain(`/console/conversions/${id}/reject`);
@@ -205,7 +214,7 @@ describe('reviewing a conversion', () => {
     const after = await page(admin, `/console/conversions/${id}`);
     expect(rowWith(after, 'Pending → Rejected')).toEqual([
       expect.stringMatching(
-        / \| Pending → Rejected \| €8.00 → €0.00 \| €0.00 \| Order cancelled by the buyer \| Admin$/,
+        / \| Pending → Rejected \| €8.00 → €0.00 \| €0.00 \| Order cancelled by the buyer \| Admin \(admin-[^)]+\)$/,
       ),
     ]);
     expect(after).not.toContain('/refund"');
@@ -231,7 +240,7 @@ describe('reviewing a conversion', () => {
     expect(html).toContain('<dt>Refunded total</dt><dd>€50.00</dd><dt>Commission taken back</dt><dd>€4.60</dd>');
     expect(rowWith(html, 'freinage |')).toEqual(['freinage |  |  | €60.00 | €30.00 | 10 % | €6.00 | €3.00']);
     expect(rowWith(html, '(refund)')).toEqual([
-      expect.stringMatching(/ \| Pending \(refund\) \| €9.20 → €4.60 \| €50.00 \| {2}\| Admin$/),
+      expect.stringMatching(/ \| Pending \(refund\) \| €9.20 → €4.60 \| €50.00 \| {2}\| Admin \(admin-[^)]+\)$/),
     ]);
     expect(html).toContain('id="refundedAmount" name="refundedAmount" inputmode="decimal" required="" value="50.00"');
   });

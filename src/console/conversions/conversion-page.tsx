@@ -504,7 +504,10 @@ export function ConversionPage(props: {
                 </td>
                 <td class="num">{h.refundedAmountMinor === null ? t.none : money(h.refundedAmountMinor)}</td>
                 <td>{h.reason ?? ''}</td>
-                <td>{SOURCE_LABELS[ui.lang][h.source]}</td>
+                <td>
+                  {SOURCE_LABELS[ui.lang][h.source]}
+                  {h.actor !== null && review.actorEmails.has(h.actor) && ` (${review.actorEmails.get(h.actor)})`}
+                </td>
               </tr>
             ))}
           </tbody>

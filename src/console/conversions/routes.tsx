@@ -135,7 +135,7 @@ async function review(
 ) {
   const id = c.req.param('id') ?? '';
   try {
-    await reviewConversion(c.env, c.get('session').scope, id, change);
+    await reviewConversion(c.env, c.get('session').scope, id, change, c.get('session').user.id);
   } catch (err) {
     const problem = refundProblemOf(err);
     if (problem) return showConversion(c, { ...forms, errors: { refundedAmount: problem } }, 400);

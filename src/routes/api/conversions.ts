@@ -23,7 +23,12 @@ import {
   conversionWithHistorySchema,
 } from '../../schemas/conversion';
 import { listVisibleConversions } from '../../services/conversion-list';
-import { reviewConversion, visibleConversion, visibleConversionWithHistory } from '../../services/conversion-review';
+import {
+  ADMIN_KEY_ACTOR,
+  reviewConversion,
+  visibleConversion,
+  visibleConversionWithHistory,
+} from '../../services/conversion-review';
 import { attachClick } from '../../services/conversions';
 
 export const conversionsApi = router();
@@ -86,6 +91,7 @@ function presentHistory(h: ConversionHistoryRow, currency: string) {
     commission: major(h.commissionMinor),
     reason: h.reason,
     source: h.source,
+    actor: h.actor,
     createdAt: iso(h.createdAt) as string,
   };
 }
@@ -94,6 +100,9 @@ const presentWithHistory = (row: Conversion, history: ConversionHistoryRow[]) =>
   ...presentConversion(row),
   history: history.map((h) => presentHistory(h, row.currency)),
 });
+
+/** Who is changing a conversion through the API, as its history keeps it: the key's id. */
+const actorOf = (c: Context<AppEnv>): string => c.get('principal').keyId ?? ADMIN_KEY_ACTOR;
 
 async function withHistory(c: Context<AppEnv>, row: Conversion) {
   return presentWithHistory(row, await historyOf(dbOf(c.env), row.id));
@@ -155,7 +164,7 @@ conversionsApi.openapi(
   async (c) => {
     requireAdmin(c);
     const body = c.req.valid('json');
-    const row = await reviewConversion(c.env, scopeOf(c), c.req.valid('param').id, body);
+    const row = await reviewConversion(c.env, scopeOf(c), c.req.valid('param').id, body, actorOf(c));
     return c.json(await withHistory(c, row), 200);
   },
 );
@@ -177,7 +186,7 @@ conversionsApi.openapi(
     const { clickId } = c.req.valid('json');
     const current = await visibleConversion(c.env, scopeOf(c), c.req.valid('param').id);
     const db = dbOf(c.env);
-    const row = await attachClick(db, current.id, await findClick(db, clickId));
+    const row = await attachClick(db, current.id, await findClick(db, clickId), actorOf(c));
     if (!row) throw notFound('conversion');
     return c.json(await withHistory(c, row), 200);
   },

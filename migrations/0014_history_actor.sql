@@ -1,0 +1,1 @@
+ALTER TABLE `conversion_history` ADD `actor` text;
