@@ -3,6 +3,13 @@
 import type { z } from 'zod';
 import { AppError } from '../http/errors';
 import { encodeCursor } from '../http/pagination';
+import type { Lang } from './ui/locale';
+import { messages } from './ui/messages';
+
+const m = messages(
+  { badChoice: 'Choose one of the listed values.', badDate: 'Enter a date as YYYY-MM-DD.' },
+  { badChoice: 'Choisissez une des valeurs proposées.', badDate: 'Saisissez une date au format AAAA-MM-JJ.' },
+);
 
 /** Rows a list page shows. */
 export const PAGE_SIZE = 50;
@@ -23,6 +30,23 @@ export function readFields<S extends z.ZodType>(
   const read = schema.safeParse(given);
   if (read.success) return { ok: true, data: read.data };
   return { ok: false, bad: [...new Set(read.error.issues.map((issue) => String(issue.path[0] ?? '')))] };
+}
+
+/**
+ * A list's filters as the schema reads them, or what to say beside each bad one: a date field
+ * (`from`, `to`) asks for a date, any other for one of the values offered.
+ * @example readFilters(listQuery, c.req.query(), ui.lang) // { ok: false, errors: { status: 'Choose one…' } }
+ */
+export function readFilters<S extends z.ZodType>(
+  schema: S,
+  fields: Record<string, string | undefined>,
+  lang: Lang,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
+  const read = readFields(schema, fields);
+  if (read.ok) return read;
+  const t = m[lang];
+  const messageOf = (field: string) => (field === 'from' || field === 'to' ? t.badDate : t.badChoice);
+  return { ok: false, errors: Object.fromEntries(read.bad.map((field) => [field, messageOf(field)])) };
 }
 
 /**

@@ -6,16 +6,10 @@ import { decodeCursor } from '../../http/pagination';
 import { listVisibleAnomalies, resolveAnomaly } from '../../services/anomalies';
 import { partnerNamesInReach } from '../../services/partner-names';
 import type { ConsoleEnv } from '../context';
-import { type FieldErrors, PAGE_SIZE, pageOf, readFields } from '../query-fields';
-import { messages } from '../ui/messages';
+import { PAGE_SIZE, pageOf, readFilters } from '../query-fields';
 import { AnomaliesPage, type AnomalyFilters } from './anomalies-page';
 
 export const anomaliesRoutes = new Hono<ConsoleEnv>();
-
-const m = messages(
-  { badChoice: 'Choose one of the listed values.' },
-  { badChoice: 'Choisissez une des valeurs proposées.' },
-);
 
 const listQuery = z.object({
   partnerId: z.string().max(80).optional(),
@@ -31,9 +25,9 @@ anomaliesRoutes.get('/', async (c) => {
   const filters: AnomalyFilters = { partnerId: asked.partnerId, kind: asked.kind, state: asked.state };
   const partners = await partnerNamesInReach(c.env, scope);
   const done = c.req.query('done');
-  const read = readFields(listQuery, asked);
+  const read = readFilters(listQuery, asked, ui.lang);
   if (!read.ok) {
-    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    const errors = read.errors;
     return c.html(
       <AnomaliesPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
       400,

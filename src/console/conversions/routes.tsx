@@ -10,7 +10,7 @@ import { listVisibleConversions } from '../../services/conversion-list';
 import { conversionReview, reviewConversion } from '../../services/conversion-review';
 import { partnerNamesInReach } from '../../services/partner-names';
 import type { ConsoleEnv } from '../context';
-import { badFieldsOf, type FieldErrors, PAGE_SIZE, pageOf, readFields } from '../query-fields';
+import { badFieldsOf, type FieldErrors, PAGE_SIZE, pageOf, readFilters } from '../query-fields';
 import { adminOnly } from '../session';
 import { messages } from '../ui/messages';
 import { ConversionPage, type RefundProblem, type ReviewForms } from './conversion-page';
@@ -22,14 +22,10 @@ type PageContext = Context<ConsoleEnv>;
 
 const m = messages(
   {
-    badChoice: 'Choose one of the listed values.',
-    badDate: 'Enter a date as YYYY-MM-DD.',
     afterTo: 'The first day must not be after the last.',
     tooLong: 'Choose at most 366 days.',
   },
   {
-    badChoice: 'Choisissez une des valeurs proposées.',
-    badDate: 'Saisissez une date au format AAAA-MM-JJ.',
     afterTo: 'Le premier jour ne doit pas être après le dernier.',
     tooLong: 'Choisissez 366 jours au plus.',
   },
@@ -63,14 +59,8 @@ conversionsRoutes.get('/', async (c) => {
       <ConversionsPage ui={ui} partners={partners} filters={filters} errors={errors} rows={rows} nextCursor={next} />,
       Object.keys(errors).length > 0 ? 400 : 200,
     );
-  const read = readFields(listQuery, asked);
-  if (!read.ok) {
-    return page(
-      Object.fromEntries(
-        read.bad.map((field) => [field, field === 'from' || field === 'to' ? t.badDate : t.badChoice]),
-      ),
-    );
-  }
+  const read = readFilters(listQuery, asked, ui.lang);
+  if (!read.ok) return page(read.errors);
   const q = read.data;
   try {
     const rows = await listVisibleConversions(c.env, scope, {

@@ -7,17 +7,11 @@ import { decodeCursor } from '../../http/pagination';
 import { listVisibleDeliveries, retryDelivery, visibleDeliveryWithAttempts } from '../../services/delivery-log';
 import { partnerNamesInReach } from '../../services/partner-names';
 import type { ConsoleEnv } from '../context';
-import { type FieldErrors, PAGE_SIZE, pageOf, readFields } from '../query-fields';
+import { PAGE_SIZE, pageOf, readFilters } from '../query-fields';
 import { adminOnly } from '../session';
-import { messages } from '../ui/messages';
 import { DeliveriesPage, type DeliveryFilters, DeliveryPage } from './deliveries-page';
 
 export const deliveriesRoutes = new Hono<ConsoleEnv>();
-
-const m = messages(
-  { badChoice: 'Choose one of the listed values.' },
-  { badChoice: 'Choisissez une des valeurs proposées.' },
-);
 
 const listQuery = z.object({
   partnerId: z.string().max(80).optional(),
@@ -31,9 +25,9 @@ deliveriesRoutes.get('/', async (c) => {
   const asked = c.req.query();
   const filters: DeliveryFilters = { partnerId: asked.partnerId, status: asked.status };
   const partners = await partnerNamesInReach(c.env, scope);
-  const read = readFields(listQuery, asked);
+  const read = readFilters(listQuery, asked, ui.lang);
   if (!read.ok) {
-    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    const errors = read.errors;
     return c.html(
       <DeliveriesPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
       400,

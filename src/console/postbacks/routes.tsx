@@ -7,20 +7,14 @@ import { partnerNamesInReach } from '../../services/partner-names';
 import { listVisiblePostbackFailures } from '../../services/postback-failures';
 import { listVisiblePostbacks, replayLoggedPostback, visiblePostback } from '../../services/postback-log';
 import type { ConsoleEnv } from '../context';
-import { type FieldErrors, PAGE_SIZE, pageOf, readFields } from '../query-fields';
+import { PAGE_SIZE, pageOf, readFilters } from '../query-fields';
 import { adminOnly } from '../session';
-import { messages } from '../ui/messages';
 import { PostbackEntryPage } from './entry-page';
 import { type FailureFilters, PostbackFailuresPage } from './failures-page';
 import { FAILURE_CODES } from './labels';
 import { type PostbackFilters, PostbackLogPage } from './log-page';
 
 export const postbacksRoutes = new Hono<ConsoleEnv>();
-
-const m = messages(
-  { badChoice: 'Choose one of the listed values.' },
-  { badChoice: 'Choisissez une des valeurs proposées.' },
-);
 
 const logQuery = z.object({
   partnerId: z.string().max(80).optional(),
@@ -34,9 +28,9 @@ postbacksRoutes.get('/', async (c) => {
   const asked = c.req.query();
   const filters: PostbackFilters = { partnerId: asked.partnerId, outcome: asked.outcome };
   const partners = await partnerNamesInReach(c.env, scope);
-  const read = readFields(logQuery, asked);
+  const read = readFilters(logQuery, asked, ui.lang);
   if (!read.ok) {
-    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    const errors = read.errors;
     return c.html(
       <PostbackLogPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
       400,
@@ -75,9 +69,9 @@ postbacksRoutes.get('/failures', async (c) => {
   const asked = c.req.query();
   const filters: FailureFilters = { partnerId: asked.partnerId, errorCode: asked.errorCode };
   const partners = await partnerNamesInReach(c.env, scope);
-  const read = readFields(failureQuery, asked);
+  const read = readFilters(failureQuery, asked, ui.lang);
   if (!read.ok) {
-    const errors: FieldErrors = Object.fromEntries(read.bad.map((f) => [f, m[ui.lang].badChoice]));
+    const errors = read.errors;
     return c.html(
       <PostbackFailuresPage
         ui={ui}
