@@ -175,8 +175,8 @@ export const clicks = sqliteTable(
     linkId: text('link_id').notNull(),
     partnerId: text('partner_id').notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    /** The `rl_vid` cookie value. */
-    visitorId: text('visitor_id').notNull(),
+    /** The `rl_vid` cookie value; null when the visitor refused tracking (no cookie set or read). */
+    visitorId: text('visitor_id'),
     isBot: integer('is_bot', { mode: 'boolean' }).notNull(),
     botReason: text('bot_reason'),
     isUnique: integer('is_unique', { mode: 'boolean' }).notNull(),

@@ -12,8 +12,9 @@ export type ClickEvent = {
   /** Empty for a referral code that led to the partner's website rather than a link. */
   linkId: string;
   partnerId: string;
-  visitorId: string;
-  /** Whether the visitor id was minted for this click (no valid cookie came): then it has no history. */
+  /** Null when the visitor refused tracking: no cookie was read or set. */
+  visitorId: string | null;
+  /** Whether the visitor id was minted for this click (no valid cookie came), or there is none: then it has no history. */
   isNewVisitor: boolean;
   userAgent: string | null;
   accept: string | null;
@@ -148,8 +149,8 @@ export function readBatch(text: WireText): WireClick[] {
 
 /**
  * A click as the redirect leaves it: its wire form followed by the raw values only this isolate
- * may see, at `RAW_IP` (the visitor's IP, null when they opted out of tracking) and `RAW_UID`
- * (the app user id); both are replaced by keyed hashes, and cut off, before the click leaves.
+ * may see, at `RAW_IP` (the visitor's IP, null when they refused tracking) and `RAW_UID`
+ * (the app user id, null when they refused tracking); both are replaced by keyed hashes, and cut off, before the click leaves.
  * One array per click: it waits in the isolate's batch (some tens of milliseconds), long enough to outlive the young
  * generation of the garbage collector, so the hot path keeps only this.
  */

@@ -300,7 +300,7 @@ export class ClickBuffer extends DurableObject<Env> {
       c[WIRE.linkId]!,
       c[WIRE.partnerId]!,
       c[WIRE.at]!,
-      c[WIRE.visitorId]!,
+      c[WIRE.visitorId] ?? null,
       bot.isBot ? 1 : 0,
       bot.reason,
       isUnique ? 1 : 0,

@@ -26,7 +26,10 @@ export const clickSchema = z
     partnerId: z.string(),
     createdAt: z.string().openapi({ description: 'When the redirect was served.' }),
     recordedAt: z.string().openapi({ description: 'When the click reached the database.' }),
-    visitorId: z.string().openapi({ description: 'The first-party `rl_vid` cookie.' }),
+    visitorId: z.string().nullable().openapi({
+      description:
+        'The first-party `rl_vid` cookie; null when the visitor refused tracking (`consent=0`, `Sec-GPC`, `DNT`).',
+    }),
     isBot: z.boolean().openapi({ description: 'Bots are redirected but never counted as billable clicks.' }),
     botReason: nullableText.openapi({ example: 'link_preview' }),
     unique: z.boolean().openapi({ description: "The visitor's first click on this link in 24 hours." }),
