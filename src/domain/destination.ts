@@ -5,8 +5,11 @@ export const DEFAULT_CLICK_ID_PARAM = 'click_id';
 export const DEFAULT_UTM = { source: 'relais', medium: 'affiliate' } as const;
 /** The sub-id parameters of a short link, recorded with the click and offered to templates as macros. */
 export const SUB_ID_PARAMS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
-/** Short-link parameters Relais consumes itself: never forwarded (`uid` in particular must not leak). */
-export const CONSUMED_QUERY_PARAMS = [...SUB_ID_PARAMS, 'uid', 'url'] as const;
+/**
+ * Short-link parameters Relais consumes itself: never forwarded (`uid` in particular must not
+ * leak, and `consent` is the visitor's answer to Relais, not to the partner).
+ */
+export const CONSUMED_QUERY_PARAMS = [...SUB_ID_PARAMS, 'uid', 'url', 'consent'] as const;
 /** The visitor's parameters forwarded at most; the rest are dropped so the Location header stays small. */
 export const MAX_FORWARDED_PARAMS = 50;
 

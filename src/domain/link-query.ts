@@ -1,4 +1,4 @@
-// The tracked link's own query parameters (`sub1`..`sub5`, `uid`, `url`), read on the redirect's hot path.
+// The tracked link's own query parameters (`sub1`..`sub5`, `uid`, `url`, `consent`), read on the redirect's hot path.
 //
 // A hand-written reader rather than URLSearchParams: it builds no list of pairs for the common
 // query, which holds only these. It must agree with URLSearchParams on every query (a property
@@ -15,20 +15,34 @@ export type LinkParams = {
   uid: string | null;
   /** The deep link (`url=`), when one was given. */
   url: string | null;
+  /** Whether the link said `consent=0`: the visitor refused tracking (no cookie, no fingerprint, no `uid`). */
+  isConsentRefused: boolean;
   /** Whether the query holds parameters other than ours, to forward. */
   forwards: boolean;
 };
 
-export const NO_PARAMS: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
+export const NO_PARAMS: LinkParams = {
+  subIds: [null, null, null, null, null],
+  uid: null,
+  url: null,
+  isConsentRefused: false,
+  forwards: false,
+};
 
 /**
- * Reads `sub1`..`sub5`, `uid` and `url` (first value of each) as URLSearchParams would, without
+ * Reads `sub1`..`sub5`, `uid`, `url` and `consent` (first value of each) as URLSearchParams would, without
  * building its list of pairs: the common query holds only these, and forwarding, which needs
  * the pairs, builds them itself.
- * @example readLinkQuery('sub1=clio-iv&uid=42') // { subIds: ['clio-iv', null, null, null, null], uid: '42', url: null, forwards: false }
+ * @example readLinkQuery('sub1=clio-iv&uid=42') // { subIds: ['clio-iv', null, null, null, null], uid: '42', url: null, isConsentRefused: false, forwards: false }
  */
 export function readLinkQuery(query: string): LinkParams {
-  const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
+  const params: LinkParams = {
+    subIds: [null, null, null, null, null],
+    uid: null,
+    url: null,
+    isConsentRefused: false,
+    forwards: false,
+  };
   // URLSearchParams drops one leading `?`, which a URL such as `/slug??x=1` leaves in its query.
   let start = query.startsWith('?') ? 1 : 0;
   while (start <= query.length) {
@@ -49,7 +63,13 @@ export function readLinkQuery(query: string): LinkParams {
 
 /** The same through URLSearchParams, for queries whose escapes `decodeURIComponent` refuses. */
 export function readLinkQuerySlowly(query: string): LinkParams {
-  const params: LinkParams = { subIds: [null, null, null, null, null], uid: null, url: null, forwards: false };
+  const params: LinkParams = {
+    subIds: [null, null, null, null, null],
+    uid: null,
+    url: null,
+    isConsentRefused: false,
+    forwards: false,
+  };
   for (const [name, value] of new URLSearchParams(query)) take(params, name, value);
   return params;
 }
@@ -62,6 +82,9 @@ function take(params: LinkParams, name: string, value: string): void {
     if (params.uid === null && value !== '' && value.length <= MAX_UID) params.uid = value;
   } else if (name === 'url') {
     if (params.url === null && value !== '') params.url = value;
+  } else if (name === 'consent') {
+    // Any `consent=0` refuses: a refusal is never overridden by another value beside it.
+    if (value === '0') params.isConsentRefused = true;
   } else {
     params.forwards = true;
   }

@@ -6,6 +6,7 @@ import { MAX_SUB_ID, MAX_UID, readLinkQuery, readLinkQuerySlowly } from '../../s
 // invalid UTF-8), `+`, separators inside values, our own names spelt with escapes.
 const piece = fc.oneof(
   fc.constantFrom('sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'sub0', 'sub6', 'uid', 'url', 'utm_source', 'x'),
+  fc.constantFrom('consent', 'consent=0', '0', '%30'),
   fc.constantFrom('%73ub1', '%75id', 'SUB1', 'sub1%20', '+', '%20', '%2B', '%26', '%3D', '%', '%2', '%zz', '%E9'),
   fc.constantFrom('%C3%A9', '%F0%9F%9A%97', '%C3', 'é', '🚗', 'https://www.autodoc.fr/x?y=1', '==', '&&'),
   fc.string({ maxLength: 6 }),
@@ -31,6 +32,7 @@ describe('readLinkQuery', () => {
       subIds: ['clio iv', null, 'a&b', null, null],
       uid: '42',
       url: 'https://x.fr/',
+      isConsentRefused: false,
       forwards: false,
     });
   });
@@ -58,7 +60,15 @@ describe('readLinkQuery', () => {
       subIds: ['100%', '\uFFFDté', null, null, null],
       uid: null,
       url: null,
+      isConsentRefused: false,
       forwards: false,
     });
+  });
+
+  it('takes consent=0 as a refusal, whatever other consent values stand beside it, and never as a parameter to forward', () => {
+    expect(readLinkQuery('consent=0')).toMatchObject({ isConsentRefused: true, forwards: false });
+    expect(readLinkQuery('consent=1&consent=0').isConsentRefused).toBe(true);
+    expect(readLinkQuery('consent=1')).toMatchObject({ isConsentRefused: false, forwards: false });
+    expect(readLinkQuery('consent=').isConsentRefused).toBe(false);
   });
 });
