@@ -24,7 +24,10 @@ export function fingerprintOf(hashKey: string, ip: string, userAgent: string, da
   return keyedHash(hashKey, `fingerprint:${day}`, `${ip.trim().toLowerCase()}\n${userAgent.trim()}`);
 }
 
-/** Whether the visitor asked not to be tracked (`Sec-GPC: 1` or `DNT: 1`): then no fingerprint is kept. */
+/**
+ * Whether the browser asks not to be tracked (`Sec-GPC: 1` or `DNT: 1`): like `consent=0` on the
+ * link, no cookie is set or read, no fingerprint is taken and `uid` is ignored.
+ */
 export function optedOut(headers: Headers): boolean {
   return headers.get('sec-gpc') === '1' || headers.get('dnt') === '1';
 }

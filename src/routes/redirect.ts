@@ -1,7 +1,7 @@
 // GET|HEAD /:slug and GET /r/:code: the tracked redirect, answered from memory; the click is recorded after the 302.
 //
 // Budget: a warm link is answered with no I/O at all. Before the response: one pass over the
-// query, a cookie read, a choice among the link's destinations (user-agent parse only when a
+// query, a cookie read (none when the visitor refuses tracking), a choice among the link's destinations (user-agent parse only when a
 // rule looks at the device), and the URL, usually by joining precomputed pieces around the new
 // click id. After: hashing, bot verdict, device description and storage (src/services and
 // src/objects), kept alive by `waitUntil`.
@@ -109,8 +109,12 @@ function serve(
   const headers = request.headers;
   tenure(request);
   tenure(headers);
-  const knownVisitor = visitorIdOf(headers.get('cookie'));
-  const visitorId = knownVisitor ?? newUlid(now);
+  // Consent refused (`consent=0`) or not to be tracked (`Sec-GPC`, `DNT`): no cookie is read or
+  // set, no fingerprint taken, `uid` ignored; the click is still recorded, under no visitor.
+  const isTracked = !params.isConsentRefused && !optedOut(headers);
+  const knownVisitor = isTracked ? visitorIdOf(headers.get('cookie')) : null;
+  const visitorId = isTracked ? (knownVisitor ?? newUlid(now)) : null;
+  const clickId = newClickId(now);
   const country = (request.cf?.country as string | undefined) ?? null;
 
   let base = link.destination;
@@ -137,7 +141,8 @@ function serve(
         os: hit.needsOs ? osOf(ua) : null,
         languages: hit.needsLanguage ? parseAcceptLanguage(headers.get('accept-language')) : [],
       },
-      `${visitorId}:${link.id}`,
+      // Without a visitor, the choice sticks to nothing: each click draws afresh.
+      `${visitorId ?? clickId}:${link.id}`,
     );
     if (choice.destination !== null) {
       base = choice.destination;
@@ -145,7 +150,6 @@ function serve(
     }
   }
 
-  const clickId = newClickId(now);
   const subIds = params.subIds;
   const parts = fullBuild ? null : destinationParts(hit, base);
   const location =
@@ -196,21 +200,24 @@ function serve(
           source: referralCode === null ? 'link' : 'referral',
           referralCode,
         },
-        optedOut(headers) ? null : headers.get('cf-connecting-ip'),
-        params.uid,
+        isTracked ? headers.get('cf-connecting-ip') : null,
+        isTracked ? params.uid : null,
       ),
-      shardOf(visitorId),
+      shardOf(visitorId ?? clickId),
     );
   }
 
   const response = new Response(null, {
     status: 302,
-    headers: {
-      location,
-      'cache-control': 'private, no-store',
-      'x-robots-tag': 'noindex',
-      'set-cookie': `${VISITOR_COOKIE}=${visitorId}${partner.cookieAttributes}`,
-    },
+    headers:
+      visitorId === null
+        ? { location, 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex' }
+        : {
+            location,
+            'cache-control': 'private, no-store',
+            'x-robots-tag': 'noindex',
+            'set-cookie': `${VISITOR_COOKIE}=${visitorId}${partner.cookieAttributes}`,
+          },
   });
   tenure(response);
   return response;
