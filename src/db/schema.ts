@@ -526,6 +526,22 @@ export const postbackFailures = sqliteTable(
   (t) => [index('postback_failures_partner_idx').on(t.partnerId, t.id)],
 );
 
+/**
+ * Requests for slugs that name no link, counted per day (of `REPORT_TIMEZONE`), path and bot or
+ * not: no row per request and nothing about the requester, only how often a path was asked.
+ */
+export const orphanVisits = sqliteTable(
+  'orphan_visits',
+  {
+    date: text('date').notNull(),
+    /** `/<slug>` as asked (slugs are case-sensitive), or `(other)` for a day's paths past the cap. */
+    path: text('path').notNull(),
+    hits: integer('hits').notNull().default(0),
+    botHits: integer('bot_hits').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.date, t.path] })],
+);
+
 /** Answers already given per `webhook-id`: a replayed delivery gets the same answer and changes nothing. */
 export const webhookReceipts = sqliteTable(
   'webhook_receipts',
