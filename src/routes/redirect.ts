@@ -23,6 +23,7 @@ import {
   resolveLink,
   resolveReferral,
 } from '../isolate/link-cache';
+import { countOrphanVisit } from '../isolate/orphan-visits';
 import { BoundedMap } from '../lib/bounded-map';
 import { gonePage, notFoundPage } from './pages';
 
@@ -44,9 +45,11 @@ export function redirect(
 ): Response | Promise<Response> {
   const now = Date.now();
   const hit = resolveLink(dbOf(env), slug, now, ctx);
-  if (hit === null) return notFoundPage();
+  if (hit === null) return orphan(request, env, ctx, slug, now);
   if (hit instanceof Promise) {
-    return hit.then((link) => (link ? serve(request, env, ctx, link, query, Date.now(), null) : notFoundPage()));
+    return hit.then((link) =>
+      link ? serve(request, env, ctx, link, query, Date.now(), null) : orphan(request, env, ctx, slug, Date.now()),
+    );
   }
   return serve(request, env, ctx, hit, query, now, null);
 }
@@ -80,6 +83,12 @@ async function serveReferral(
   const hit = target.linkSlug !== null ? await resolveLink(dbOf(env), target.linkSlug, Date.now(), ctx) : target.direct;
   if (!hit) return gonePage();
   return serve(request, env, ctx, hit, query, Date.now(), target.code);
+}
+
+/** The 404 page of a slug that names no link, counted (in memory; written later) so that a broken link shows. */
+function orphan(request: Request, env: Env, ctx: ExecutionContext, slug: string, now: number): Response {
+  countOrphanVisit(env, ctx, request, slug, now);
+  return notFoundPage();
 }
 
 function inactive(fallbackUrl: string | null): Response {
