@@ -1,4 +1,4 @@
-// Report resources (daily figures, breakdowns, time to conversion, partner reports): validation, types and OpenAPI.
+// Report resources (daily figures, breakdowns, time to conversion, unknown slugs, partner reports): validation, types and OpenAPI.
 import { z } from '@hono/zod-openapi';
 import { BREAKDOWN_DIMENSIONS } from '../domain/aggregation';
 import { DISCREPANCY_KINDS } from '../domain/report-diff';
@@ -39,6 +39,15 @@ export const breakdownQuery = z
   .openapi('BreakdownQuery');
 
 export const timeToConversionQuery = z.object(rangeFields).openapi('TimeToConversionQuery');
+
+export const orphanReportQuery = z
+  .object({
+    from: isoDate
+      .optional()
+      .openapi({ description: 'First day (of `REPORT_TIMEZONE`), included. Default: 29 days before `to`.' }),
+    to: isoDate.optional().openapi({ description: 'Last day (of `REPORT_TIMEZONE`), included. Default: today.' }),
+  })
+  .openapi('OrphanReportQuery');
 
 const money = z.number().openapi({ description: 'Major units, two decimals.', example: 10.44 });
 
@@ -105,12 +114,26 @@ export const timeToConversionRowSchema = z
   })
   .openapi('TimeToConversionRow');
 
+export const orphanRowSchema = z
+  .object({
+    date: z.string().openapi({ description: 'A day of `REPORT_TIMEZONE` (UTC by default).', example: '2026-11-24' }),
+    path: z.string().openapi({
+      description:
+        'The path asked, `/` and the slug as typed (slugs are case-sensitive), at most 65 characters; `(other)` for the paths of a day past its first 1,000.',
+      example: '/autodoc-frein',
+    }),
+    hits: z.number().int().openapi({ description: 'Requests from people.' }),
+    botHits: z.number().int().openapi({ description: 'Requests from bots, previews and scripts.' }),
+  })
+  .openapi('OrphanReportRow');
+
 const reportList = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ data: z.array(item), nextCursor: z.null() }).openapi(name);
 
 export const dailyReportSchema = reportList(dailyRowSchema, 'DailyReport');
 export const breakdownReportSchema = reportList(breakdownRowSchema, 'BreakdownReport');
 export const timeToConversionReportSchema = reportList(timeToConversionRowSchema, 'TimeToConversionReport');
+export const orphanReportSchema = z.object({ data: z.array(orphanRowSchema) }).openapi('OrphanReport');
 
 export const rebuildSchema = z
   .object({

@@ -1,7 +1,8 @@
-// Reports' use cases: daily figures, breakdowns and time to conversion within reach, and rebuilding a day.
+// Reports' use cases: daily figures, breakdowns, time to conversion and unknown slugs within reach, and rebuilding a day.
 import type { z } from '@hono/zod-openapi';
 import { dbOf } from '../db/client';
 import { getLink } from '../db/links';
+import { type OrphanVisitRow, orphanVisitRows } from '../db/orphan-visits';
 import { getPartner, partnersAfter } from '../db/partners';
 import {
   type AggregateRow,
@@ -65,6 +66,21 @@ export async function timeToConversionReport(env: Env, scope: CallerScope, q: Re
   const rows = await timeToConversionRows(env.DB, { ...range, timeZone: timeZoneOf(env.REPORT_TIMEZONE), partnerId });
   const counts = new Map(rows.map((r) => [r.bucket, r.conversions]));
   return { range, buckets: timeToConversionDistribution(counts) };
+}
+
+/**
+ * Requests for slugs that name no link, per day, path and bot or not (an admin's: they belong to
+ * no partner). Counted live, so `to` defaults to today, not yesterday.
+ */
+export async function orphanReport(
+  env: Env,
+  q: { from?: string; to?: string },
+): Promise<{ range: ReportRange; rows: OrphanVisitRow[] }> {
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const nowMs = Date.now();
+  const asked = reportRange({ from: q.from, to: q.to ?? dateIn(nowMs, timeZone) }, nowMs, timeZone);
+  if (!asked.ok) throw invalidRequest(asked.message, asked.details);
+  return { range: asked.range, rows: await orphanVisitRows(env.DB, asked.range) };
 }
 
 /**

@@ -1,4 +1,4 @@
-// /api/v1/reports: daily figures, breakdowns and time to conversion (JSON or CSV), and rebuilding a day.
+// /api/v1/reports: daily figures, breakdowns and time to conversion (JSON or CSV), unknown slugs, and rebuilding a day.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AggregateRow } from '../../db/reports';
 import { conversionRate, earningsPerClick, TOTAL_LINK_ID } from '../../domain/aggregation';
@@ -13,13 +13,15 @@ import {
   dailyReportQuery,
   dailyReportSchema,
   dailyRowSchema,
+  orphanReportQuery,
+  orphanReportSchema,
   rebuildResultSchema,
   rebuildSchema,
   timeToConversionQuery,
   timeToConversionReportSchema,
   timeToConversionRowSchema,
 } from '../../schemas/report';
-import { breakdownReport, dailyReport, rebuildDay, timeToConversionReport } from '../../services/reports';
+import { breakdownReport, dailyReport, orphanReport, rebuildDay, timeToConversionReport } from '../../services/reports';
 
 export const reportsApi = router();
 
@@ -156,6 +158,25 @@ reportsApi.openapi(
       );
     }
     return c.json({ data, nextCursor: null }, 200);
+  },
+);
+
+reportsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/reports/orphans',
+    tags: ['Reports'],
+    summary: 'Requests for unknown slugs',
+    description:
+      'Requests (`GET` or `HEAD /:slug`) for slugs that name no link, answered with the 404 page: per day of `REPORT_TIMEZONE` and path, people and bots apart, so that a broken link in the app shows. Counted in memory and written every few seconds (within 5 s); no IP address or user agent is kept. Admin keys only: these paths belong to no partner.',
+    security: bearer,
+    request: { query: orphanReportQuery },
+    responses: { 200: jsonOk(orphanReportSchema, 'By day, oldest first, then most hits first.'), ...errorResponses },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const { rows } = await orphanReport(c.env, c.req.valid('query'));
+    return c.json({ data: rows.map((r) => ({ date: r.date, path: r.path, hits: r.hits, botHits: r.bot_hits })) }, 200);
   },
 );
 
