@@ -16,6 +16,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/keys',
       '/api/v1/coupons',
       '/api/v1/referral-codes',
+      '/api/v1/reports/orphans',
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }

@@ -19,6 +19,7 @@ describe('date ranges are capped at 366 days', () => {
     '/api/v1/reports/daily?format=csv',
     '/api/v1/reports/breakdown?dimension=device',
     '/api/v1/reports/time-to-conversion',
+    '/api/v1/reports/orphans',
     '/api/v1/clicks',
     '/api/v1/conversions',
   ])('%s', async (path) => {
