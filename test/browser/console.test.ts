@@ -21,7 +21,7 @@ beforeAll(async () => {
   const res = await api('/api/v1/partners?limit=500');
   partners = ((await res.json()) as { data: Partner[] }).data;
   autodoc = partners.find((p) => p.name === 'Autodoc')!;
-  expect(autodoc).toBeDefined();
+  expect(autodoc?.name).toBe('Autodoc');
 });
 
 /** The console's own pages linked from the menu, in order. */
