@@ -5,7 +5,7 @@ import type { ConversionReview } from '../../services/conversion-review';
 import type { CommissionDetail, DetailLine } from '../../services/conversions';
 import { ActionForm, Field, Notice } from '../ui/components';
 import { durationOf } from '../ui/duration';
-import { FieldError } from '../ui/filter-fields';
+import { FieldError } from '../ui/field-error';
 import { Layout } from '../ui/layout';
 import { messages } from '../ui/messages';
 import { isAdmin, type Ui } from '../ui/ui';

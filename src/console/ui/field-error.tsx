@@ -1,11 +1,12 @@
 // What is wrong with a form field, shown under it and read out with it.
 
 /**
- * The message under a field; the field names `<id>-error` in its `aria-describedby` and sets
- * `aria-invalid`, so that a screen reader reads it with the field.
+ * The message under a field, nothing when there is none; the field names `<id>-error` in its
+ * `aria-describedby` and sets `aria-invalid`, so that a screen reader reads it with the field.
  * @example <input id="email" aria-invalid="true" aria-describedby="email-error" /><FieldError id="email" message={problem} />
  */
-export function FieldError(props: { id: string; message: string }) {
+export function FieldError(props: { id: string; message: string | undefined }) {
+  if (!props.message) return null;
   return (
     <p class="hint bad" id={`${props.id}-error`}>
       {props.message}

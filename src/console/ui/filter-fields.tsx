@@ -1,6 +1,7 @@
 // The GET forms that filter a list (the URL is the list's state) and their labelled fields, each
 // with the message of a bad value beside it.
 import type { Child } from 'hono/jsx';
+import { FieldError } from './field-error';
 import { messages } from './messages';
 import type { Ui } from './ui';
 
@@ -22,16 +23,6 @@ const m = messages(
     deletedPartner: (name: string) => `${name} (supprimé)`,
   },
 );
-
-/** The message of a bad field, tied to its field by `aria-describedby`. */
-export function FieldError(props: { id: string; message: string | undefined }) {
-  if (!props.message) return null;
-  return (
-    <p class="hint bad" id={`${props.id}-error`}>
-      {props.message}
-    </p>
-  );
-}
 
 /** What makes a field announce its error: invalid, and described by the message. */
 const errorAttributes = (id: string, error: string | undefined) =>
