@@ -120,6 +120,8 @@ export const partners = sqliteTable(
     paymentTermsDays: integer('payment_terms_days').notNull().default(30),
     /** VAT charged on its statements, in basis points (2000 = 20%); null for the programme's rate. */
     vatRateBp: integer('vat_rate_bp'),
+    /** Whether every link of the partner tracks a visitor only on `consent=1` (see src/domain/identity.ts). */
+    requiresConsent: integer('requires_consent', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
@@ -161,6 +163,8 @@ export const links = sqliteTable(
     placement: text('placement'),
     forwardQuery: integer('forward_query', { mode: 'boolean' }).notNull().default(true),
     isDisabled: integer('is_disabled', { mode: 'boolean' }).notNull().default(false),
+    /** Whether the link tracks a visitor only on `consent=1`; its partner's setting applies too. */
+    requiresConsent: integer('requires_consent', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),

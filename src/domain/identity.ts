@@ -32,6 +32,21 @@ export function optedOut(headers: Headers): boolean {
   return headers.get('sec-gpc') === '1' || headers.get('dnt') === '1';
 }
 
+/**
+ * Whether a click may recognise its visitor (cookie, fingerprint, `uid`): never once refused
+ * (`consent=0`, `Sec-GPC: 1`, `DNT: 1`, which win over anything else), and only on `consent=1`
+ * where the link or its partner requires consent; otherwise yes.
+ * @example isTrackingAllowed({ isConsentRefused: false, isConsentGiven: false }, true, new Headers()) // false
+ */
+export function isTrackingAllowed(
+  consent: { isConsentRefused: boolean; isConsentGiven: boolean },
+  requiresConsent: boolean,
+  headers: Headers,
+): boolean {
+  if (consent.isConsentRefused || optedOut(headers)) return false;
+  return !requiresConsent || consent.isConsentGiven;
+}
+
 /** Name of the first-party visitor cookie. */
 export const VISITOR_COOKIE = 'rl_vid';
 

@@ -17,6 +17,8 @@ export type LinkParams = {
   url: string | null;
   /** Whether the link said `consent=0`: the visitor refused tracking (no cookie, no fingerprint, no `uid`). */
   isConsentRefused: boolean;
+  /** Whether the link said `consent=1` (and never `consent=0`): needed where a link or its partner requires consent. */
+  isConsentGiven: boolean;
   /** Whether the query holds parameters other than ours, to forward. */
   forwards: boolean;
 };
@@ -26,6 +28,7 @@ export const NO_PARAMS: LinkParams = {
   uid: null,
   url: null,
   isConsentRefused: false,
+  isConsentGiven: false,
   forwards: false,
 };
 
@@ -33,7 +36,7 @@ export const NO_PARAMS: LinkParams = {
  * Reads `sub1`..`sub5`, `uid`, `url` and `consent` (first value of each) as URLSearchParams would, without
  * building its list of pairs: the common query holds only these, and forwarding, which needs
  * the pairs, builds them itself.
- * @example readLinkQuery('sub1=clio-iv&uid=42') // { subIds: ['clio-iv', null, null, null, null], uid: '42', url: null, isConsentRefused: false, forwards: false }
+ * @example readLinkQuery('sub1=clio-iv&uid=42') // { subIds: ['clio-iv', null, null, null, null], uid: '42', url: null, isConsentRefused: false, isConsentGiven: false, forwards: false }
  */
 export function readLinkQuery(query: string): LinkParams {
   const params: LinkParams = {
@@ -41,6 +44,7 @@ export function readLinkQuery(query: string): LinkParams {
     uid: null,
     url: null,
     isConsentRefused: false,
+    isConsentGiven: false,
     forwards: false,
   };
   // URLSearchParams drops one leading `?`, which a URL such as `/slug??x=1` leaves in its query.
@@ -68,6 +72,7 @@ export function readLinkQuerySlowly(query: string): LinkParams {
     uid: null,
     url: null,
     isConsentRefused: false,
+    isConsentGiven: false,
     forwards: false,
   };
   for (const [name, value] of new URLSearchParams(query)) take(params, name, value);
@@ -84,7 +89,12 @@ function take(params: LinkParams, name: string, value: string): void {
     if (params.url === null && value !== '') params.url = value;
   } else if (name === 'consent') {
     // Any `consent=0` refuses: a refusal is never overridden by another value beside it.
-    if (value === '0') params.isConsentRefused = true;
+    if (value === '0') {
+      params.isConsentRefused = true;
+      params.isConsentGiven = false;
+    } else if (value === '1' && !params.isConsentRefused) {
+      params.isConsentGiven = true;
+    }
   } else {
     params.forwards = true;
   }

@@ -47,6 +47,8 @@ export type RedirectPartner = {
   websiteUrl: string | null;
   /** Attributes of the visitor cookie after its value, `Max-Age` from the partner's cookie days. */
   cookieAttributes: string;
+  /** Whether the partner's links track a visitor only on `consent=1`. */
+  requiresConsent: boolean;
 };
 
 /** What the redirect needs of a link and its partner, flattened once when loaded. */
@@ -55,6 +57,8 @@ export type CachedLink = {
   partner: RedirectPartner;
   /** Expiry as a number, so the hot path compares numbers. */
   expiresAtMs: number | null;
+  /** Whether the link or its partner requires `consent=1` to recognise the visitor: read from the cached rows, no query per click. */
+  requiresConsent: boolean;
   /** The link's targeting and A/B rules, null when it has none (the common case). */
   rules: LinkRules | null;
   needsDevice: boolean;
@@ -90,6 +94,7 @@ export function redirectPartnerOf(partner: Partner): RedirectPartner {
     trackingTemplate: partner.trackingTemplate?.trim() || null,
     websiteUrl: partner.websiteUrl,
     cookieAttributes: `; Max-Age=${days * DAY_S}; Path=/; HttpOnly; Secure; SameSite=Lax`,
+    requiresConsent: partner.requiresConsent,
   };
 }
 
@@ -104,6 +109,7 @@ function cachedLinkOf(link: Link, partner: Partner): CachedLink {
     link,
     partner: p,
     expiresAtMs: link.expiresAt?.getTime() ?? null,
+    requiresConsent: link.requiresConsent || p.requiresConsent,
     rules: hasRules ? rules : null,
     needsDevice: hasRules && rules !== null && needsDevice(rules),
     needsOs: targets.some((t) => (t.os?.length ?? 0) > 0),
@@ -275,6 +281,8 @@ function websiteLinkOf(partner: Partner, websiteUrl: string): CachedLink {
     placement: null,
     forwardQuery: true,
     isDisabled: false,
+    // The partner's own setting still applies, through `cachedLinkOf`.
+    requiresConsent: false,
     createdAt: partner.createdAt,
     updatedAt: partner.updatedAt,
     deletedAt: null,

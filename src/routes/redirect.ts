@@ -10,7 +10,7 @@ import { pendingClick } from '../domain/click-wire';
 import { acceptDeepLink } from '../domain/deep-link';
 import { buildDestination, settingsInput } from '../domain/destination';
 import { describeDevice, quickDevice } from '../domain/device';
-import { optedOut, VISITOR_COOKIE, visitorIdOf } from '../domain/identity';
+import { isTrackingAllowed, VISITOR_COOKIE, visitorIdOf } from '../domain/identity';
 import { newClickId, newUlid } from '../domain/ids';
 import { NO_PARAMS, readLinkQuery } from '../domain/link-query';
 import { chooseDestination, parseAcceptLanguage } from '../domain/targeting';
@@ -118,9 +118,10 @@ function serve(
   const headers = request.headers;
   tenure(request);
   tenure(headers);
-  // Consent refused (`consent=0`) or not to be tracked (`Sec-GPC`, `DNT`): no cookie is read or
-  // set, no fingerprint taken, `uid` ignored; the click is still recorded, under no visitor.
-  const isTracked = !params.isConsentRefused && !optedOut(headers);
+  // Consent refused (`consent=0`), not to be tracked (`Sec-GPC`, `DNT`) or required and not given
+  // (`consent=1`): no cookie is read or set, no fingerprint taken, `uid` ignored; the click is
+  // still recorded, under no visitor.
+  const isTracked = isTrackingAllowed(params, hit.requiresConsent, headers);
   const knownVisitor = isTracked ? visitorIdOf(headers.get('cookie')) : null;
   const visitorId = isTracked ? (knownVisitor ?? newUlid(now)) : null;
   const clickId = newClickId(now);

@@ -34,6 +34,10 @@ const linkFields = {
     .optional()
     .openapi({ description: "Forward the visitor's other query parameters. Default true." }),
   disabled: z.boolean().optional(),
+  requiresConsent: z.boolean().optional().openapi({
+    description:
+      "Recognise the visitor (cookie, fingerprint, `uid`) only when the link is opened with `consent=1`; otherwise each click is recorded as if consent were refused. The partner's own `requiresConsent` applies too. Default false.",
+  }),
 };
 
 export const linkCreateSchema = z.object(linkFields).strict().openapi('LinkCreate');
@@ -55,6 +59,9 @@ export const linkSchema = z
     placement: z.string().nullable(),
     forwardQuery: z.boolean(),
     disabled: z.boolean(),
+    requiresConsent: z.boolean().openapi({
+      description: "The link's own setting; the partner's `requiresConsent` applies to it as well.",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

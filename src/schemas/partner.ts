@@ -60,6 +60,10 @@ const partnerFields = {
       'Push a delivered day again (a new message, new `webhook-id`) once its figures were rebuilt, for days of the last week, at most once a day. Default false: one push per day.',
   }),
   websiteUrl: storedUrlSchema(2000).nullable().optional(),
+  requiresConsent: z.boolean().optional().openapi({
+    description:
+      'Every link of the partner recognises the visitor (cookie, fingerprint, `uid`) only when opened with `consent=1`; otherwise each click is recorded as if consent were refused. Default false.',
+  }),
   currency: currencyCodeSchema.optional().openapi({
     description:
       'The reporting currency (ISO 4217; default EUR): reports, pushes and statements are in it. It can change only while the partner has no conversions (else 409 `currency_in_use`).',
@@ -179,6 +183,7 @@ export const partnerSchema = z
     webhookUrl: z.string().nullable(),
     pushCorrections: z.boolean(),
     websiteUrl: z.string().nullable(),
+    requiresConsent: z.boolean(),
     currency: z.string(),
     clickIdParam: z.string(),
     affiliateParams: z.record(z.string(), z.string()),

@@ -104,5 +104,6 @@ function columnsOf(body: LinkUpdate): Partial<NewLink> {
   if (body.placement !== undefined) out.placement = body.placement;
   if (body.forwardQuery !== undefined) out.forwardQuery = body.forwardQuery;
   if (body.disabled !== undefined) out.isDisabled = body.disabled;
+  if (body.requiresConsent !== undefined) out.requiresConsent = body.requiresConsent;
   return out;
 }

@@ -297,6 +297,7 @@ function settingsOf(body: PartnerUpdate): Partial<NewPartner> {
     'webhookUrl',
     'pushCorrections',
     'websiteUrl',
+    'requiresConsent',
     'currency',
     'clickIdParam',
     'affiliateParams',

@@ -244,6 +244,7 @@ describe('linkFormValues', () => {
     placement: null,
     forwardQuery: false,
     isDisabled: false,
+    requiresConsent: true,
     createdAt: new Date(),
     updatedAt: new Date(),
     deletedAt: null,

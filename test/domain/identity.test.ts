@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visitorIdOf } from '../../src/domain/identity';
+import { isTrackingAllowed, visitorIdOf } from '../../src/domain/identity';
 
 describe('visitorIdOf', () => {
   const id = '01JDQ7Z8V3K2M4N5P6Q7R8S9T0';
@@ -21,5 +21,31 @@ describe('visitorIdOf', () => {
     ['a lower-case id', `rl_vid=${id.toLowerCase()}`],
   ])('finds none in %s', (_, header) => {
     expect(visitorIdOf(header)).toBeNull();
+  });
+});
+
+describe('isTrackingAllowed', () => {
+  const none = { isConsentRefused: false, isConsentGiven: false };
+  const given = { isConsentRefused: false, isConsentGiven: true };
+  const refused = { isConsentRefused: true, isConsentGiven: false };
+  const quiet = new Headers();
+
+  it('tracks when consent is not required and not refused', () => {
+    expect(isTrackingAllowed(none, false, quiet)).toBe(true);
+    expect(isTrackingAllowed(given, false, quiet)).toBe(true);
+  });
+
+  it('tracks a link requiring consent only on consent=1', () => {
+    expect(isTrackingAllowed(none, true, quiet)).toBe(false);
+    expect(isTrackingAllowed(given, true, quiet)).toBe(true);
+  });
+
+  it('never tracks once refused, whether by consent=0, Sec-GPC or DNT', () => {
+    expect(isTrackingAllowed(refused, false, quiet)).toBe(false);
+    for (const header of ['sec-gpc', 'dnt']) {
+      const headers = new Headers({ [header]: '1' });
+      expect(isTrackingAllowed(given, true, headers)).toBe(false);
+      expect(isTrackingAllowed(given, false, headers)).toBe(false);
+    }
   });
 });

@@ -33,6 +33,7 @@ describe('readLinkQuery', () => {
       uid: '42',
       url: 'https://x.fr/',
       isConsentRefused: false,
+      isConsentGiven: false,
       forwards: false,
     });
   });
@@ -61,6 +62,7 @@ describe('readLinkQuery', () => {
       uid: null,
       url: null,
       isConsentRefused: false,
+      isConsentGiven: false,
       forwards: false,
     });
   });
@@ -70,5 +72,17 @@ describe('readLinkQuery', () => {
     expect(readLinkQuery('consent=1&consent=0').isConsentRefused).toBe(true);
     expect(readLinkQuery('consent=1')).toMatchObject({ isConsentRefused: false, forwards: false });
     expect(readLinkQuery('consent=').isConsentRefused).toBe(false);
+  });
+
+  it('takes consent=1 as consent given only when no consent=0 stands beside it, before or after', () => {
+    expect(readLinkQuery('consent=1')).toMatchObject({
+      isConsentGiven: true,
+      isConsentRefused: false,
+      forwards: false,
+    });
+    expect(readLinkQuery('consent=0&consent=1')).toMatchObject({ isConsentGiven: false, isConsentRefused: true });
+    expect(readLinkQuery('consent=1&consent=0')).toMatchObject({ isConsentGiven: false, isConsentRefused: true });
+    expect(readLinkQuery('consent=yes').isConsentGiven).toBe(false);
+    expect(readLinkQuery('sub1=a').isConsentGiven).toBe(false);
   });
 });

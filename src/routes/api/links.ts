@@ -28,6 +28,7 @@ function presentLink(l: Link, origin: string) {
     placement: l.placement,
     forwardQuery: l.forwardQuery,
     disabled: l.isDisabled,
+    requiresConsent: l.requiresConsent,
     createdAt: iso(l.createdAt) as string,
     updatedAt: iso(l.updatedAt) as string,
   };

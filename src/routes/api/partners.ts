@@ -69,6 +69,7 @@ function presentPartner(p: PartnerRecord, origin: string): PartnerView {
     webhookUrl: p.webhookUrl,
     pushCorrections: p.pushCorrections,
     websiteUrl: p.websiteUrl,
+    requiresConsent: p.requiresConsent,
     currency: p.currency,
     clickIdParam: p.clickIdParam,
     affiliateParams: p.affiliateParams,
