@@ -110,6 +110,17 @@ describe('parseLinkForm', () => {
     });
   });
 
+  it('takes the consent box, ticked on a new link and unticked on a change', () => {
+    const created = parseLinkForm(
+      posted({ partnerId: 'ptn_1', destination: 'https://www.autodoc.fr/', requiresConsent: '1' }),
+      'create',
+      'UTC',
+    );
+    expect(created.ok && created.body.requiresConsent).toBe(true);
+    const changed = parseLinkForm(posted({ destination: 'https://www.autodoc.fr/' }), 'edit', 'UTC');
+    expect(changed.ok && changed.body.requiresConsent).toBe(false);
+  });
+
   it('leaves out of a new link whatever is left empty', () => {
     const parsed = parseLinkForm(
       posted({ partnerId: 'ptn_1', destination: 'https://www.autodoc.fr/' }),
@@ -135,6 +146,7 @@ describe('parseLinkForm', () => {
       rules: {},
       placement: null,
       forwardQuery: false,
+      requiresConsent: false,
     });
   });
 
@@ -279,6 +291,7 @@ describe('linkFormValues', () => {
       rules: link.rules,
       placement: null,
       forwardQuery: false,
+      requiresConsent: true,
     });
   });
 

@@ -65,6 +65,7 @@ describe('POST /console/links/new', () => {
       // The tests' programme runs on UTC days (vitest.config.ts).
       expiresAt: '2030-12-31T23:30',
       fallbackUrl: 'https://www.autodoc.fr/',
+      requiresConsent: '1',
     });
     const id = createdId(res);
     const { body } = await api('GET', `/api/v1/links/${id}`, { expect: 200 });
@@ -97,6 +98,7 @@ describe('POST /console/links/new', () => {
       placement: 'diagnostic_freins',
       forwardQuery: false,
       disabled: false,
+      requiresConsent: true,
       createdAt: body.createdAt,
       updatedAt: body.updatedAt,
     });

@@ -40,6 +40,7 @@ export type LinkFormValues = {
   expiresAt: string;
   placement: string;
   forwardQuery: boolean;
+  requiresConsent: boolean;
   targets: TargetRow[];
   variants: VariantRow[];
 };
@@ -108,6 +109,7 @@ export function blankLinkValues(partnerId = ''): LinkFormValues {
     expiresAt: '',
     placement: '',
     forwardQuery: true,
+    requiresConsent: false,
     targets: [],
     variants: [],
   });
@@ -127,6 +129,7 @@ export function linkFormValues(link: Link, timeZone: string): LinkFormValues {
     expiresAt: link.expiresAt ? shortWallClock(wallClockIn(link.expiresAt.getTime(), timeZone)) : '',
     placement: link.placement ?? '',
     forwardQuery: link.forwardQuery,
+    requiresConsent: link.requiresConsent,
     targets: (link.rules.targets ?? []).map((t) => ({
       id: t.id ?? '',
       countries: list(t.countries),
@@ -193,6 +196,7 @@ export function postedLinkValues(form: Record<string, unknown>): LinkFormValues 
     expiresAt: text('expiresAt'),
     placement: text('placement'),
     forwardQuery: text('forwardQuery') !== '',
+    requiresConsent: text('requiresConsent') !== '',
     targets: trimmed(
       rowsOf('targets', MAX_TARGETS, (at) => ({
         id: at('id'),
@@ -307,6 +311,7 @@ export function parseLinkForm(
         : undefined,
     placement: optional(values.placement),
     forwardQuery: values.forwardQuery,
+    requiresConsent: isEdit || values.requiresConsent ? values.requiresConsent : undefined,
   };
   const parsed = (isEdit ? linkUpdateSchema : linkCreateSchema).safeParse(body);
   if (!parsed.success) {

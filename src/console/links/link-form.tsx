@@ -94,6 +94,7 @@ function fieldLabel(t: Texts, name: string, zone: string): string {
     fallbackUrl: t.fallbackUrl,
     expiresAt: t.expiresField(zone),
     forwardQuery: t.forwardQueryField,
+    requiresConsent: t.requiresConsentField,
   };
   return top[name] ?? name;
 }
@@ -210,6 +211,24 @@ export function LinkFormPage(props: LinkFormProps) {
               aria-describedby={`${fieldId('forwardQuery')}-hint`}
             />
             {t.forwardQueryField}
+          </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.consentGroup}</legend>
+          <p class="hint" id={`${fieldId('requiresConsent')}-hint`}>
+            {t.consentHint}
+          </p>
+          <label class="inline" for={fieldId('requiresConsent')}>
+            <input
+              type="checkbox"
+              id={fieldId('requiresConsent')}
+              name="requiresConsent"
+              value="1"
+              checked={values.requiresConsent}
+              aria-describedby={`${fieldId('requiresConsent')}-hint`}
+            />
+            {t.requiresConsentField}
           </label>
         </fieldset>
 

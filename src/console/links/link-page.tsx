@@ -197,6 +197,8 @@ function Settings(props: LinkPageProps) {
       </dd>
       <dt>{t.forwardQuery}</dt>
       <dd>{link.forwardQuery ? t.yes : t.no}</dd>
+      <dt>{t.requiresConsent}</dt>
+      <dd>{link.requiresConsent ? t.yes : t.no}</dd>
       <dt>{t.created}</dt>
       <dd>{ui.fmt.dateTime(link.createdAt)}</dd>
       <dt>{t.changed}</dt>

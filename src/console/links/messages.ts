@@ -52,6 +52,7 @@ export const linkMessages = messages(
     byDefault: 'by default',
     params: 'Extra parameters',
     forwardQuery: "Forwards the visitor's other query parameters",
+    requiresConsent: 'Needs consent (consent=1)',
     yes: 'Yes',
     no: 'No',
     none: 'None',
@@ -122,6 +123,10 @@ export const linkMessages = messages(
     paramName: (n: number) => `Name ${n}`,
     paramValue: (n: number) => `Value ${n}`,
     visitorGroup: 'Sub-ids and deep links',
+    consentGroup: 'Consent',
+    requiresConsentField: 'Needs consent: recognise the visitor only when the link is opened with consent=1',
+    consentHint:
+      "Without consent=1 on the short URL the click is still counted and its click id forwarded, but no cookie is set or read, no fingerprint is taken and uid is ignored. Sec-GPC, DNT and consent=0 always refuse. The partner's own setting applies too.",
     forwardQueryField: "Forward the visitor's other query parameters to the destination",
     visitorHint:
       "Relais reads sub1 to sub5 and url from the short URL itself: sub-ids are recorded with each click, and a deep link (url) is accepted only on the partner's allowed domains. The link's page builds such URLs.",
@@ -222,6 +227,7 @@ export const linkMessages = messages(
     byDefault: 'par défaut',
     params: 'Paramètres ajoutés',
     forwardQuery: 'Transmet les autres paramètres du visiteur',
+    requiresConsent: 'Consentement requis (consent=1)',
     yes: 'Oui',
     no: 'Non',
     none: 'Aucun',
@@ -294,6 +300,10 @@ export const linkMessages = messages(
     paramName: (n: number) => `Nom ${n}`,
     paramValue: (n: number) => `Valeur ${n}`,
     visitorGroup: 'Sous-identifiants et liens profonds',
+    consentGroup: 'Consentement',
+    requiresConsentField: 'Consentement requis : ne reconnaître le visiteur que si le lien est ouvert avec consent=1',
+    consentHint:
+      "Sans consent=1 dans l'URL courte, le clic est compté et son identifiant de clic transmis, mais aucun cookie n'est posé ni lu, aucune empreinte n'est calculée et uid est ignoré. Sec-GPC, DNT et consent=0 refusent toujours. Le réglage du partenaire s'applique aussi.",
     forwardQueryField: 'Transmettre à la destination les autres paramètres du visiteur',
     visitorHint:
       "Relais lit sub1 à sub5 et url dans l'URL courte elle-même : les sous-identifiants sont enregistrés avec chaque clic, et un lien profond (url) n'est accepté que sur les domaines autorisés du partenaire. La page du lien construit ces URL.",

@@ -49,12 +49,14 @@ export const DONE = {
   en: {
     status: 'The status was changed.',
     domains: 'The allowed domains were saved.',
+    consent: 'The consent setting was saved.',
     plan: 'The commission plan was scheduled.',
     'plan-cancelled': 'The scheduled plan was cancelled.',
   },
   fr: {
     status: 'Le statut a été changé.',
     domains: 'Les domaines autorisés ont été enregistrés.',
+    consent: 'Le réglage du consentement a été enregistré.',
     plan: 'Le plan de commission a été prévu.',
     'plan-cancelled': 'Le plan prévu a été annulé.',
   },
@@ -129,6 +131,14 @@ export const m = messages(
       'Deep links may lead to these domains and their subdomains only. One domain per line, e.g. autodoc.fr.',
     noDomains: 'No domain: deep links are refused.',
     saveDomains: 'Save the domains',
+    consent: 'Consent',
+    consentRequired: 'Needs consent: visitors of its links are recognised only on consent=1.',
+    consentNotRequired:
+      'Consent is not required: visitors are recognised unless they refuse (consent=0, Sec-GPC or DNT), or a link itself needs consent.',
+    requiresConsentField: 'Needs consent (consent=1) on every link of the partner',
+    requiresConsentHint:
+      'Without consent=1 on the short URL the click is still counted and its click id forwarded, but no cookie is set or read, no fingerprint is taken and uid is ignored.',
+    saveConsent: 'Save the consent setting',
     postbackSetup: 'Postback setup',
     postbackUrl: 'Postback URL',
     authMethods: 'Accepted postbacks',
@@ -264,6 +274,14 @@ export const m = messages(
       'Les liens profonds ne peuvent mener qu’à ces domaines et à leurs sous-domaines. Un domaine par ligne, par exemple autodoc.fr.',
     noDomains: 'Aucun domaine : les liens profonds sont refusés.',
     saveDomains: 'Enregistrer les domaines',
+    consent: 'Consentement',
+    consentRequired: 'Consentement requis : les visiteurs de ses liens ne sont reconnus qu’avec consent=1.',
+    consentNotRequired:
+      'Consentement non requis : les visiteurs sont reconnus sauf refus (consent=0, Sec-GPC ou DNT), ou si un lien exige lui-même le consentement.',
+    requiresConsentField: 'Consentement requis (consent=1) sur tous les liens du partenaire',
+    requiresConsentHint:
+      'Sans consent=1 dans l’URL courte, le clic est compté et son identifiant de clic transmis, mais aucun cookie n’est posé ni lu, aucune empreinte n’est calculée et uid est ignoré.',
+    saveConsent: 'Enregistrer le réglage du consentement',
     postbackSetup: 'Configuration des postbacks',
     postbackUrl: 'URL de postback',
     authMethods: 'Postbacks acceptés',

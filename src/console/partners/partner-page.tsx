@@ -58,6 +58,7 @@ export function PartnerPage(props: PartnerPageProps) {
         today={props.today}
       />
       <DomainsSection ui={ui} partnerId={partner.id} domains={partner.allowedDomains} form={props.forms?.domains} />
+      <ConsentSection ui={ui} partnerId={partner.id} requiresConsent={partner.requiresConsent} />
       <PostbackSection ui={ui} origin={props.origin} partner={partner} test={props.test} />
       {admin && <SecretsSection ui={ui} partner={partner} />}
       <DeliveriesSection
@@ -220,6 +221,36 @@ function DomainsSection(props: { ui: Ui; partnerId: string; domains: string[]; f
             )}
           </Field>
           <button type="submit">{t.saveDomains}</button>
+        </ActionForm>
+      )}
+    </section>
+  );
+}
+
+function ConsentSection(props: { ui: Ui; partnerId: string; requiresConsent: boolean }) {
+  const { ui } = props;
+  const t = m[ui.lang];
+  return (
+    <section aria-labelledby="consent">
+      <h2 id="consent">{t.consent}</h2>
+      <p>{props.requiresConsent ? t.consentRequired : t.consentNotRequired}</p>
+      {isAdmin(ui) && (
+        <ActionForm ui={ui} action={`/console/partners/${props.partnerId}/consent`}>
+          <p class="hint" id="requiresConsent-hint">
+            {t.requiresConsentHint}
+          </p>
+          <label class="inline" for="requiresConsent">
+            <input
+              type="checkbox"
+              id="requiresConsent"
+              name="requiresConsent"
+              value="1"
+              checked={props.requiresConsent}
+              aria-describedby="requiresConsent-hint"
+            />
+            {t.requiresConsentField}
+          </label>
+          <button type="submit">{t.saveConsent}</button>
         </ActionForm>
       )}
     </section>

@@ -217,6 +217,12 @@ partnersRoutes.post('/:id/domains', adminOnly, async (c) => {
   }
 });
 
+partnersRoutes.post('/:id/consent', adminOnly, async (c) => {
+  // An unticked box is not posted at all: its absence means consent is not required.
+  const requiresConsent = fieldOf(await c.req.parseBody(), 'requiresConsent') !== '';
+  return edit(c, { requiresConsent }, 'consent');
+});
+
 partnersRoutes.post('/:id/plans', adminOnly, async (c) => {
   const lang = c.get('ui').lang;
   const read = readPlan(await c.req.parseBody(), lang);
