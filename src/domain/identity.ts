@@ -13,6 +13,20 @@ export function userHash(hashKey: string, userId: string): Promise<string> {
 /** The UTC day (`YYYY-MM-DD`) whose salt a fingerprint taken at `atMs` uses. */
 export const fingerprintDay = (atMs: number) => new Date(atMs).toISOString().slice(0, 10);
 
+/** Prefix of a partner's pseudonym of a visitor id, so that it is never taken for the cookie value itself. */
+export const VISITOR_PSEUDONYM_PREFIX = 'vp_';
+
+/**
+ * What a partner is shown instead of a visitor id: a keyed hash of the id under a purpose of the
+ * partner's own, so that the same visitor reads the same for that partner every time, but two
+ * partners get unrelated values and cannot join their data on it. Without `HASH_KEY` nobody,
+ * partner included, can go back from it to the cookie.
+ * @example await visitorPseudonym(env.HASH_KEY, 'ptn_01J...', '01JDQ7Z8V3K2M4N5P6Q7R8S9T0') // 'vp_x1Yz...'
+ */
+export async function visitorPseudonym(hashKey: string, partnerId: string, visitorId: string): Promise<string> {
+  return VISITOR_PSEUDONYM_PREFIX + (await keyedHash(hashKey, `visitor:${partnerId}`, visitorId));
+}
+
 /**
  * Last-resort fingerprint of a browser: keyed hash of IP and user agent, salted with the UTC
  * day so that fingerprints of different days cannot be linked. The language is left out on

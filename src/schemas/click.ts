@@ -28,7 +28,8 @@ export const clickSchema = z
     recordedAt: z.string().openapi({ description: 'When the click reached the database.' }),
     visitorId: z.string().nullable().openapi({
       description:
-        'The first-party `rl_vid` cookie; null when the visitor refused tracking (`consent=0`, `Sec-GPC`, `DNT`).',
+        "Admin keys: the first-party `rl_vid` cookie. Partner keys: the partner's own pseudonym of it (`vp_` and a keyed hash of partner and visitor), the same for a visitor every time but different for each partner, so that two partners cannot join their clicks on it. Null when the visitor was not tracked (`consent=0`, `Sec-GPC`, `DNT`, or consent required and not given).",
+      example: '01JDQ7Z8V3K2M4N5P6Q7R8S9T0',
     }),
     isBot: z.boolean().openapi({ description: 'Bots are redirected but never counted as billable clicks.' }),
     botReason: nullableText.openapi({ example: 'link_preview' }),
@@ -59,12 +60,21 @@ export const clickSchema = z
   .openapi('Click');
 
 /**
- * A click as its partner's keys see it: no `visitorId` (the app user's cookie, shared by every
- * partner's links) and no `botReason` (how bots are told apart, which would teach a fraudster
- * what to avoid); `isBot` stays.
+ * A click as its partner's keys see it: `visitorId` as the partner's own pseudonym (the cookie
+ * itself is shared by every partner's links), and no `botReason` (how bots are told apart,
+ * which would teach a fraudster what to avoid); `isBot` stays.
  */
 export const clickPublicSchema = clickSchema
-  .omit({ visitorId: true, botReason: true })
-  .openapi('ClickPublic', { description: 'A click as its partner keys see it: no `visitorId`, no `botReason`.' });
+  .omit({ botReason: true })
+  .extend({
+    visitorId: z.string().nullable().openapi({
+      description:
+        "The partner's own pseudonym of the visitor (`vp_` and a keyed hash of partner and visitor id): the same visitor reads the same every time for this partner, and differently for any other. Null when the visitor was not tracked.",
+      example: 'vp_Jq3b0nE6m2yXo9cVt1sHk4WlR8aZ5uPd',
+    }),
+  })
+  .openapi('ClickPublic', {
+    description: "A click as its partner keys see it: `visitorId` as the partner's pseudonym, no `botReason`.",
+  });
 
 export type ClickView = z.infer<typeof clickSchema>;

@@ -78,12 +78,13 @@ describe('partners', () => {
 });
 
 describe('clicks', () => {
-  it('shows a partner key no visitor id and no bot reason', async () => {
+  it('shows a partner key no visitor id, only its pseudonym of it, and no bot reason', async () => {
     const click = await insertClick(link, new Date(Date.now() - 60_000), { isBot: true, botReason: 'headless' });
     const own = await api('GET', `/api/v1/clicks/${click.id}`, { key: partnerKey, expect: 200 });
     expect(own.body.isBot).toBe(true);
-    expect(own.body).not.toHaveProperty('visitorId');
+    expect(own.body.visitorId).toMatch(/^vp_[A-Za-z0-9_-]{32}$/);
     expect(own.body).not.toHaveProperty('botReason');
+    expect(JSON.stringify(own.body)).not.toContain(click.visitorId);
     expect(Object.keys(own.body).sort()).toEqual(propertiesOf('ClickPublic').sort());
     const listed = await api('GET', `/api/v1/clicks?linkId=${link.id}`, { key: partnerKey, expect: 200 });
     expect(JSON.stringify(listed.body)).not.toContain(click.visitorId);

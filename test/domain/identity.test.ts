@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrackingAllowed, visitorIdOf } from '../../src/domain/identity';
+import { isTrackingAllowed, visitorIdOf, visitorPseudonym } from '../../src/domain/identity';
 
 describe('visitorIdOf', () => {
   const id = '01JDQ7Z8V3K2M4N5P6Q7R8S9T0';
@@ -47,5 +47,27 @@ describe('isTrackingAllowed', () => {
       expect(isTrackingAllowed(given, true, headers)).toBe(false);
       expect(isTrackingAllowed(given, false, headers)).toBe(false);
     }
+  });
+});
+
+describe('visitorPseudonym', () => {
+  const key = 'test-hash-key-0123456789abcdef';
+  const visitor = '01JDQ7Z8V3K2M4N5P6Q7R8S9T0';
+
+  it('is stable for a partner and a visitor', async () => {
+    expect(await visitorPseudonym(key, 'ptn_a', visitor)).toBe(await visitorPseudonym(key, 'ptn_a', visitor));
+  });
+
+  it('differs between partners, between visitors and between keys', async () => {
+    const base = await visitorPseudonym(key, 'ptn_a', visitor);
+    expect(await visitorPseudonym(key, 'ptn_b', visitor)).not.toBe(base);
+    expect(await visitorPseudonym(key, 'ptn_a', '01JDQ7Z8V3K2M4N5P6Q7R8S9T1')).not.toBe(base);
+    expect(await visitorPseudonym(`${key}x`, 'ptn_a', visitor)).not.toBe(base);
+  });
+
+  it('is vp_ and 32 URL-safe characters, holding nothing of the id', async () => {
+    const p = await visitorPseudonym(key, 'ptn_a', visitor);
+    expect(p).toMatch(/^vp_[A-Za-z0-9_-]{32}$/);
+    expect(p).not.toContain(visitor);
   });
 });

@@ -60,7 +60,7 @@ clicksApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listVisibleClicks(dbOf(c.env), scopeOf(c), {
+    const rows = await listVisibleClicks(dbOf(c.env), c.env.HASH_KEY, scopeOf(c), {
       ...pageRequest(q),
       linkId: q.linkId,
       from: q.from,
@@ -82,7 +82,7 @@ clicksApi.openapi(
     responses: { 200: jsonOk(byKey(clickSchema, clickPublicSchema), 'The click.'), ...errorResponses },
   }),
   async (c) => {
-    const click = await visibleClick(dbOf(c.env), scopeOf(c), c.req.valid('param').id);
+    const click = await visibleClick(dbOf(c.env), c.env.HASH_KEY, scopeOf(c), c.req.valid('param').id);
     return c.json(viewFor(c, clickPublicSchema, presentClick)(click), 200);
   },
 );
