@@ -555,7 +555,8 @@ export const webhookReceipts = sqliteTable(
     answer: json<unknown>('answer').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.partnerId, t.webhookId] })],
+  // By time: the housekeeping job deletes the oldest in bounded batches (src/jobs/housekeeping.ts).
+  (t) => [primaryKey({ columns: [t.partnerId, t.webhookId] }), index('webhook_receipts_created_idx').on(t.createdAt)],
 );
 
 /** Daily figures per day (of `REPORT_TIMEZONE`), partner and link (link `*` is the partner's total). */
@@ -745,7 +746,12 @@ export const linkChecks = sqliteTable(
     error: text('error'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.linkId, t.date] }), index('link_checks_partner_idx').on(t.partnerId, t.date)],
+  // By date: the housekeeping job deletes the oldest in bounded batches (src/jobs/housekeeping.ts).
+  (t) => [
+    primaryKey({ columns: [t.linkId, t.date] }),
+    index('link_checks_partner_idx').on(t.partnerId, t.date),
+    index('link_checks_date_idx').on(t.date),
+  ],
 );
 
 /**

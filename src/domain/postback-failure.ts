@@ -10,6 +10,9 @@ export const FAILURE_WINDOW_MS = 60_000;
  */
 export type FailureKey = { partnerId: string | null; ipHash: string | null; errorCode: string; atMs: number };
 
+/** The minute of `atMs` as row ids write it: zero-padded, so that ids sort by time. */
+const minuteOfId = (atMs: number) => String(Math.floor(atMs / FAILURE_WINDOW_MS)).padStart(9, '0');
+
 /** The first millisecond of the minute of `atMs`. */
 export const failureMinute = (atMs: number) => atMs - (atMs % FAILURE_WINDOW_MS);
 
@@ -30,7 +33,14 @@ export const isCountedFailure = (status: number, isAuthenticated: boolean) =>
  * // 'pbf_029512345_Yx3...' (46 characters)
  */
 export async function failureRowId(hashKey: string, key: FailureKey): Promise<string> {
-  const minute = String(Math.floor(key.atMs / FAILURE_WINDOW_MS)).padStart(9, '0');
+  const minute = minuteOfId(key.atMs);
   const rest = [key.partnerId ?? '', key.ipHash ?? '', key.errorCode].join('\u0000');
   return `pbf_${minute}_${await keyedHash(hashKey, 'postback-failure', rest)}`;
 }
+
+/**
+ * The least id a row counting a minute at or after `atMs`'s can have: the ids of rows of earlier
+ * minutes sort before it, so that old counts are found through the primary key.
+ * @example failureIdFloor(Date.parse('2026-01-01T00:00:00Z')) // 'pbf_029453760'
+ */
+export const failureIdFloor = (atMs: number) => `pbf_${minuteOfId(atMs)}`;

@@ -8,7 +8,9 @@
 // 32 bytes is the size of the AES-256 and HMAC-SHA256 keys they stand for; `npm start` generates
 // them that long, and production sets them with `wrangler secret put`. A misspelt
 // `REPORT_TIMEZONE` is refused too: read as UTC instead, it would move sales and clicks near
-// midnight onto other days and months in every report, push and statement.
+// midnight onto other days and months in every report, push and statement. So is a
+// `LOG_RETENTION_DAYS` that is not a number of days: read as the default, logs would be kept
+// longer (or shorter) than the retention the programme declared.
 import { timeZoneOf } from './calendar';
 
 /** The secrets every entry point needs (README, "Configuration"). */
@@ -22,10 +24,30 @@ export const MIN_SECRET_BYTES = 32;
 /** What is wrong with one setting; never its value. */
 export type SettingProblem =
   | { setting: SecretName; problem: 'missing' | 'too_short' }
-  | { setting: 'REPORT_TIMEZONE'; problem: 'unknown_time_zone' };
+  | { setting: 'REPORT_TIMEZONE'; problem: 'unknown_time_zone' }
+  | { setting: 'LOG_RETENTION_DAYS'; problem: 'not_days' };
 
-/** The settings judged: the secrets, and the programme's time zone (unset or blank: UTC). */
-export type JudgedSettings = Partial<Record<SecretName | 'REPORT_TIMEZONE', unknown>>;
+/** The settings judged: the secrets, the programme's time zone (unset or blank: UTC), the log retention. */
+export type JudgedSettings = Partial<Record<SecretName | 'REPORT_TIMEZONE' | 'LOG_RETENTION_DAYS', unknown>>;
+
+/** Days postback logs are kept when `LOG_RETENTION_DAYS` is unset or blank. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+/** The longest `LOG_RETENTION_DAYS` accepted: ten years, past any limitation period a log could serve. */
+export const MAX_LOG_RETENTION_DAYS = 3650;
+
+/**
+ * `LOG_RETENTION_DAYS` as a number of days: a whole number from 1 to `MAX_LOG_RETENTION_DAYS`,
+ * `DEFAULT_LOG_RETENTION_DAYS` when unset or blank; null for anything else.
+ * @example logRetentionDays('14') // 14
+ * logRetentionDays(undefined) // 30
+ * logRetentionDays('30d') // null
+ */
+export function logRetentionDays(value: unknown): number | null {
+  if (value === undefined || (typeof value === 'string' && value.trim() === '')) return DEFAULT_LOG_RETENTION_DAYS;
+  if (typeof value !== 'string' || !/^\s*\d{1,4}\s*$/.test(value)) return null;
+  const days = Number(value);
+  return days >= 1 && days <= MAX_LOG_RETENTION_DAYS ? days : null;
+}
 
 const encoder = new TextEncoder();
 
@@ -54,6 +76,9 @@ export function settingProblems(settings: JudgedSettings): SettingProblem[] {
   if (!isTimeZoneSetting(settings.REPORT_TIMEZONE)) {
     problems.push({ setting: 'REPORT_TIMEZONE', problem: 'unknown_time_zone' });
   }
+  if (logRetentionDays(settings.LOG_RETENTION_DAYS) === null) {
+    problems.push({ setting: 'LOG_RETENTION_DAYS', problem: 'not_days' });
+  }
   return problems;
 }
 
@@ -78,16 +103,23 @@ export function misconfigurationMessage(problems: readonly SettingProblem[]): st
       ? `${setting} is missing`
       : problem === 'too_short'
         ? `${setting} is shorter than ${MIN_SECRET_BYTES} bytes`
-        : `${setting} is not a time zone`,
+        : problem === 'not_days'
+          ? `${setting} is not a number of days`
+          : `${setting} is not a time zone`,
   );
   const fixes: string[] = [];
-  if (problems.some((p) => p.setting !== 'REPORT_TIMEZONE')) {
+  if (problems.some((p) => p.setting !== 'REPORT_TIMEZONE' && p.setting !== 'LOG_RETENTION_DAYS')) {
     fixes.push(
       `Set each secret to ${MIN_SECRET_BYTES} random bytes or more (\`wrangler secret put NAME\`; \`.dev.vars\` locally)`,
     );
   }
   if (problems.some((p) => p.setting === 'REPORT_TIMEZONE')) {
     fixes.push('Set REPORT_TIMEZONE (wrangler.toml) to the IANA name of a time zone (Europe/Paris, UTC)');
+  }
+  if (problems.some((p) => p.setting === 'LOG_RETENTION_DAYS')) {
+    fixes.push(
+      `Set LOG_RETENTION_DAYS to a whole number of days from 1 to ${MAX_LOG_RETENTION_DAYS}, or leave it unset`,
+    );
   }
   return `Relais is not configured: ${faults.join(', ')}. ${fixes.join('. ')} and deploy again.`;
 }

@@ -1,6 +1,7 @@
 // Which scheduled work each cron expression of wrangler.toml runs.
 import { resumeDaily, runDaily } from './daily';
 import { fetchReferenceRates } from './exchange-rates';
+import { runHousekeeping } from './housekeeping';
 import { runReconcile } from './reconcile';
 import { runMonthlyStatements } from './statements';
 
@@ -12,7 +13,8 @@ export const CRON_RATES = '30 16 * * *';
 
 /**
  * The `scheduled` handler: reconciliation every 15 minutes (which also finishes a daily run left
- * unfinished, and makes a month's statements once the month is over in the programme's zone), the
+ * unfinished, makes a month's statements once the month is over in the programme's zone, and
+ * purges logs and expired rows in bounded batches), the
  * daily aggregates, pushes and link health at 00:10 UTC, the ECB's exchange rates at 16:30 UTC
  * (when `FX_RATES_URL` is set). Times come from the controller, so a delayed or replayed trigger
  * works on the day it was meant for.
@@ -25,6 +27,7 @@ export async function runScheduled(controller: Pick<ScheduledController, 'cron' 
       await runReconcile(env, nowMs);
       await resumeDaily(env, nowMs);
       await runMonthlyStatements(env, nowMs);
+      await runHousekeeping(env, nowMs);
       return;
     case CRON_DAILY:
       await runDaily(env, nowMs);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_LOG_RETENTION_DAYS,
   isStrongSecret,
+  logRetentionDays,
   MIN_SECRET_BYTES,
   misconfigurationMessage,
   refuseEmptyKey,
@@ -94,5 +96,28 @@ describe('refuseEmptyKey', () => {
     expect(() => refuseEmptyKey(undefined, 'HMAC')).toThrow('The HMAC key is empty');
     expect(() => refuseEmptyKey(new Uint8Array(0), 'HMAC')).toThrow('The HMAC key is empty');
     expect(() => refuseEmptyKey('k', 'HMAC')).not.toThrow();
+  });
+});
+
+describe('logRetentionDays', () => {
+  it('reads a whole number of days, 30 when unset or blank', () => {
+    expect(logRetentionDays('14')).toBe(14);
+    expect(logRetentionDays(' 365 ')).toBe(365);
+    expect(logRetentionDays(undefined)).toBe(DEFAULT_LOG_RETENTION_DAYS);
+    expect(logRetentionDays('')).toBe(30);
+  });
+
+  it.each(['0', '-5', '3651', '30d', '7.5', 'thirty', '1e2'])('refuses %s', (value) => {
+    expect(logRetentionDays(value)).toBeNull();
+  });
+
+  it('stops the Worker on a LOG_RETENTION_DAYS that is not a number of days, and says how to fix it', () => {
+    const secrets = { ADMIN_API_KEY: strong, HASH_KEY: strong, SECRETS_KEY: strong };
+    expect(settingProblems({ ...secrets, LOG_RETENTION_DAYS: '90' })).toEqual([]);
+    const problems = settingProblems({ ...secrets, LOG_RETENTION_DAYS: '30 days' });
+    expect(problems).toEqual([{ setting: 'LOG_RETENTION_DAYS', problem: 'not_days' }]);
+    expect(misconfigurationMessage(problems)).toBe(
+      'Relais is not configured: LOG_RETENTION_DAYS is not a number of days. Set LOG_RETENTION_DAYS to a whole number of days from 1 to 3650, or leave it unset and deploy again.',
+    );
   });
 });
