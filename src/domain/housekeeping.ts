@@ -6,12 +6,13 @@ const DAY_MS = 86_400_000;
 
 /**
  * The least time a `webhook-id`'s answer is remembered, whatever `LOG_RETENTION_DAYS` says.
- * Standard Webhooks senders retry a failed delivery under the same id with a fresh signature
- * for about a day (Svix: 8 attempts over 27 hours) and at most a few days; a retry that comes
- * after its receipt is gone is processed again, which the conversion's own idempotency
- * (partner and transaction id) still makes harmless, but the sender would read "recorded"
- * rather than "duplicate". A verbatim replay needs far less: its signature is refused once the
- * timestamp is more than `SIGNATURE_TOLERANCE_SEC` (5 minutes) old.
+ * Standard Webhooks senders retry a failed delivery under the same id with a fresh signature;
+ * the schedule the specification suggests (and our own pushes follow: 5 s, 5 min, 30 min, 2 h,
+ * 5 h, 10 h, 14 h, 20 h, 24 h) spans about 3 days and 3 hours. A retry that came after its
+ * receipt was gone would be processed again: the conversion's own key (partner and transaction
+ * id) still keeps that from counting twice, but the sender would read "recorded", not
+ * "duplicate". A verbatim replay needs far less: its signature is refused once its timestamp is
+ * more than `SIGNATURE_TOLERANCE_SEC` (5 minutes) old.
  */
 export const WEBHOOK_RECEIPT_MIN_DAYS = 7;
 
