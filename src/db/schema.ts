@@ -318,6 +318,10 @@ export const conversions = sqliteTable(
     index('conversions_to_state_idx').on(t.partnerId, t.occurredAt).where(awaitingStatement(t)),
     // Conversions still waiting for an exchange rate, found by the reconciliation.
     index('conversions_unconverted_idx').on(t.occurredAt).where(sql`${t.exchangeRate} IS NULL`),
+    // A person's conversions, found by an erasure or an export (src/services/privacy.ts); most
+    // conversions carry neither, and stay out of these indexes.
+    index('conversions_customer_idx').on(t.customerHash).where(sql`${t.customerHash} IS NOT NULL`),
+    index('conversions_visitor_idx').on(t.visitorId).where(sql`${t.visitorId} IS NOT NULL`),
   ],
 );
 
@@ -363,6 +367,8 @@ export const events = sqliteTable(
   (t) => [
     index('events_click_idx').on(t.clickId, t.createdAt),
     index('events_partner_idx').on(t.partnerId, t.createdAt),
+    // A visitor's events, found by an erasure or an export (src/services/privacy.ts).
+    index('events_visitor_idx').on(t.visitorId).where(sql`${t.visitorId} IS NOT NULL`),
   ],
 );
 
@@ -847,6 +853,26 @@ export const jobState = sqliteTable('job_state', {
  * batch as every rebuild of them. Reports keep finished days' figures in the isolate only while
  * it stays the same (src/isolate/report-cache.ts).
  */
+/**
+ * The register of erasures (GDPR article 17): who asked and how many records each changed, never
+ * whom it was about. Neither the app user id, the visitor id nor any hash of them is kept here, so
+ * that the register of erasures cannot itself say who was erased.
+ */
+export const privacyErasures = sqliteTable('privacy_erasures', {
+  id: text('id').primaryKey(),
+  createdAt: createdAt(),
+  /** An API key's id, or `admin-key` for the deployment's own ADMIN_API_KEY (as `conversion_history.actor`). */
+  actor: text('actor').notNull(),
+  /** Which identifiers the request gave (not their values). */
+  byUserRef: integer('by_user_ref', { mode: 'boolean' }).notNull(),
+  byVisitorId: integer('by_visitor_id', { mode: 'boolean' }).notNull(),
+  clicks: integer('clicks').notNull(),
+  events: integer('events').notNull(),
+  conversions: integer('conversions').notNull(),
+  referralCodes: integer('referral_codes').notNull(),
+  postbackLogEntries: integer('postback_log_entries').notNull(),
+});
+
 export const aggregatesVersion = sqliteTable('aggregates_version', {
   id: integer('id').primaryKey(),
   version: text('version').notNull(),
@@ -865,6 +891,7 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type ConsoleUserRow = typeof consoleUsers.$inferSelect;
 export type Coupon = typeof coupons.$inferSelect;
 export type ReferralCode = typeof referralCodes.$inferSelect;
+export type PrivacyErasure = typeof privacyErasures.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type ExchangeRate = typeof exchangeRates.$inferSelect;
 export type Statement = typeof statements.$inferSelect;

@@ -57,7 +57,8 @@ export type IdPrefix =
   | 'dsc'
   | 'pln'
   | 'his'
-  | 'usr';
+  | 'usr'
+  | 'era';
 
 /** A resource id such as `lnk_01JDQ7Z8V3K2M4N5P6Q7R8S9T0`: the prefix tells the kind at a glance. */
 export function newId(prefix: IdPrefix, nowMs?: number): string {
