@@ -14,7 +14,7 @@ import { listVisibleClicks, visibleClick } from '../../services/clicks';
 export const clicksApi = router();
 
 /** A stored click as the API shows it: the user hash, fingerprint and user agent stay inside. */
-function presentClick(c: Click): ClickView {
+export function presentClick(c: Click): ClickView {
   return {
     id: c.id,
     linkId: c.linkId === '' ? null : c.linkId,

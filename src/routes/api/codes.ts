@@ -36,7 +36,7 @@ const presentCoupon = (c: Coupon) => ({
   createdAt: iso(c.createdAt) as string,
 });
 
-const presentReferral = (r: ReferralCode, origin: string) => ({
+export const presentReferral = (r: ReferralCode, origin: string) => ({
   id: r.id,
   partnerId: r.partnerId,
   code: r.code,

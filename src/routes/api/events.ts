@@ -12,7 +12,7 @@ import { eventsOfVisibleClick, listVisibleEvents } from '../../services/events';
 
 export const eventsApi = router();
 
-const presentEvent = (e: FunnelEvent) => ({
+export const presentEvent = (e: FunnelEvent) => ({
   id: e.id,
   type: e.type,
   clickId: e.clickId,

@@ -1,0 +1,58 @@
+// Erasure and export of one person's data: validation, types and OpenAPI from one set of schemas.
+import { z } from '@hono/zod-openapi';
+import { clickSchema } from './click';
+import { conversionSchema, eventSchema } from './conversion';
+import { referralCodeSchema } from './link';
+
+const userRef = z.string().trim().min(1).max(200).openapi({
+  description: "The app's user id, as sent in `uid=` on links and as `customerId` in postbacks.",
+  example: 'user-42',
+});
+const visitorId = z.string().trim().min(1).max(64).openapi({
+  description: 'A visitor id: the value of the `rl_vid` cookie of a device.',
+  example: '01JDQ7Z8V3K2M4N5P6Q7R8S9T0',
+});
+
+/** At least one identifier: an erasure or export about nobody is a mistake, not a request for nothing. */
+const someone = <T extends { userRef?: string; visitorId?: string }>(p: T) =>
+  p.userRef !== undefined || p.visitorId !== undefined;
+const SOMEONE = { message: 'Give userRef, visitorId or both.' };
+
+export const erasureRequestSchema = z
+  .object({ userRef: userRef.optional(), visitorId: visitorId.optional() })
+  .refine(someone, SOMEONE)
+  .openapi('ErasureRequest');
+
+export const personQuery = z
+  .object({ userRef: userRef.optional(), visitorId: visitorId.optional() })
+  .refine(someone, SOMEONE);
+
+const count = (what: string) => z.int().nonnegative().openapi({ description: what });
+
+export const erasureCountsSchema = z
+  .object({
+    clicks: count('Clicks from which the person was removed.'),
+    events: count('Funnel events from which the visitor id was removed.'),
+    conversions: count('Conversions unlinked from the person (amounts and commissions kept).'),
+    referralCodes: count('Referral codes of the person, deleted.'),
+  })
+  .openapi('ErasureCounts');
+
+/** A click as held about the person: the API's view of a click, and the user agent kept with it. */
+export const personalClickSchema = clickSchema
+  .extend({ userAgent: z.string().nullable().openapi({ description: 'The user agent, as the browser sent it.' }) })
+  .openapi('PersonalClick');
+
+/** A funnel event as held about the person: the API's view, and the visitor id it was sent with. */
+export const personalEventSchema = eventSchema
+  .extend({ visitorId: z.string().nullable() })
+  .openapi('PersonalFunnelEvent');
+
+export const personalDataSchema = z
+  .object({
+    clicks: z.array(personalClickSchema).openapi({ description: 'Oldest first.' }),
+    events: z.array(personalEventSchema).openapi({ description: 'Oldest first.' }),
+    conversions: z.array(conversionSchema).openapi({ description: 'In the order they occurred.' }),
+    referralCodes: z.array(referralCodeSchema),
+  })
+  .openapi('PersonalData');

@@ -1,0 +1,160 @@
+// Erasure (GDPR article 17) and access (article 15) for one person: who they are in the data, what is held, its removal.
+import { type Db, dbOf } from '../db/client';
+import {
+  clicksOfPerson,
+  conversionIdsOfPerson,
+  conversionsOfPerson,
+  deleteReferralCodes,
+  eraseClicks,
+  eraseConversions,
+  eraseEvents,
+  erasePostbackLog,
+  eventsOfPerson,
+  type PersonKeys,
+  recordErasure,
+  referralCodesAfter,
+  referralCodesOfUserRef,
+  userHashesSeenWith,
+  visitorsSeenWith,
+} from '../db/privacy';
+import type { Click, Conversion, ReferralCode } from '../db/schema';
+import { userHash } from '../domain/identity';
+import { newId } from '../domain/ids';
+
+export type { PersonKeys } from '../db/privacy';
+
+/** Whom an erasure or an export is about: the app's user id, a visitor id, or both. */
+export type PersonRequest = { userRef?: string | undefined; visitorId?: string | undefined };
+
+/** Records changed by an erasure, per kind; a record counts once. */
+export type ErasureCounts = { clicks: number; events: number; conversions: number; referralCodes: number };
+
+/**
+ * Removes the person from what is kept outside D1 (the R2 archive of clicks past retention),
+ * rewriting the objects that hold them, and answers the records it changed there. An erasure
+ * runs it when given one, after D1's conversions and events and before D1's clicks, through
+ * which the person is found.
+ */
+export type ArchiveEraser = (person: PersonKeys) => Promise<{ clicks: number; events: number }>;
+
+/** Steps of an erasure beyond D1, wired in by whoever has them. */
+export type ErasureSteps = { eraseFromArchive?: ArchiveEraser };
+
+/** What is held about a person, as `GET /api/v1/privacy/export` answers it once presented. */
+export type PersonData = {
+  clicks: Click[];
+  events: Awaited<ReturnType<typeof eventsOfPerson>>;
+  conversions: Conversion[];
+  referralCodes: ReferralCode[];
+};
+
+/** A person as the data knows them, and the app user ids met only through a device (known by hash alone). */
+type Person = PersonKeys & { userRef: string | null; hashesMetThroughDevices: string[] };
+
+const distinct = (values: readonly string[]) => [...new Set(values)];
+
+/**
+ * Who the request is about, in D1's identifiers. The rule: the app user id given (hashed as on
+ * links and postbacks), and the app user ids seen on the given visitor's clicks and conversions;
+ * then the visitor given, and every visitor (device) seen with one of those app users. It stops
+ * there: another app user seen on one of those devices is not taken in, but the clicks they
+ * made on it are erased all the same, since the device is the person's.
+ */
+async function personOf(env: Env, db: Db, req: PersonRequest): Promise<Person> {
+  const given = req.userRef ? [await userHash(env.HASH_KEY, req.userRef)] : [];
+  const givenVisitors = req.visitorId ? [req.visitorId] : [];
+  const userHashes = distinct([...given, ...(await userHashesSeenWith(db, givenVisitors))]);
+  const visitorIds = distinct([...givenVisitors, ...(await visitorsSeenWith(db, userHashes))]);
+  return {
+    userRef: req.userRef ?? null,
+    userHashes,
+    visitorIds,
+    hashesMetThroughDevices: userHashes.filter((h) => !given.includes(h)),
+  };
+}
+
+/** Referral codes read per page when looking for those of app users known only by hash. */
+const CODE_PAGE = 1000;
+
+/**
+ * The referral codes made for the person. Codes keep the app's user id itself (the app asks for
+ * a user's code by it), so those of the user id given are looked up directly; those of an app
+ * user met only through a device are found by hashing the user of every code, page by page: a
+ * cost paid only by an erasure or export by visitor id that finds an app user.
+ */
+async function referralCodesOf(env: Env, db: Db, person: Person): Promise<ReferralCode[]> {
+  const found = person.userRef ? await referralCodesOfUserRef(db, person.userRef) : [];
+  const wanted = new Set(person.hashesMetThroughDevices);
+  if (wanted.size === 0) return found;
+  const seen = new Set(found.map((c) => c.id));
+  for (let after = ''; ; ) {
+    const page = await referralCodesAfter(db, after, CODE_PAGE);
+    const hashes = await Promise.all(page.map((c) => userHash(env.HASH_KEY, c.userRef)));
+    page.forEach((code, i) => {
+      if (wanted.has(hashes[i] as string) && !seen.has(code.id)) found.push(code);
+    });
+    if (page.length < CODE_PAGE) return found;
+    after = (page.at(-1) as ReferralCode).id;
+  }
+}
+
+/**
+ * Everything held about the person in D1: their clicks (with the user agent), funnel events,
+ * conversions and referral codes. After an erasure, every list is empty.
+ * @example await personalData(env, { userRef: 'user-42' })
+ */
+export async function personalData(env: Env, req: PersonRequest): Promise<PersonData> {
+  const db = dbOf(env);
+  const person = await personOf(env, db, req);
+  const [clicks, events, conversions, referralCodes] = await Promise.all([
+    clicksOfPerson(db, person),
+    eventsOfPerson(db, person),
+    conversionsOfPerson(db, person),
+    referralCodesOf(env, db, person),
+  ]);
+  return { clicks, events, conversions, referralCodes };
+}
+
+/**
+ * Erases the person: afterwards no click, event or conversion is linked to them, their referral
+ * codes are gone and the postback log entries about them are redacted; amounts and commissions
+ * stay (see `eraseConversions`). Referral codes are deleted rather than given another user: a
+ * code exists only to credit its user, and one kept for nobody would go on redirecting and
+ * crediting no one (past clicks and conversions keep the code's text, which names no one once
+ * the code is gone). Many short statements, never one long one; idempotent (a second erasure
+ * changes nothing and answers zeros), and one cut short is finished by running it again. The
+ * register of erasures gets its counts and `actor`, never the identifiers.
+ * @example await erasePerson(env, { userRef: 'user-42' }, 'admin-key')
+ */
+export async function erasePerson(
+  env: Env,
+  req: PersonRequest,
+  actor: string,
+  steps: ErasureSteps = {},
+): Promise<ErasureCounts> {
+  const db = dbOf(env);
+  const person = await personOf(env, db, req);
+  const codes = await referralCodesOf(env, db, person);
+  const conversionIds = await conversionIdsOfPerson(db, person);
+  // Clicks last: the person's devices and conversions are found through them, so an erasure cut
+  // short before the end finds everything left when it is run again.
+  const postbackLogEntries = await erasePostbackLog(db, person, conversionIds);
+  const conversions = await eraseConversions(db, conversionIds);
+  const events = await eraseEvents(db, person);
+  const referralCodes = await deleteReferralCodes(
+    db,
+    codes.map((c) => c.id),
+  );
+  const archived = steps.eraseFromArchive ? await steps.eraseFromArchive(person) : { clicks: 0, events: 0 };
+  const clicks = (await eraseClicks(db, person)) + archived.clicks;
+  const counts = { clicks, events: events + archived.events, conversions, referralCodes };
+  await recordErasure(db, {
+    id: newId('era'),
+    actor,
+    byUserRef: req.userRef !== undefined,
+    byVisitorId: req.visitorId !== undefined,
+    ...counts,
+    postbackLogEntries,
+  });
+  return counts;
+}
