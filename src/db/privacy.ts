@@ -70,34 +70,31 @@ export async function visitorsSeenWith(db: Db, userHashes: readonly string[]): P
   return rows.map((r) => r.visitor);
 }
 
-/** The person's clicks, oldest first. */
-export function clicksOfPerson(db: Db, p: PersonKeys): Promise<Click[]> {
+/** The person's clicks, oldest first (a query: awaited, the rows). */
+export function clicksOfPerson(db: Db, p: PersonKeys) {
   return db
     .select()
     .from(clicks)
     .where(inArray(clicks.id, sql`(${personClicks(p)})`))
-    .orderBy(asc(clicks.id))
-    .all();
+    .orderBy(asc(clicks.id));
 }
 
-/** The person's funnel events, oldest first. */
+/** The person's funnel events, oldest first (a query: awaited, the rows). */
 export function eventsOfPerson(db: Db, p: PersonKeys) {
   return db
     .select()
     .from(events)
     .where(inArray(events.id, sql`(${personEvents(p)})`))
-    .orderBy(asc(events.createdAt), asc(events.id))
-    .all();
+    .orderBy(asc(events.createdAt), asc(events.id));
 }
 
-/** The person's conversions, in the order they occurred. */
-export function conversionsOfPerson(db: Db, p: PersonKeys): Promise<Conversion[]> {
+/** The person's conversions, in the order they occurred (a query: awaited, the rows). */
+export function conversionsOfPerson(db: Db, p: PersonKeys) {
   return db
     .select()
     .from(conversions)
     .where(inArray(conversions.id, sql`(${personConversions(p)})`))
-    .orderBy(asc(conversions.occurredAt), asc(conversions.id))
-    .all();
+    .orderBy(asc(conversions.occurredAt), asc(conversions.id));
 }
 
 /** The ids of the person's conversions. */
@@ -108,15 +105,15 @@ export async function conversionIdsOfPerson(db: Db, p: PersonKeys): Promise<stri
 
 /**
  * The referral codes made for an app user id, whatever the partner: one lookup per partner in
- * `referral_codes_user_uq` (partner, user), which has no index of its own by user.
+ * `referral_codes_user_uq` (partner, user), since no index starts with the user (a query:
+ * awaited, the rows).
  */
-export function referralCodesOfUserRef(db: Db, userRef: string): Promise<ReferralCode[]> {
+export function referralCodesOfUserRef(db: Db, userRef: string) {
   return db
     .select()
     .from(referralCodes)
     .where(sql`${referralCodes.partnerId} IN (SELECT id FROM partners) AND ${referralCodes.userRef} = ${userRef}`)
-    .orderBy(asc(referralCodes.id))
-    .all();
+    .orderBy(asc(referralCodes.id));
 }
 
 /** A page of every referral code, by id: for finding those of app users known only by hash. */
