@@ -21,7 +21,7 @@ const SOMEONE = { message: 'Give userRef, visitorId or both.' };
 export const erasureRequestSchema = z
   .object({ userRef: userRef.optional(), visitorId: visitorId.optional() })
   .refine(someone, SOMEONE)
-  .openapi('ErasureRequest');
+  .openapi('ErasureRequest', { description: 'At least one of `userRef` and `visitorId`; both name one person.' });
 
 export const personQuery = z
   .object({ userRef: userRef.optional(), visitorId: visitorId.optional() })

@@ -17,6 +17,8 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/coupons',
       '/api/v1/referral-codes',
       '/api/v1/reports/orphans',
+      '/api/v1/privacy/erasures',
+      '/api/v1/privacy/export',
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }

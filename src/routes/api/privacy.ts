@@ -26,7 +26,7 @@ privacyApi.use('/privacy/*', async (c, next) => {
 const actorOf = (c: Context<AppEnv>): string => c.get('principal').keyId ?? ADMIN_KEY_ACTOR;
 
 const WHO =
-  'The person is the app user id given (`userRef`, kept only as its keyed hash) and every device (`rl_vid` visitor id) seen with it, or the visitor id given and every app user seen on that device with their devices.';
+  'Name the person by `userRef`, `visitorId` or both (neither: 400). The person is the app user id given (`userRef`, kept only as its keyed hash) and every device (`rl_vid` visitor id) seen with it, or the visitor id given and every app user seen on that device with their devices.';
 
 privacyApi.openapi(
   createRoute({
