@@ -145,7 +145,8 @@ export async function erasePerson(
     db,
     codes.map((c) => c.id),
   );
-  const archived = steps.eraseFromArchive ? await steps.eraseFromArchive(person) : { clicks: 0, events: 0 };
+  const keys: PersonKeys = { userHashes: person.userHashes, visitorIds: person.visitorIds };
+  const archived = steps.eraseFromArchive ? await steps.eraseFromArchive(keys) : { clicks: 0, events: 0 };
   const clicks = (await eraseClicks(db, person)) + archived.clicks;
   const counts = { clicks, events: events + archived.events, conversions, referralCodes };
   await recordErasure(db, {
