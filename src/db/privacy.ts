@@ -1,17 +1,7 @@
 // A person's rows found by their identifiers, and those identifiers removed in bounded statements (GDPR articles 15 and 17).
 import { and, asc, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import {
-  type Click,
-  type Conversion,
-  clicks,
-  conversions,
-  events,
-  postbackLog,
-  privacyErasures,
-  type ReferralCode,
-  referralCodes,
-} from './schema';
+import { clicks, conversions, events, postbackLog, privacyErasures, type ReferralCode, referralCodes } from './schema';
 
 /**
  * How many rows one erasing statement changes at most. D1 has one writer: an erasure is many short
