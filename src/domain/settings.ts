@@ -10,7 +10,8 @@
 // `REPORT_TIMEZONE` is refused too: read as UTC instead, it would move sales and clicks near
 // midnight onto other days and months in every report, push and statement. So is a
 // `LOG_RETENTION_DAYS` that is not a number of days: read as the default, logs would be kept
-// longer (or shorter) than the retention the programme declared.
+// longer (or shorter) than the retention the programme declared. A `CLICK_RETENTION_DAYS` likewise:
+// read as anything else, it could delete clicks early.
 import { timeZoneOf } from './calendar';
 
 /** The secrets every entry point needs (README, "Configuration"). */
@@ -25,10 +26,12 @@ export const MIN_SECRET_BYTES = 32;
 export type SettingProblem =
   | { setting: SecretName; problem: 'missing' | 'too_short' }
   | { setting: 'REPORT_TIMEZONE'; problem: 'unknown_time_zone' }
-  | { setting: 'LOG_RETENTION_DAYS'; problem: 'not_days' };
+  | { setting: 'LOG_RETENTION_DAYS' | 'CLICK_RETENTION_DAYS'; problem: 'not_days' };
 
-/** The settings judged: the secrets, the programme's time zone (unset or blank: UTC), the log retention. */
-export type JudgedSettings = Partial<Record<SecretName | 'REPORT_TIMEZONE' | 'LOG_RETENTION_DAYS', unknown>>;
+/** The settings judged: the secrets, the programme's time zone (unset or blank: UTC), the retentions. */
+export type JudgedSettings = Partial<
+  Record<SecretName | 'REPORT_TIMEZONE' | 'LOG_RETENTION_DAYS' | 'CLICK_RETENTION_DAYS', unknown>
+>;
 
 /** Days postback logs are kept when `LOG_RETENTION_DAYS` is unset or blank. */
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -47,6 +50,25 @@ export function logRetentionDays(value: unknown): number | null {
   if (typeof value !== 'string' || !/^\s*\d{1,4}\s*$/.test(value)) return null;
   const days = Number(value);
   return days >= 1 && days <= MAX_LOG_RETENTION_DAYS ? days : null;
+}
+
+/** Days raw clicks and funnel events stay in D1 when `CLICK_RETENTION_DAYS` is unset or blank. */
+export const DEFAULT_CLICK_RETENTION_DAYS = 90;
+/** The longest `CLICK_RETENTION_DAYS` accepted: ten years, past which a typo is likelier than an intent. */
+export const MAX_CLICK_RETENTION_DAYS = 3650;
+
+/**
+ * A click retention setting in whole days, 1 to `MAX_CLICK_RETENTION_DAYS`: `fallback` when unset
+ * or blank, null for anything else.
+ * @example retentionDaysOf('30', 90) // 30
+ * retentionDaysOf(undefined, 90) // 90
+ * retentionDaysOf('90d', 90) // null
+ */
+export function retentionDaysOf(value: unknown, fallback: number): number | null {
+  if (value === undefined || (typeof value === 'string' && value.trim() === '')) return fallback;
+  if (typeof value !== 'string' || !/^\s*\d{1,4}\s*$/.test(value)) return null;
+  const days = Number(value);
+  return days >= 1 && days <= MAX_CLICK_RETENTION_DAYS ? days : null;
 }
 
 const encoder = new TextEncoder();
@@ -79,6 +101,9 @@ export function settingProblems(settings: JudgedSettings): SettingProblem[] {
   if (logRetentionDays(settings.LOG_RETENTION_DAYS) === null) {
     problems.push({ setting: 'LOG_RETENTION_DAYS', problem: 'not_days' });
   }
+  if (retentionDaysOf(settings.CLICK_RETENTION_DAYS, DEFAULT_CLICK_RETENTION_DAYS) === null) {
+    problems.push({ setting: 'CLICK_RETENTION_DAYS', problem: 'not_days' });
+  }
   return problems;
 }
 
@@ -108,7 +133,7 @@ export function misconfigurationMessage(problems: readonly SettingProblem[]): st
           : `${setting} is not a time zone`,
   );
   const fixes: string[] = [];
-  if (problems.some((p) => p.setting !== 'REPORT_TIMEZONE' && p.setting !== 'LOG_RETENTION_DAYS')) {
+  if (problems.some((p) => p.problem === 'missing' || p.problem === 'too_short')) {
     fixes.push(
       `Set each secret to ${MIN_SECRET_BYTES} random bytes or more (\`wrangler secret put NAME\`; \`.dev.vars\` locally)`,
     );
@@ -119,6 +144,11 @@ export function misconfigurationMessage(problems: readonly SettingProblem[]): st
   if (problems.some((p) => p.setting === 'LOG_RETENTION_DAYS')) {
     fixes.push(
       `Set LOG_RETENTION_DAYS to a whole number of days from 1 to ${MAX_LOG_RETENTION_DAYS}, or leave it unset`,
+    );
+  }
+  if (problems.some((p) => p.setting === 'CLICK_RETENTION_DAYS')) {
+    fixes.push(
+      `Set CLICK_RETENTION_DAYS to a whole number of days from 1 to ${MAX_CLICK_RETENTION_DAYS}, or leave it unset for ${DEFAULT_CLICK_RETENTION_DAYS}`,
     );
   }
   return `Relais is not configured: ${faults.join(', ')}. ${fixes.join('. ')} and deploy again.`;

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_CLICK_RETENTION_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
   isStrongSecret,
   logRetentionDays,
   MIN_SECRET_BYTES,
   misconfigurationMessage,
   refuseEmptyKey,
+  retentionDaysOf,
   settingProblems,
 } from '../../src/domain/settings';
 
@@ -118,6 +120,32 @@ describe('logRetentionDays', () => {
     expect(problems).toEqual([{ setting: 'LOG_RETENTION_DAYS', problem: 'not_days' }]);
     expect(misconfigurationMessage(problems)).toBe(
       'Relais is not configured: LOG_RETENTION_DAYS is not a number of days. Set LOG_RETENTION_DAYS to a whole number of days from 1 to 3650, or leave it unset and deploy again.',
+    );
+  });
+});
+
+describe('CLICK_RETENTION_DAYS', () => {
+  const secrets = { ADMIN_API_KEY: strong, HASH_KEY: strong, SECRETS_KEY: strong };
+
+  it('is 90 days when unset or blank, and any whole number of days from 1 to 3650 otherwise', () => {
+    expect(retentionDaysOf(undefined, DEFAULT_CLICK_RETENTION_DAYS)).toBe(90);
+    expect(retentionDaysOf('  ', DEFAULT_CLICK_RETENTION_DAYS)).toBe(90);
+    expect(retentionDaysOf('1', 90)).toBe(1);
+    expect(retentionDaysOf(' 400 ', 90)).toBe(400);
+    expect(retentionDaysOf('3650', 90)).toBe(3650);
+    expect(settingProblems({ ...secrets, CLICK_RETENTION_DAYS: '30' })).toEqual([]);
+  });
+
+  it('refuses anything else rather than read it as the default', () => {
+    for (const value of ['0', '-5', '90d', '1.5', '3651', '1e3', 'ninety', 90]) {
+      expect(retentionDaysOf(value, 90)).toBeNull();
+      expect(settingProblems({ ...secrets, CLICK_RETENTION_DAYS: value })).toEqual([
+        { setting: 'CLICK_RETENTION_DAYS', problem: 'not_days' },
+      ]);
+    }
+    expect(misconfigurationMessage([{ setting: 'CLICK_RETENTION_DAYS', problem: 'not_days' }])).toBe(
+      'Relais is not configured: CLICK_RETENTION_DAYS is not a number of days. Set CLICK_RETENTION_DAYS to a ' +
+        'whole number of days from 1 to 3650, or leave it unset for 90 and deploy again.',
     );
   });
 });
