@@ -41,6 +41,17 @@ export function ulidTime(id: string): number | null {
   return t;
 }
 
+/**
+ * The smallest ULID of millisecond `ms`: every id minted at `ms` or later sorts at or after it, every
+ * earlier one before it, so a time range of ids is a range of the primary key.
+ * @example ulidFloor(0) // '00000000000000000000000000'
+ */
+export function ulidFloor(ms: number): string {
+  let out = '';
+  for (let i = 0, t = ms; i < 10; i++, t = Math.floor(t / 32)) out = CROCKFORD[t % 32] + out;
+  return `${out}${'0'.repeat(16)}`;
+}
+
 export type IdPrefix =
   | 'ptn'
   | 'lnk'

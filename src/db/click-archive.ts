@@ -1,0 +1,222 @@
+// The click archive in R2: gzip NDJSON objects per UTC day and shard, each written once and read back
+// to verify it, a manifest per day, and the rewrite that erases a person from archived objects.
+import { bloomFilterOf, mayContainAny } from '../domain/bloom-filter';
+import {
+  type ArchivedClick,
+  type ArchiveManifest,
+  type ArchiveObject,
+  archiveManifestSchema,
+  type ErasedPerson,
+  emptyManifest,
+  hexOf,
+  identitiesOf,
+  MANIFEST_PREFIX,
+  manifestKey,
+  ndjsonOf,
+  rowsOfNdjson,
+  scrubbedRow,
+  shardKey,
+  withObject,
+} from '../domain/click-archive';
+
+const encoder = new TextEncoder();
+
+/** An object that did not read back as written: nothing it holds may be deleted from D1. */
+export class ArchiveVerificationError extends Error {
+  constructor(key: string, what: string) {
+    super(`archive object ${key} failed verification: ${what}`);
+    this.name = 'ArchiveVerificationError';
+  }
+}
+
+/** The gzip bytes of `parts`, compressed as a stream (a shard's text never needs to exist whole). */
+export async function gzipOf(parts: AsyncIterable<string> | Iterable<string>): Promise<Uint8Array> {
+  const stream = new CompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  const collected = new Response(stream.readable).arrayBuffer();
+  for await (const part of parts) await writer.write(encoder.encode(part));
+  await writer.close();
+  return new Uint8Array(await collected);
+}
+
+/** The text of gzip bytes. */
+export async function gunzipText(bytes: ArrayBuffer | Uint8Array): Promise<string> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text();
+}
+
+async function sha256Hex(bytes: ArrayBuffer | Uint8Array): Promise<string> {
+  return hexOf(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+/** What a shard holds, as written. */
+export type ShardContent = { rows: number; firstId: string; lastId: string; identities: string[] };
+
+/**
+ * Writes shard `shard` of `date` from `pages` of rows (in id order), reads it back and checks its
+ * size, SHA-256, row count and first and last ids; answers its manifest entry. Throws
+ * `ArchiveVerificationError` when the object read back differs: the caller deletes nothing then.
+ * Writing the same rows again gives the same key and the same bytes.
+ */
+export async function writeShard(
+  bucket: R2Bucket,
+  date: string,
+  shard: number,
+  pages: AsyncIterable<ArchivedClick[]>,
+): Promise<ArchiveObject> {
+  const content: ShardContent = { rows: 0, firstId: '', lastId: '', identities: [] };
+  async function* lines() {
+    for await (const rows of pages) {
+      if (rows.length === 0) continue;
+      if (content.rows === 0) content.firstId = rows[0]!.id;
+      content.lastId = rows[rows.length - 1]!.id;
+      content.rows += rows.length;
+      for (const identity of identitiesOf(rows)) content.identities.push(identity);
+      yield ndjsonOf(rows);
+    }
+  }
+  const bytes = await gzipOf(lines());
+  if (content.rows === 0) throw new Error(`shard ${shard} of ${date} has no rows`);
+  const key = shardKey(date, shard);
+  const entry: ArchiveObject = {
+    key,
+    shard,
+    rows: content.rows,
+    firstId: content.firstId,
+    lastId: content.lastId,
+    bytes: bytes.byteLength,
+    sha256: await sha256Hex(bytes),
+    identities: await bloomFilterOf(content.identities),
+  };
+  await bucket.put(key, bytes, {
+    httpMetadata: { contentType: 'application/x-ndjson', contentEncoding: 'gzip' },
+    customMetadata: { rows: String(entry.rows), sha256: entry.sha256 },
+    sha256: entry.sha256,
+  });
+  await verifyObject(bucket, entry);
+  return entry;
+}
+
+/**
+ * Reads `entry`'s object back and checks it against the entry: byte size, SHA-256, then the rows
+ * the gzip stream decompresses to (their count, first and last ids).
+ */
+export async function verifyObject(bucket: R2Bucket, entry: ArchiveObject): Promise<void> {
+  const object = await bucket.get(entry.key);
+  if (!object) throw new ArchiveVerificationError(entry.key, 'missing');
+  const bytes = await object.arrayBuffer();
+  if (bytes.byteLength !== entry.bytes) {
+    throw new ArchiveVerificationError(entry.key, `${bytes.byteLength} bytes instead of ${entry.bytes}`);
+  }
+  if ((await sha256Hex(bytes)) !== entry.sha256) throw new ArchiveVerificationError(entry.key, 'checksum differs');
+  let text: string;
+  try {
+    text = await gunzipText(bytes);
+  } catch {
+    throw new ArchiveVerificationError(entry.key, 'not a gzip stream');
+  }
+  const rows = rowsOfNdjson(text);
+  if (rows.length !== entry.rows) {
+    throw new ArchiveVerificationError(entry.key, `${rows.length} rows instead of ${entry.rows}`);
+  }
+  if (rows[0]?.id !== entry.firstId || rows[rows.length - 1]?.id !== entry.lastId) {
+    throw new ArchiveVerificationError(entry.key, 'first or last id differs');
+  }
+}
+
+/** The manifest of `date` and its etag, or an empty one (etag null) when the day has none yet. */
+export async function readManifest(
+  bucket: R2Bucket,
+  date: string,
+): Promise<{ manifest: ArchiveManifest; etag: string | null }> {
+  const object = await bucket.get(manifestKey(date));
+  if (!object) return { manifest: emptyManifest(date), etag: null };
+  return { manifest: archiveManifestSchema.parse(await object.json()), etag: object.etag };
+}
+
+/**
+ * Changes the manifest of `date` with `change`, read-modify-write: the write is conditional on the
+ * etag read, and done again from a fresh read when another writer (the purge, an erasure) came
+ * between.
+ */
+export async function updateManifest(
+  bucket: R2Bucket,
+  date: string,
+  change: (manifest: ArchiveManifest) => ArchiveManifest,
+): Promise<ArchiveManifest> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { manifest, etag } = await readManifest(bucket, date);
+    const next = change(manifest);
+    const body = JSON.stringify(next);
+    const options: R2PutOptions = { httpMetadata: { contentType: 'application/json' } };
+    if (etag !== null) options.onlyIf = { etagMatches: etag };
+    const written = await bucket.put(manifestKey(date), body, options);
+    if (written) return next;
+  }
+  throw new Error(`the manifest of ${date} kept changing under its update`);
+}
+
+/** Records `entry` in its day's manifest (in place of an earlier write of the same shard). */
+export function recordObject(bucket: R2Bucket, date: string, entry: ArchiveObject): Promise<ArchiveManifest> {
+  return updateManifest(bucket, date, (manifest) => withObject(manifest, entry));
+}
+
+/** The days the archive holds (their manifests' dates), oldest first. */
+export async function archivedDays(bucket: R2Bucket): Promise<string[]> {
+  const days: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const listing = await bucket.list({ prefix: MANIFEST_PREFIX, delimiter: '/', cursor });
+    for (const prefix of listing.delimitedPrefixes) days.push(prefix.slice(MANIFEST_PREFIX.length, -1));
+    cursor = listing.truncated ? listing.cursor : undefined;
+  } while (cursor);
+  return days.sort();
+}
+
+/** What an erasure did to the archive. */
+export type ArchiveErasure = { rows: number; objectsRewritten: number; objectsRead: number; objectsSkipped: number };
+
+/**
+ * Erases a person from the archived clicks: in each object whose identity filter may hold one of
+ * their visitor ids or uid hashes, their rows lose `visitorId`, `uidHash`, `fingerprint` and
+ * `userAgent` (the rest of each row stays); the object is written again (verified, with a fresh
+ * checksum and filter) and its manifest entry replaced. Objects the filters rule out are not read.
+ * @example await eraseFromArchive(env.ARCHIVE, { visitorIds: new Set([vid]), uidHashes: new Set() }) // { rows: 3, ... }
+ */
+export async function eraseFromArchive(bucket: R2Bucket, person: ErasedPerson): Promise<ArchiveErasure> {
+  const result: ArchiveErasure = { rows: 0, objectsRewritten: 0, objectsRead: 0, objectsSkipped: 0 };
+  const wanted = [...person.visitorIds, ...person.uidHashes];
+  if (wanted.length === 0) return result;
+  for (const date of await archivedDays(bucket)) {
+    const { manifest } = await readManifest(bucket, date);
+    for (const entry of manifest.objects) {
+      if (!(await mayContainAny(entry.identities, wanted))) {
+        result.objectsSkipped++;
+        continue;
+      }
+      result.objectsRead++;
+      const object = await bucket.get(entry.key);
+      if (!object) throw new ArchiveVerificationError(entry.key, 'missing');
+      const rows = rowsOfNdjson(await gunzipText(await object.arrayBuffer()));
+      let changed = 0;
+      const scrubbed = rows.map((row) => {
+        const clean = scrubbedRow(row, person);
+        if (clean) changed++;
+        return clean ?? row;
+      });
+      if (changed === 0) continue;
+      const rewritten = await writeShard(
+        bucket,
+        date,
+        entry.shard,
+        (async function* () {
+          yield scrubbed;
+        })(),
+      );
+      await recordObject(bucket, date, rewritten);
+      result.rows += changed;
+      result.objectsRewritten++;
+    }
+  }
+  return result;
+}
