@@ -3,6 +3,7 @@ import { resumeDaily, runDaily } from './daily';
 import { fetchReferenceRates } from './exchange-rates';
 import { runHousekeeping } from './housekeeping';
 import { runReconcile } from './reconcile';
+import { runRetention } from './retention';
 import { runMonthlyStatements } from './statements';
 
 /** The cron expressions declared in wrangler.toml `[triggers]`. */
@@ -13,8 +14,9 @@ export const CRON_RATES = '30 16 * * *';
 
 /**
  * The `scheduled` handler: reconciliation every 15 minutes (which also finishes a daily run left
- * unfinished, makes a month's statements once the month is over in the programme's zone, and
- * purges logs and expired rows in bounded batches), the
+ * unfinished, makes a month's statements once the month is over in the programme's zone, purges
+ * logs and expired rows in bounded batches, and moves clicks and events past
+ * `CLICK_RETENTION_DAYS` out of D1, a bounded amount a run), the
  * daily aggregates, pushes and link health at 00:10 UTC, the ECB's exchange rates at 16:30 UTC
  * (when `FX_RATES_URL` is set). Times come from the controller, so a delayed or replayed trigger
  * works on the day it was meant for.
@@ -28,6 +30,7 @@ export async function runScheduled(controller: Pick<ScheduledController, 'cron' 
       await resumeDaily(env, nowMs);
       await runMonthlyStatements(env, nowMs);
       await runHousekeeping(env, nowMs);
+      await runRetention(env, nowMs);
       return;
     case CRON_DAILY:
       await runDaily(env, nowMs);
