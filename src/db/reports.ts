@@ -9,6 +9,7 @@ import {
   UNATTRIBUTED,
 } from '../domain/aggregation';
 import { dayRangeIn } from '../domain/calendar';
+import { clicksGoneBeforeMs } from './retention';
 import { NOW_MS_SQL } from './schema';
 
 /** The counted statuses as an SQL list. */
@@ -171,14 +172,108 @@ export function breakdownStatements(d1: D1Database, s: DayScope, dimension: Brea
 }
 
 /**
+ * The statements that rebuild the conversion figures of a partner's day whose clicks have left D1
+ * (retention, src/jobs/retention.ts): the click figures the day was aggregated with are kept as
+ * they are, since recounting them would count only the clicks still there. Link rows left with
+ * neither clicks nor conversions go, as a full rebuild would not make them; the total is made anew.
+ */
+export function retiredAggregateStatements(d1: D1Database, s: DayScope): D1PreparedStatement[] {
+  const clear = d1.prepare(`
+    UPDATE daily_aggregates SET conversions = 0, leads = 0, add_to_carts = 0, sales = 0, revenue_minor = 0,
+      commission_minor = 0, refunded_minor = 0, commission_reversed_minor = 0, unconverted_conversions = 0,
+      median_time_to_conversion_ms = NULL, currency = ?5, computed_at = ?6
+    WHERE date = ?4 AND partner_id = ?1 AND link_id <> '${TOTAL_LINK_ID}'`);
+  const links = d1.prepare(`
+    INSERT INTO daily_aggregates (date, partner_id, link_id, conversions, leads, add_to_carts, sales, revenue_minor,
+      commission_minor, refunded_minor, commission_reversed_minor, unconverted_conversions, currency,
+      median_time_to_conversion_ms, computed_at)
+    WITH
+      cc AS (
+        SELECT c.link_id, ${CONVERSION_FIGURES}
+        FROM conversions c WHERE ${DAY_MONEY} AND c.link_id IS NOT NULL
+        GROUP BY c.link_id
+      ),
+      ${MEDIANS}
+    SELECT ?4, ?1, cc.link_id, cc.conversions, cc.leads, cc.add_to_carts, cc.sales, cc.revenue_minor,
+      cc.commission_minor, cc.refunded_minor, cc.commission_reversed_minor, cc.unconverted_conversions, ?5,
+      medians.ms, ?6
+    FROM cc LEFT JOIN medians ON medians.link_id = cc.link_id
+    WHERE cc.link_id <> '${TOTAL_LINK_ID}'
+    ON CONFLICT (date, partner_id, link_id) DO UPDATE SET conversions = excluded.conversions,
+      leads = excluded.leads, add_to_carts = excluded.add_to_carts, sales = excluded.sales,
+      revenue_minor = excluded.revenue_minor, commission_minor = excluded.commission_minor,
+      refunded_minor = excluded.refunded_minor, commission_reversed_minor = excluded.commission_reversed_minor,
+      unconverted_conversions = excluded.unconverted_conversions,
+      median_time_to_conversion_ms = excluded.median_time_to_conversion_ms`);
+  const empty = d1.prepare(`
+    DELETE FROM daily_aggregates WHERE date = ?4 AND partner_id = ?1 AND link_id <> '${TOTAL_LINK_ID}'
+      AND clicks = 0 AND bot_clicks = 0
+      AND link_id NOT IN (SELECT c.link_id FROM conversions c WHERE ${DAY_MONEY} AND c.link_id IS NOT NULL)`);
+  const [, , total] = aggregateStatements(d1, s);
+  const delTotal = d1
+    .prepare(`DELETE FROM daily_aggregates WHERE date = ?2 AND partner_id = ?1 AND link_id = '${TOTAL_LINK_ID}'`)
+    .bind(s.partnerId, s.date);
+  const { startMs, endMs } = dayRangeIn(s.date, s.timeZone);
+  return [
+    bindScope(clear, s),
+    bindScope(links, s),
+    empty.bind(s.partnerId, startMs, endMs, s.date),
+    delTotal,
+    total as D1PreparedStatement,
+  ];
+}
+
+/**
+ * `breakdownStatements` for a day whose clicks have left D1: click figures kept, conversions
+ * counted again under the value of their click (clicks conversions point to stay in D1).
+ */
+export function retiredBreakdownStatements(
+  d1: D1Database,
+  s: DayScope,
+  dimension: BreakdownDimension,
+): D1PreparedStatement[] {
+  const value = DIMENSION_SQL[dimension];
+  const clear = d1
+    .prepare(`UPDATE daily_breakdowns SET conversions = 0, revenue_minor = 0, commission_minor = 0, computed_at = ?4
+      WHERE date = ?2 AND partner_id = ?1 AND dimension = ?3`)
+    .bind(s.partnerId, s.date, dimension, s.computedAtMs);
+  const upsert = d1.prepare(`
+    INSERT INTO daily_breakdowns (date, partner_id, dimension, value, conversions, revenue_minor, commission_minor,
+      computed_at)
+    SELECT ?4, ?1, '${dimension}', cc.value, cc.conversions, cc.revenue_minor, cc.commission_minor, ?6 FROM (
+      SELECT CASE WHEN k.id IS NULL THEN '${UNATTRIBUTED}' ELSE ${value} END AS value, ${CONVERSION_FIGURES}
+      FROM conversions c LEFT JOIN clicks k ON k.id = c.click_id
+      WHERE ${DAY_CONVERSIONS}
+      GROUP BY 1) cc
+    WHERE true -- without it SQLite would read ON CONFLICT as part of the join
+    ON CONFLICT (date, partner_id, dimension, value) DO UPDATE SET conversions = excluded.conversions,
+      revenue_minor = excluded.revenue_minor, commission_minor = excluded.commission_minor`);
+  const empty = d1
+    .prepare(`DELETE FROM daily_breakdowns WHERE date = ?2 AND partner_id = ?1 AND dimension = ?3
+      AND clicks = 0 AND bot_clicks = 0 AND conversions = 0`)
+    .bind(s.partnerId, s.date, dimension);
+  return [clear, bindScope(upsert, s), empty];
+}
+
+/** Whether some clicks of the day may have left D1 already: its click figures are then kept. */
+async function isRetiredDay(d1: D1Database, s: DayScope): Promise<boolean> {
+  const goneBeforeMs = await clicksGoneBeforeMs(d1);
+  return goneBeforeMs !== null && dayRangeIn(s.date, s.timeZone).startMs < goneBeforeMs;
+}
+
+/**
  * Rebuilds a partner's day: aggregates in one transaction, then each breakdown dimension in
  * its own, so that no single statement batch has to scan the day's clicks more than once.
- * Rebuilding twice gives the same rows (only `computed_at` moves).
+ * Rebuilding twice gives the same rows (only `computed_at` moves). A day whose clicks have left
+ * D1 keeps its click figures and has its conversion figures rebuilt.
  */
 export async function rebuildPartnerDay(d1: D1Database, s: DayScope): Promise<void> {
-  await d1.batch([...aggregateStatements(d1, s), newAggregatesVersion(d1)]);
+  const isRetired = await isRetiredDay(d1, s);
+  const aggregates = isRetired ? retiredAggregateStatements(d1, s) : aggregateStatements(d1, s);
+  await d1.batch([...aggregates, newAggregatesVersion(d1)]);
   for (const dimension of BREAKDOWN_DIMENSIONS) {
-    await d1.batch([...breakdownStatements(d1, s, dimension), newAggregatesVersion(d1)]);
+    const breakdowns = isRetired ? retiredBreakdownStatements(d1, s, dimension) : breakdownStatements(d1, s, dimension);
+    await d1.batch([...breakdowns, newAggregatesVersion(d1)]);
   }
 }
 
@@ -189,10 +284,18 @@ export async function rebuildPartnerDay(d1: D1Database, s: DayScope): Promise<vo
  */
 export async function rebuildPartnerDays(d1: D1Database, scopes: readonly DayScope[]): Promise<void> {
   if (scopes.length === 0) return;
-  const statements = scopes.flatMap((s) => [
-    ...aggregateStatements(d1, s),
-    ...BREAKDOWN_DIMENSIONS.flatMap((dimension) => breakdownStatements(d1, s, dimension)),
-  ]);
+  const goneBeforeMs = await clicksGoneBeforeMs(d1);
+  const statements = scopes.flatMap((s) =>
+    goneBeforeMs !== null && dayRangeIn(s.date, s.timeZone).startMs < goneBeforeMs
+      ? [
+          ...retiredAggregateStatements(d1, s),
+          ...BREAKDOWN_DIMENSIONS.flatMap((dimension) => retiredBreakdownStatements(d1, s, dimension)),
+        ]
+      : [
+          ...aggregateStatements(d1, s),
+          ...BREAKDOWN_DIMENSIONS.flatMap((dimension) => breakdownStatements(d1, s, dimension)),
+        ],
+  );
   await d1.batch([...statements, newAggregatesVersion(d1)]);
 }
 

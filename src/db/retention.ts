@@ -1,8 +1,28 @@
 // D1 side of retention: clicks read in id order for the archive, and deleted (events too) in short statements.
 import { and, asc, gt, lt } from 'drizzle-orm';
 import type { ArchivedClick } from '../domain/click-archive';
+import { ulidTime } from '../domain/ids';
 import type { Db } from './client';
 import { type Click, clicks } from './schema';
+
+/** The retention job's place in `job_state` (src/jobs/retention.ts, `RetentionCursor`). */
+export const CURSOR_RETENTION = 'retention:clicks';
+
+/**
+ * The instant before which clicks may have left D1 (the retention job's furthest id, deleted or
+ * being deleted), or null when none has. Rebuilding a day that starts earlier keeps its click figures.
+ */
+export async function clicksGoneBeforeMs(d1: D1Database): Promise<number | null> {
+  const row = await d1
+    .prepare(
+      `SELECT MAX(COALESCE(json_extract(cursor, '$.afterId'), ''), COALESCE(json_extract(cursor, '$.pending.lastId'), ''))
+        AS lastId FROM job_state WHERE name = ?1`,
+    )
+    .bind(CURSOR_RETENTION)
+    .first<{ lastId: string }>();
+  const ms = row?.lastId ? ulidTime(row.lastId) : null;
+  return ms === null ? null : ms + 1;
+}
 
 /** Rows a DELETE removes at most: D1 has one writer, and a short statement keeps it free for the click buffers. */
 export const DELETE_CHUNK_ROWS = 5000;

@@ -6,6 +6,7 @@ import { dbOf } from '../db/client';
 import { readCursor, writeCursor } from '../db/job-state';
 import {
   archivedClickOf,
+  CURSOR_RETENTION,
   clearConvertedClicks,
   clicksBetween,
   DELETE_CHUNK_ROWS,
@@ -25,8 +26,7 @@ import {
 import { ulidFloor } from '../domain/ids';
 import { DEFAULT_CLICK_RETENTION_DAYS, retentionDaysOf } from '../domain/settings';
 
-/** The job's place in `job_state`: see `RetentionCursor`. */
-export const CURSOR_RETENTION = 'retention:clicks';
+export { CURSOR_RETENTION };
 
 /**
  * Every click with an id up to `afterId` has left D1 (archived first when the bucket is bound),

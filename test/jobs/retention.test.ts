@@ -7,11 +7,21 @@ import { ArchiveVerificationError, eraseFromArchive, gunzipText, readManifest } 
 import { dbOf } from '../../src/db/client';
 import { readCursor } from '../../src/db/job-state';
 import { archivedClickOf } from '../../src/db/retention';
-import { type Click, clicks, conversions, dailyAggregates, events } from '../../src/db/schema';
+import {
+  type Click,
+  clicks,
+  conversions,
+  dailyAggregates,
+  dailyBreakdowns,
+  events,
+  type Partner,
+  partners,
+} from '../../src/db/schema';
 import { type ArchivedClick, hexOf, rowsOfNdjson } from '../../src/domain/click-archive';
 import { newId } from '../../src/domain/ids';
 import worker from '../../src/index';
 import { CURSOR_RETENTION, type RetentionEnv, runRetention } from '../../src/jobs/retention';
+import { aggregatePartnerDay } from '../../src/services/reports';
 import { createLink, createPartner } from '../support/builders';
 import { freshStorage } from '../support/fresh-worker';
 import { insertClick, insertConversion } from '../support/rows';
@@ -346,5 +356,85 @@ describe('the 15-minute cron', () => {
     await worker.scheduled(createScheduledController({ cron: '*/15 * * * *', scheduledTime: NOW }), env);
     expect(await clicksInD1()).toEqual([]);
     expect((await archiveOf(OLD_DAY)).rows).toHaveLength(2);
+  });
+});
+
+describe('a day rebuilt after its clicks left D1', () => {
+  const partnerRow = async () =>
+    (await dbOf(env).select().from(partners).where(eq(partners.id, link.partnerId)).get()) as Partner;
+  const figures = async () => ({
+    aggregates: (await dbOf(env).select().from(dailyAggregates).orderBy(asc(dailyAggregates.linkId)).all()).map(
+      ({ computedAt, ...row }) => row,
+    ),
+    countries: (
+      await dbOf(env)
+        .select()
+        .from(dailyBreakdowns)
+        .where(eq(dailyBreakdowns.dimension, 'country'))
+        .orderBy(asc(dailyBreakdowns.value))
+        .all()
+    ).map(({ computedAt, date, partnerId, dimension, ...row }) => row),
+  });
+
+  it('keeps its click figures and counts its conversions again, under their clicks', async () => {
+    await clicksOn(OLD_DAY, 2, { country: 'FR' });
+    await clicksOn(OLD_DAY, 1, { country: 'FR', isBot: true });
+    const [paid] = await clicksOn(OLD_DAY, 1, { country: 'DE' });
+    const conversion = await insertConversion(link.partnerId, `${OLD_DAY}T20:00:00Z`, { click: paid });
+    await aggregatePartnerDay(env, await partnerRow(), OLD_DAY);
+    const aggregated = await figures();
+    expect(aggregated.aggregates.find((a) => a.linkId === '*')).toMatchObject({
+      clicks: 3,
+      botClicks: 1,
+      conversions: 1,
+    });
+    expect(aggregated.countries).toEqual([
+      {
+        value: 'DE',
+        clicks: 1,
+        uniqueClicks: 1,
+        botClicks: 0,
+        conversions: 1,
+        revenueMinor: 10_000,
+        commissionMinor: 800,
+      },
+      { value: 'FR', clicks: 2, uniqueClicks: 2, botClicks: 1, conversions: 0, revenueMinor: 0, commissionMinor: 0 },
+    ]);
+
+    await runRetention(env, NOW, SMALL);
+    expect(await clicksInD1()).toHaveLength(1);
+
+    // Rebuilt as is (a manual rebuild), the day is unchanged.
+    await aggregatePartnerDay(env, await partnerRow(), OLD_DAY);
+    expect(await figures()).toEqual(aggregated);
+
+    // Rejected months later: the conversion leaves the figures, the clicks stay counted.
+    await dbOf(env).update(conversions).set({ status: 'rejected' }).where(eq(conversions.id, conversion.id)).run();
+    await aggregatePartnerDay(env, await partnerRow(), OLD_DAY);
+    const rebuilt = await figures();
+    expect(rebuilt.aggregates.map((a) => [a.linkId, a.clicks, a.uniqueClicks, a.botClicks, a.conversions])).toEqual([
+      ['*', 3, 3, 1, 0],
+      [link.id, 3, 3, 1, 0],
+    ]);
+    expect(rebuilt.countries).toEqual([
+      { value: 'DE', clicks: 1, uniqueClicks: 1, botClicks: 0, conversions: 0, revenueMinor: 0, commissionMinor: 0 },
+      { value: 'FR', clicks: 2, uniqueClicks: 2, botClicks: 1, conversions: 0, revenueMinor: 0, commissionMinor: 0 },
+    ]);
+  });
+
+  it('drops a link row left with neither clicks nor conversions, as a full rebuild would', async () => {
+    const other = await createLink(link.partnerId);
+    await clicksOn(OLD_DAY, 1);
+    const conversion = await insertConversion(link.partnerId, `${OLD_DAY}T20:00:00Z`, { linkId: other.id });
+    await aggregatePartnerDay(env, await partnerRow(), OLD_DAY);
+    await runRetention(env, NOW, SMALL);
+
+    await dbOf(env).update(conversions).set({ status: 'rejected' }).where(eq(conversions.id, conversion.id)).run();
+    await aggregatePartnerDay(env, await partnerRow(), OLD_DAY);
+
+    expect((await figures()).aggregates.map((a) => [a.linkId, a.clicks, a.conversions])).toEqual([
+      ['*', 1, 0],
+      [link.id, 1, 0],
+    ]);
   });
 });
