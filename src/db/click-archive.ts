@@ -115,12 +115,21 @@ export async function verifyObject(bucket: R2Bucket, entry: ArchiveObject): Prom
   } catch {
     throw new ArchiveVerificationError(entry.key, 'not a gzip stream');
   }
-  const rows = rowsOfNdjson(text);
-  if (rows.length !== entry.rows) {
-    throw new ArchiveVerificationError(entry.key, `${rows.length} rows instead of ${entry.rows}`);
+  // Lines are counted, and only the first and last parsed: the checksum already vouches for the rest.
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : [];
+  if (lines.length !== entry.rows) {
+    throw new ArchiveVerificationError(entry.key, `${lines.length} rows instead of ${entry.rows}`);
   }
-  if (rows[0]?.id !== entry.firstId || rows[rows.length - 1]?.id !== entry.lastId) {
+  if (idOfLine(lines[0]) !== entry.firstId || idOfLine(lines[lines.length - 1]) !== entry.lastId) {
     throw new ArchiveVerificationError(entry.key, 'first or last id differs');
+  }
+}
+
+function idOfLine(line: string | undefined): unknown {
+  try {
+    return line === undefined ? undefined : (JSON.parse(line) as { id?: unknown }).id;
+  } catch {
+    return undefined;
   }
 }
 

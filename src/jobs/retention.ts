@@ -74,6 +74,9 @@ export type RetentionRun = {
   bytes: number;
   /** The longest single D1 write of the run (a DELETE or UPDATE), in ms. */
   longestWriteMs: number;
+  /** Time spent in D1 writes (deletes and clears), and in making, writing and verifying objects, in ms. */
+  writesMs: number;
+  archiveMs: number;
   /** Whether nothing past retention is left (false: the limits stopped the run). */
   isDone: boolean;
 };
@@ -106,12 +109,15 @@ export async function runRetention(
     objects: 0,
     bytes: 0,
     longestWriteMs: 0,
+    writesMs: 0,
+    archiveMs: 0,
     isDone: false,
   };
   const timedWrite = async <T>(write: () => Promise<T>): Promise<T> => {
     const start = Date.now();
     const value = await write();
     run.longestWriteMs = Math.max(run.longestWriteMs, Date.now() - start);
+    run.writesMs += Date.now() - start;
     return value;
   };
   const db = dbOf(env);
@@ -153,7 +159,9 @@ export async function runRetention(
       const shard =
         manifest.objects.find((o) => o.firstId === next)?.shard ??
         manifest.objects.reduce((n, o) => Math.max(n, o.shard + 1), 0);
+      const archiveStart = Date.now();
       const entry = await writeShard(bucket, date, shard, pagesOf(db, cursor.afterId, endId, size));
+      run.archiveMs += Date.now() - archiveStart;
       await steps.afterWrite?.(entry.key);
       await recordObject(bucket, date, entry);
       run.objects++;
