@@ -218,6 +218,8 @@ async function started({ edge, stop, edgePid, storagePid, secrets }) {
   const bareInsertDb = await edge.getD1Database('DB', 'bare-insert');
   return {
     stop,
+    // The Worker process's Miniflare: its bindings reach the Durable Objects as the Worker does.
+    edge,
     db,
     bareInsertDb,
     relaisUrl,
