@@ -22,7 +22,7 @@
 // clicks sent to the ClickBuffers in the redirect's batches (200 clicks, one RPC, sharded as the
 // redirect shards them) as fast as they are accepted, and the rows in D1 counted every 250 ms.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -46,15 +46,19 @@ if (ONLY !== '' && ONLY !== 'size' && ONLY !== 'throughput') {
 const TABLES = ['clicks', 'conversions', 'conversion_history', 'daily_aggregates', 'daily_breakdowns'];
 const PARTNERS = 20;
 const LINKS_PER_PARTNER = 5;
-/** The ClickBuffer's transaction size (MAX_ROWS_PER_WRITE in src/objects/click-buffer.ts). */
-const ROWS_PER_WRITE = 250;
+/** The ClickBuffer's transaction size, read from its source (a constant it keeps to itself). */
+const ROWS_PER_WRITE = Number(
+  /const MAX_ROWS_PER_WRITE = ([\d_]+);/
+    .exec(readFileSync(join(root, 'src', 'objects', 'click-buffer.ts'), 'utf8'))?.[1]
+    ?.replaceAll('_', '') ?? Number.NaN,
+);
+if (!Number.isInteger(ROWS_PER_WRITE)) throw new Error('MAX_ROWS_PER_WRITE not found in src/objects/click-buffer.ts');
 /** Batches of the redirect's size under way at once, as many isolates would send them. */
 const SENDERS = 8;
 const CONVERSIONS_PER_BATCH = 50;
 /** Transactions sent to the writer Worker per request. */
 const TRANSACTIONS_PER_REQUEST = 20;
 const DAY_MS = 86_400_000;
-const UNIQUE_WINDOW_MS = 86_400_000;
 // D1's limit per database (paid plan).
 const D1_LIMIT_BYTES = 10 * 1000 ** 3;
 // Assumptions of the clicks-per-day figure (printed with it).
@@ -166,6 +170,8 @@ function build() {
       '--format=esm',
       '--platform=neutral',
       '--log-level=error',
+      // workerd provides it: the writer imports the ClickBuffer's module for its uniqueness window.
+      '--external:cloudflare:workers',
       `--outfile=${join(tmp, 'writer.mjs')}`,
     ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
@@ -181,6 +187,7 @@ function build() {
 const WRITER_WORKER = (src) => `
 import { insertClickRows } from ${src('db/clicks.ts')};
 import { dbOf } from ${src('db/client.ts')};
+import { UNIQUE_WINDOW_MS } from ${src('objects/click-buffer.ts')};
 import { insertConversions } from ${src('db/conversions.ts')};
 
 // Dates travel as ISO strings in JSON: the conversion's *At fields are Dates again here.
@@ -194,7 +201,7 @@ export default {
     if (path === '/clicks') {
       for (const [rows, generations] of await request.json()) {
         const at = Date.now();
-        await insertClickRows(env.DB, [rows], generations, ${UNIQUE_WINDOW_MS});
+        await insertClickRows(env.DB, [rows], generations, UNIQUE_WINDOW_MS);
         slowestMs = Math.max(slowestMs, Date.now() - at);
       }
     } else if (path === '/conversions') {
