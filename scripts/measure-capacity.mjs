@@ -127,6 +127,16 @@ const tmp = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 're
 /** The Worker bundled as `wrangler deploy` would, and the modules this script calls in Node. */
 function build() {
   const worker = buildBundle(root);
+  try {
+    return { worker, ...buildSupport() };
+  } catch (err) {
+    rmSync(dirname(worker), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** This script's own modules: Relais's functions for Node, and the writer Worker. */
+function buildSupport() {
   const entry = join(tmp, 'entry.ts');
   const src = (path) => JSON.stringify(join(root, 'src', path));
   writeFileSync(
@@ -176,7 +186,7 @@ function build() {
     ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  return { worker, support: join(tmp, 'support.mjs'), writer: join(tmp, 'writer.mjs') };
+  return { support: join(tmp, 'support.mjs'), writer: join(tmp, 'writer.mjs') };
 }
 
 /**
@@ -472,7 +482,7 @@ async function writeClicks(support, writerUrl, facts, { keepEvery = 0, total }) 
     ms: timings.reduce((ms, t) => ms + t.ms, 0),
     rate: rate(timings),
     firstTenthRate: rate(timings.filter((t) => t.from < tenth)),
-    lastTenthRate: rate(timings.filter((t) => t.from >= total - tenth)),
+    lastTenthRate: rate(timings.filter((t) => t.from + t.rows > total - tenth)),
     slowestMs: Math.max(...timings.map((t) => t.slowestMs)),
     kept,
   };
@@ -859,9 +869,10 @@ async function main() {
     `Re-run: npm run measure:capacity (CAPACITY_CLICKS=${CLICKS} CAPACITY_CONVERSIONS=${CONVERSIONS} CAPACITY_DAYS=${DAYS} ` +
       `CAPACITY_RUNS=${RUNS} CAPACITY_BUFFER_CLICKS=${BUFFER_CLICKS}${ONLY ? ` CAPACITY_ONLY=${ONLY}` : ''})`,
   );
-  const paths = build();
-  const support = await import(pathToFileURL(paths.support).href);
+  let paths;
   try {
+    paths = build();
+    const support = await import(pathToFileURL(paths.support).href);
     if (ONLY !== 'throughput') {
       console.log(
         `\nSize: ${n0(CLICKS)} clicks over ${DAYS} days, ${n0(CONVERSIONS)} conversions, ${PARTNERS} partners x ${LINKS_PER_PARTNER} links, one workerd`,
@@ -905,7 +916,7 @@ async function main() {
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
-    rmSync(dirname(paths.worker), { recursive: true, force: true });
+    if (paths) rmSync(dirname(paths.worker), { recursive: true, force: true });
   }
 }
 
