@@ -10,6 +10,7 @@ import {
   emptyManifest,
   hexOf,
   identitiesOf,
+  isRowOf,
   MANIFEST_PREFIX,
   manifestKey,
   ndjsonOf,
@@ -18,6 +19,8 @@ import {
   shardKey,
   withObject,
 } from '../domain/click-archive';
+
+import type { Click } from './schema';
 
 const encoder = new TextEncoder();
 
@@ -185,6 +188,53 @@ export async function archivedDays(bucket: R2Bucket): Promise<string[]> {
 /** What an erasure did to the archive. */
 export type ArchiveErasure = { rows: number; objectsRewritten: number; objectsRead: number; objectsSkipped: number };
 
+/** An archived object whose identity filter may hold the person, with its rows. */
+type Candidate = { date: string; entry: ArchiveObject; rows: ArchivedClick[] };
+
+/**
+ * Walks the archive, day by day, through the objects whose identity filter may hold one of the
+ * person's visitor ids or uid hashes, reading only those; `onSkip` counts the others.
+ */
+async function* objectsThatMayHold(bucket: R2Bucket, person: ErasedPerson, onSkip: () => void) {
+  const wanted = [...person.visitorIds, ...person.uidHashes];
+  if (wanted.length === 0) return;
+  for (const date of await archivedDays(bucket)) {
+    const { manifest } = await readManifest(bucket, date);
+    for (const entry of manifest.objects) {
+      if (!(await mayContainAny(entry.identities, wanted))) {
+        onSkip();
+        continue;
+      }
+      const object = await bucket.get(entry.key);
+      if (!object) throw new ArchiveVerificationError(entry.key, 'missing');
+      const rows = rowsOfNdjson(await gunzipText(await object.arrayBuffer()));
+      yield { date, entry, rows } satisfies Candidate;
+    }
+  }
+}
+
+/** An archived click as D1 held it (its times back to dates), to be shown as any other click. */
+export function clickOfArchived(row: ArchivedClick): Click {
+  return {
+    ...row,
+    createdAt: new Date(row.createdAt as string),
+    recordedAt: new Date(row.recordedAt as string),
+  } as unknown as Click;
+}
+
+/**
+ * The person's archived clicks (by visitor id or uid hash), as archived, oldest first: what an
+ * access request must show beside what D1 still holds.
+ * @example await archivedClicksOf(env.ARCHIVE, { visitorIds: new Set([vid]), uidHashes: new Set() }) // [{ id: 'clk_…', … }]
+ */
+export async function archivedClicksOf(bucket: R2Bucket, person: ErasedPerson): Promise<ArchivedClick[]> {
+  const found: ArchivedClick[] = [];
+  for await (const { rows } of objectsThatMayHold(bucket, person, () => {})) {
+    for (const row of rows) if (isRowOf(row, person)) found.push(row);
+  }
+  return found;
+}
+
 /**
  * Erases a person from the archived clicks: in each object whose identity filter may hold one of
  * their visitor ids or uid hashes, their rows lose `visitorId`, `uidHash`, `fingerprint` and
@@ -194,38 +244,26 @@ export type ArchiveErasure = { rows: number; objectsRewritten: number; objectsRe
  */
 export async function eraseFromArchive(bucket: R2Bucket, person: ErasedPerson): Promise<ArchiveErasure> {
   const result: ArchiveErasure = { rows: 0, objectsRewritten: 0, objectsRead: 0, objectsSkipped: 0 };
-  const wanted = [...person.visitorIds, ...person.uidHashes];
-  if (wanted.length === 0) return result;
-  for (const date of await archivedDays(bucket)) {
-    const { manifest } = await readManifest(bucket, date);
-    for (const entry of manifest.objects) {
-      if (!(await mayContainAny(entry.identities, wanted))) {
-        result.objectsSkipped++;
-        continue;
-      }
-      result.objectsRead++;
-      const object = await bucket.get(entry.key);
-      if (!object) throw new ArchiveVerificationError(entry.key, 'missing');
-      const rows = rowsOfNdjson(await gunzipText(await object.arrayBuffer()));
-      let changed = 0;
-      const scrubbed = rows.map((row) => {
-        const clean = scrubbedRow(row, person);
-        if (clean) changed++;
-        return clean ?? row;
-      });
-      if (changed === 0) continue;
-      const rewritten = await writeShard(
-        bucket,
-        date,
-        entry.shard,
-        (async function* () {
-          yield scrubbed;
-        })(),
-      );
-      await recordObject(bucket, date, rewritten);
-      result.rows += changed;
-      result.objectsRewritten++;
-    }
+  for await (const { date, entry, rows } of objectsThatMayHold(bucket, person, () => result.objectsSkipped++)) {
+    result.objectsRead++;
+    let changed = 0;
+    const scrubbed = rows.map((row) => {
+      const clean = scrubbedRow(row, person);
+      if (clean) changed++;
+      return clean ?? row;
+    });
+    if (changed === 0) continue;
+    const rewritten = await writeShard(
+      bucket,
+      date,
+      entry.shard,
+      (async function* () {
+        yield scrubbed;
+      })(),
+    );
+    await recordObject(bucket, date, rewritten);
+    result.rows += changed;
+    result.objectsRewritten++;
   }
   return result;
 }

@@ -115,15 +115,20 @@ export function identitiesOf(rows: readonly ArchivedClick[]): string[] {
 /** Whom erasure looks for: visitor ids and keyed hashes of app user ids (`uid_hash`). */
 export type ErasedPerson = { visitorIds: ReadonlySet<string>; uidHashes: ReadonlySet<string> };
 
+/** Whether `row` is one of `person`'s clicks: their visitor id or their uid hash is on it. */
+export function isRowOf(row: ArchivedClick, person: ErasedPerson): boolean {
+  return (
+    (row.visitorId !== null && person.visitorIds.has(row.visitorId)) ||
+    (row.uidHash !== null && person.uidHashes.has(row.uidHash))
+  );
+}
+
 /**
  * `row` with its identifying columns cleared when it belongs to `person` (by visitor id or uid
  * hash), else null: a row of someone else is left as it is.
  */
 export function scrubbedRow(row: ArchivedClick, person: ErasedPerson): ArchivedClick | null {
-  const isTheirs =
-    (row.visitorId !== null && person.visitorIds.has(row.visitorId)) ||
-    (row.uidHash !== null && person.uidHashes.has(row.uidHash));
-  if (!isTheirs) return null;
+  if (!isRowOf(row, person)) return null;
   const out: ArchivedClick = { ...row };
   for (const column of IDENTIFYING_COLUMNS) out[column] = null;
   return out;
