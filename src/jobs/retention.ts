@@ -12,6 +12,7 @@ import {
   DELETE_CHUNK_ROWS,
   deleteClickChunk,
   deleteEventChunk,
+  identityTally,
   lastClickIdOfPage,
   nextClickId,
   READ_PAGE_ROWS,
@@ -19,6 +20,7 @@ import {
 import {
   ARCHIVE_SHARD_ROWS,
   type ArchivedClick,
+  type ArchiveObject,
   dayIdRange,
   dayOfClickId,
   firstKeptDay,
@@ -60,6 +62,8 @@ export const DEFAULT_LIMITS: RetentionLimits = {
 export type RetentionSteps = {
   /** After an object is written and verified, before its manifest entry and the cursor. */
   afterWrite?: (key: string) => void | Promise<void>;
+  /** After an object's manifest entry is written, before its rows are read again and the cursor saved. */
+  afterRecord?: (key: string) => void | Promise<void>;
   /** After each DELETE statement of clicks. */
   afterDeleteChunk?: (rows: number) => void | Promise<void>;
 };
@@ -143,6 +147,31 @@ export async function runRetention(
     return true;
   };
 
+  /**
+   * Writes, verifies and records the shard, then reads the rows' tally again: an erasure that
+   * cleared one of them after they were read, but before the entry was in the manifest (where an
+   * erasure looks), would otherwise leave the person in the archive. Such a shard is written again
+   * from the rows as they are now. Null when the rows kept changing: the next run tries again.
+   */
+  const archiveShard = async (
+    bucket: R2Bucket,
+    date: string,
+    shard: number,
+    afterId: string,
+    endId: string,
+    size: number,
+  ): Promise<ArchiveObject | null> => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await identityTally(env.DB, afterId, endId, size);
+      const entry = await writeShard(bucket, date, shard, pagesOf(db, afterId, endId, size));
+      await steps.afterWrite?.(entry.key);
+      await recordObject(bucket, date, entry);
+      await steps.afterRecord?.(entry.key);
+      if ((await identityTally(env.DB, afterId, endId, size)) === before) return entry;
+    }
+    return null;
+  };
+
   if (cursor.pending && !(await finishPending(cursor.pending))) return run;
   let clickRows = 0;
   while (clickRows < limits.maxRows && !isOutOfTime()) {
@@ -160,10 +189,9 @@ export async function runRetention(
         manifest.objects.find((o) => o.firstId === next)?.shard ??
         manifest.objects.reduce((n, o) => Math.max(n, o.shard + 1), 0);
       const archiveStart = Date.now();
-      const entry = await writeShard(bucket, date, shard, pagesOf(db, cursor.afterId, endId, size));
+      const entry = await archiveShard(bucket, date, shard, cursor.afterId, endId, size);
       run.archiveMs += Date.now() - archiveStart;
-      await steps.afterWrite?.(entry.key);
-      await recordObject(bucket, date, entry);
+      if (entry === null) return run;
       run.objects++;
       run.bytes += entry.bytes;
       run.archivedRows += entry.rows;

@@ -106,3 +106,30 @@ describe('an erasure', () => {
     });
   });
 });
+
+describe('an erasure while the purge is archiving the same clicks', () => {
+  it('leaves nothing of the person in the object being written', async () => {
+    const uidHash = await userHash(env.HASH_KEY, 'user-88');
+    const day = '2026-09-02';
+    const theirs = await insertClick(link, new Date(`${day}T10:00:00Z`), { uidHash, userAgent: 'Their UA' });
+    await insertClick(link, new Date(`${day}T10:01:00Z`));
+
+    // The erasure runs once the purge has read and written the object, before its manifest entry
+    // exists, so that the erasure's pass over the archive cannot see it.
+    let erased = false;
+    await runRetention(env, NOW, SMALL, {
+      afterWrite: async () => {
+        if (erased) return;
+        erased = true;
+        await erasePerson(env, { userRef: 'user-88' }, 'admin-key');
+      },
+    });
+
+    expect(erased).toBe(true);
+    const row = (await archivedRows(day)).find((r) => r.id === theirs.id);
+    expect(row).toMatchObject({ id: theirs.id, visitorId: null, uidHash: null, userAgent: null });
+    // And the day's clicks left D1 as usual: only the recent click is there.
+    const left = await env.DB.prepare('SELECT id FROM clicks').all<{ id: string }>();
+    expect(left.results.map((r) => r.id)).toEqual([person.recent.id]);
+  });
+});
