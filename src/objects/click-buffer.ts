@@ -206,6 +206,16 @@ export class ClickBuffer extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Writes every click stored here to D1 now, rather than at the next alarm, and answers how many
+   * are still waiting (those that arrived meanwhile): an erasure first brings every click of the
+   * person into D1, where it can be erased.
+   */
+  async writeNow(): Promise<number> {
+    if (this.buffered > 0) await this.write();
+    return this.buffered;
+  }
+
   /** Clicks stored here and not yet in D1 (tests and monitoring). */
   async pendingCount(): Promise<number> {
     return this.buffered;

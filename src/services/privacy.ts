@@ -23,6 +23,7 @@ import type { Click, Conversion, ReferralCode } from '../db/schema';
 import type { ErasedPerson } from '../domain/click-archive';
 import { userHash } from '../domain/identity';
 import { newId } from '../domain/ids';
+import { writeAllClicks } from '../isolate/click-recorder';
 
 export type { PersonKeys } from '../db/privacy';
 
@@ -114,6 +115,7 @@ async function referralCodesOf(env: Env, db: Db, person: Person): Promise<Referr
  * @example await personalData(env, { userRef: 'user-42' })
  */
 export async function personalData(env: Env, req: PersonRequest): Promise<PersonData> {
+  await writeAllClicks(env);
   const db = dbOf(env);
   const person = await personOf(env, db, req);
   const [clicks, archived, events, conversions, referralCodes] = await Promise.all([
@@ -141,6 +143,8 @@ export async function personalData(env: Env, req: PersonRequest): Promise<Person
  * @example await erasePerson(env, { userRef: 'user-42' }, 'admin-key')
  */
 export async function erasePerson(env: Env, req: PersonRequest, actor: string): Promise<ErasureCounts> {
+  // Clicks of the last second or two wait in the click buffers: written first, they are erased too.
+  await writeAllClicks(env);
   const db = dbOf(env);
   const person = await personOf(env, db, req);
   const codes = await referralCodesOf(env, db, person);

@@ -218,6 +218,18 @@ describe('POST /api/v1/privacy/erasures', () => {
     expect((await storedClick(untouched)).visitor_id).toBe(elsewhere);
   });
 
+  it('erases the clicks of the moment before, still waiting in the click buffers', async () => {
+    const partner = await createPartner();
+    const link = await createLink(partner.id);
+    const device = newUlid();
+    const justNow = await open(link.slug, device, 'user-just-now');
+
+    // No settling: the click is still in this isolate's batch, or in its ClickBuffer.
+    expect((await erase({ userRef: 'user-just-now' })).body).toMatchObject({ clicks: 1 });
+    await settleClicks();
+    expect(await storedClick(justNow)).toMatchObject({ visitor_id: null, uid_hash: null });
+  });
+
   it('answers zeros when asked again, and changes nothing more', async () => {
     const s = await aPerson();
     await erase({ userRef: s.userRef, visitorId: s.phone });
