@@ -11,12 +11,17 @@ const MIN_BITS = 64;
 
 const encoder = new TextEncoder();
 
+/** A value as a filter tests it: two 32-bit hashes, taken once, then tested against any number of filters. */
+export type BloomProbe = { h1: number; h2: number };
+
 // One SHA-256 per value; its first 8 bytes give two 32-bit hashes from which the k positions are
 // derived (h1 + i * h2, Kirsch and Mitzenmacher): as good as k independent hashes for a filter.
-async function positions(value: string, m: number, k: number): Promise<number[]> {
+export async function probeOf(value: string): Promise<BloomProbe> {
   const digest = new DataView(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
-  const h1 = digest.getUint32(0);
-  const h2 = digest.getUint32(4) | 1;
+  return { h1: digest.getUint32(0), h2: digest.getUint32(4) | 1 };
+}
+
+function positions({ h1, h2 }: BloomProbe, m: number, k: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < k; i++) out.push(((h1 + Math.imul(i, h2)) >>> 0) % m);
   return out;
@@ -30,22 +35,29 @@ export async function bloomFilterOf(values: Iterable<string>): Promise<BloomFilt
   const distinct = [...new Set(values)];
   const m = Math.max(MIN_BITS, Math.ceil((distinct.length * BITS_PER_VALUE) / 8) * 8);
   const bytes = new Uint8Array(m / 8);
-  const all = await Promise.all(distinct.map((v) => positions(v, m, HASHES)));
-  for (const list of all) for (const p of list) bytes[p >> 3]! |= 1 << (p & 7);
+  const probes = await Promise.all(distinct.map(probeOf));
+  for (const probe of probes) for (const p of positions(probe, m, HASHES)) bytes[p >> 3]! |= 1 << (p & 7);
   return { bits: toBase64Url(bytes), m, k: HASHES };
 }
 
 /** Whether `value` may be in the filter (false: it surely is not). */
 export async function mayContain(filter: BloomFilter, value: string): Promise<boolean> {
-  const bytes = fromBase64Url(filter.bits);
-  for (const p of await positions(value, filter.m, filter.k)) {
-    if (((bytes[p >> 3] ?? 0) & (1 << (p & 7))) === 0) return false;
-  }
-  return true;
+  return mayHoldAny(filter, [await probeOf(value)]);
 }
 
 /** Whether any of `values` may be in the filter. */
 export async function mayContainAny(filter: BloomFilter, values: Iterable<string>): Promise<boolean> {
-  for (const value of values) if (await mayContain(filter, value)) return true;
-  return false;
+  return mayHoldAny(filter, await Promise.all([...values].map(probeOf)));
+}
+
+/**
+ * Whether any of the probed values may be in the filter: the filter decoded once, no hashing, so
+ * that one lookup tests many filters cheaply.
+ */
+export function mayHoldAny(filter: BloomFilter, probes: readonly BloomProbe[]): boolean {
+  if (probes.length === 0) return false;
+  const bytes = fromBase64Url(filter.bits);
+  return probes.some((probe) =>
+    positions(probe, filter.m, filter.k).every((p) => ((bytes[p >> 3] ?? 0) & (1 << (p & 7))) !== 0),
+  );
 }
