@@ -1,6 +1,6 @@
 // The click archive in R2: gzip NDJSON objects per UTC day and shard, each written once and read back
 // to verify it, a manifest per day, and the rewrite that erases a person from archived objects.
-import { bloomFilterOf, mayContainAny } from '../domain/bloom-filter';
+import { bloomFilterOf, mayHoldAny, probeOf } from '../domain/bloom-filter';
 import {
   type ArchivedClick,
   type ArchiveManifest,
@@ -20,6 +20,7 @@ import {
   withObject,
 } from '../domain/click-archive';
 
+import { releaseLease, takeLease } from './job-state';
 import type { Click } from './schema';
 
 const encoder = new TextEncoder();
@@ -192,23 +193,66 @@ export type ArchiveErasure = { rows: number; objectsRewritten: number; objectsRe
 type Candidate = { date: string; entry: ArchiveObject; rows: ArchivedClick[] };
 
 /**
+ * The archive as one request reads it: each day's manifest read once, and each object read once
+ * (per version), however many lookups the request makes. A reader sees the archive as it was
+ * when first asked: a change made under the lease starts from a new one.
+ */
+export type ArchiveReader = {
+  bucket: R2Bucket;
+  manifests?: Promise<{ date: string; manifest: ArchiveManifest }[]>;
+  rows: Map<string, Promise<ArchivedClick[]>>;
+};
+
+/** A new reader of `bucket`. */
+export const archiveReader = (bucket: R2Bucket): ArchiveReader => ({ bucket, rows: new Map() });
+
+/** Manifests read at once at most: a long archive is read a handful of days at a time. */
+const MANIFEST_READS = 16;
+
+function manifestsOf(reader: ArchiveReader) {
+  reader.manifests ??= (async () => {
+    const days = await archivedDays(reader.bucket);
+    const out: { date: string; manifest: ArchiveManifest }[] = [];
+    for (let i = 0; i < days.length; i += MANIFEST_READS) {
+      const some = days.slice(i, i + MANIFEST_READS);
+      const read = await Promise.all(
+        some.map(async (date) => ({ date, manifest: (await readManifest(reader.bucket, date)).manifest })),
+      );
+      out.push(...read);
+    }
+    return out;
+  })();
+  return reader.manifests;
+}
+
+function rowsOfObject(reader: ArchiveReader, entry: ArchiveObject): Promise<ArchivedClick[]> {
+  const version = `${entry.key}@${entry.sha256}`;
+  let rows = reader.rows.get(version);
+  if (!rows) {
+    rows = (async () => {
+      const object = await reader.bucket.get(entry.key);
+      if (!object) throw new ArchiveVerificationError(entry.key, 'missing');
+      return rowsOfNdjson(await gunzipText(await object.arrayBuffer()));
+    })();
+    reader.rows.set(version, rows);
+  }
+  return rows;
+}
+
+/**
  * Walks the archive, day by day, through the objects whose identity filter may hold one of the
  * person's visitor ids or uid hashes, reading only those; `onSkip` counts the others.
  */
-async function* objectsThatMayHold(bucket: R2Bucket, person: ErasedPerson, onSkip: () => void) {
-  const wanted = [...person.visitorIds, ...person.uidHashes];
-  if (wanted.length === 0) return;
-  for (const date of await archivedDays(bucket)) {
-    const { manifest } = await readManifest(bucket, date);
+async function* objectsThatMayHold(reader: ArchiveReader, person: ErasedPerson, onSkip: () => void) {
+  const probes = await Promise.all([...person.visitorIds, ...person.uidHashes].map(probeOf));
+  if (probes.length === 0) return;
+  for (const { date, manifest } of await manifestsOf(reader)) {
     for (const entry of manifest.objects) {
-      if (!(await mayContainAny(entry.identities, wanted))) {
+      if (!mayHoldAny(entry.identities, probes)) {
         onSkip();
         continue;
       }
-      const object = await bucket.get(entry.key);
-      if (!object) throw new ArchiveVerificationError(entry.key, 'missing');
-      const rows = rowsOfNdjson(await gunzipText(await object.arrayBuffer()));
-      yield { date, entry, rows } satisfies Candidate;
+      yield { date, entry, rows: await rowsOfObject(reader, entry) } satisfies Candidate;
     }
   }
 }
@@ -225,11 +269,11 @@ export function clickOfArchived(row: ArchivedClick): Click {
 /**
  * The person's archived clicks (by visitor id or uid hash), as archived, oldest first: what an
  * access request must show beside what D1 still holds.
- * @example await archivedClicksOf(env.ARCHIVE, { visitorIds: new Set([vid]), uidHashes: new Set() }) // [{ id: 'clk_…', … }]
+ * @example await archivedClicksOf(archiveReader(env.ARCHIVE), { visitorIds: new Set([vid]), uidHashes: new Set() }) // [{ id: 'clk_…', … }]
  */
-export async function archivedClicksOf(bucket: R2Bucket, person: ErasedPerson): Promise<ArchivedClick[]> {
+export async function archivedClicksOf(reader: ArchiveReader, person: ErasedPerson): Promise<ArchivedClick[]> {
   const found: ArchivedClick[] = [];
-  for await (const { rows } of objectsThatMayHold(bucket, person, () => {})) {
+  for await (const { rows } of objectsThatMayHold(reader, person, () => {})) {
     for (const row of rows) if (isRowOf(row, person)) found.push(row);
   }
   return found;
@@ -240,11 +284,13 @@ export async function archivedClicksOf(bucket: R2Bucket, person: ErasedPerson): 
  * their visitor ids or uid hashes, their rows lose `visitorId`, `uidHash`, `fingerprint` and
  * `userAgent` (the rest of each row stays); the object is written again (verified, with a fresh
  * checksum and filter) and its manifest entry replaced. Objects the filters rule out are not read.
+ * Call it under the archive's lease (`underArchiveLease`): it rewrites objects from what it reads.
  * @example await eraseFromArchive(env.ARCHIVE, { visitorIds: new Set([vid]), uidHashes: new Set() }) // { rows: 3, ... }
  */
 export async function eraseFromArchive(bucket: R2Bucket, person: ErasedPerson): Promise<ArchiveErasure> {
   const result: ArchiveErasure = { rows: 0, objectsRewritten: 0, objectsRead: 0, objectsSkipped: 0 };
-  for await (const { date, entry, rows } of objectsThatMayHold(bucket, person, () => result.objectsSkipped++)) {
+  const reader = archiveReader(bucket);
+  for await (const { date, entry, rows } of objectsThatMayHold(reader, person, () => result.objectsSkipped++)) {
     result.objectsRead++;
     let changed = 0;
     const scrubbed = rows.map((row) => {
@@ -266,4 +312,37 @@ export async function eraseFromArchive(bucket: R2Bucket, person: ErasedPerson): 
     result.objectsRewritten++;
   }
   return result;
+}
+
+/** The lease every change to the archive is made under (`job_state`). */
+export const ARCHIVE_LEASE = 'archive:lease';
+/**
+ * How long a holder may keep it: longer than a purge run's budget (20 s) and an erasure's passes,
+ * short enough that one that crashed frees the archive soon.
+ */
+const ARCHIVE_LEASE_MS = 120_000;
+const LEASE_POLL_MS = 250;
+
+/**
+ * Runs `change` holding the archive's lease: the purge and erasures rewrite shards and manifests
+ * one at a time, so that no rewrite starts from a copy another is replacing (which would bring
+ * back an erased person, or drop rows). Waits up to `waitMs` for the lease; null when it did not
+ * get it in time (nothing was done).
+ */
+export async function underArchiveLease<T>(
+  d1: D1Database,
+  waitMs: number,
+  change: () => Promise<T>,
+): Promise<{ value: T } | null> {
+  const owner = crypto.randomUUID();
+  const deadline = Date.now() + waitMs;
+  while (!(await takeLease(d1, ARCHIVE_LEASE, owner, ARCHIVE_LEASE_MS))) {
+    if (Date.now() >= deadline) return null;
+    await scheduler.wait(LEASE_POLL_MS);
+  }
+  try {
+    return { value: await change() };
+  } finally {
+    await releaseLease(d1, ARCHIVE_LEASE, owner);
+  }
 }

@@ -58,24 +58,6 @@ export async function clicksBetween(db: Db, afterId: string, beforeId: string, l
     .all();
 }
 
-/**
- * How many of the (up to `limit`) clicks after `afterId` and before `beforeId` there are, and how
- * many of them still carry each identifying column, as one text: it changes when an erasure clears
- * one of those rows, or when a row arrives or leaves, between two readings.
- */
-export async function identityTally(d1: D1Database, afterId: string, beforeId: string, limit: number): Promise<string> {
-  const row = await d1
-    .prepare(
-      `SELECT COUNT(*) AS n, COUNT(visitor_id) AS v, COUNT(uid_hash) AS u, COUNT(fingerprint) AS f,
-        COUNT(user_agent) AS a, MAX(id) AS last
-        FROM (SELECT id, visitor_id, uid_hash, fingerprint, user_agent FROM clicks
-          WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT ?3)`,
-    )
-    .bind(afterId, beforeId, limit)
-    .first<Record<string, number | string | null>>();
-  return JSON.stringify(row);
-}
-
 /** Up to `limit` click ids after `afterId` and before `beforeId`, in id order: the last one of them. */
 export async function lastClickIdOfPage(
   d1: D1Database,

@@ -1,7 +1,7 @@
 // Retention: clicks past CLICK_RETENTION_DAYS are archived to R2 (when bound), verified, then deleted
 // from D1 in short statements; funnel events past it are deleted. Bounded per run, resumable.
 
-import { readManifest, recordObject, writeShard } from '../db/click-archive';
+import { readManifest, recordObject, underArchiveLease, writeShard } from '../db/click-archive';
 import { dbOf } from '../db/client';
 import { readCursor, writeCursor } from '../db/job-state';
 import {
@@ -12,7 +12,6 @@ import {
   DELETE_CHUNK_ROWS,
   deleteClickChunk,
   deleteEventChunk,
-  identityTally,
   lastClickIdOfPage,
   nextClickId,
   READ_PAGE_ROWS,
@@ -20,7 +19,6 @@ import {
 import {
   ARCHIVE_SHARD_ROWS,
   type ArchivedClick,
-  type ArchiveObject,
   dayIdRange,
   dayOfClickId,
   firstKeptDay,
@@ -62,8 +60,6 @@ export const DEFAULT_LIMITS: RetentionLimits = {
 export type RetentionSteps = {
   /** After an object is written and verified, before its manifest entry and the cursor. */
   afterWrite?: (key: string) => void | Promise<void>;
-  /** After an object's manifest entry is written, before its rows are read again and the cursor saved. */
-  afterRecord?: (key: string) => void | Promise<void>;
   /** After each DELETE statement of clicks. */
   afterDeleteChunk?: (rows: number) => void | Promise<void>;
 };
@@ -92,6 +88,8 @@ export type RetentionEnv = { DB: D1Database; ARCHIVE?: R2Bucket; CLICK_RETENTION
  * Runs the purge once, within `limits`. Clicks go day by UTC day (of their id, a ULID of the click
  * time), once the whole day is older than the retention; each shard is written to `ARCHIVE` and
  * read back before any of its rows is deleted. Without the binding, they are deleted unarchived.
+ * The run holds the archive's lease throughout: two runs never overlap (the later one does
+ * nothing), and an erasure's pass over the archive comes before or after it, never during.
  */
 export async function runRetention(
   env: RetentionEnv,
@@ -103,20 +101,33 @@ export async function runRetention(
   const days = retentionDaysOf(env.CLICK_RETENTION_DAYS, DEFAULT_CLICK_RETENTION_DAYS);
   // Refused at every entry point (src/isolate/configuration.ts); never guessed here.
   if (days === null) throw new Error('CLICK_RETENTION_DAYS is not a number of days');
+  const held = await underArchiveLease(env.DB, 0, () => purge(env, nowMs, limits, days, steps));
+  return held?.value ?? emptyRun();
+}
+
+const emptyRun = (): RetentionRun => ({
+  archivedRows: 0,
+  deletedClicks: 0,
+  keptClicks: 0,
+  deletedEvents: 0,
+  objects: 0,
+  bytes: 0,
+  longestWriteMs: 0,
+  writesMs: 0,
+  archiveMs: 0,
+  isDone: false,
+});
+
+async function purge(
+  env: RetentionEnv,
+  nowMs: number,
+  limits: RetentionLimits,
+  days: number,
+  steps: RetentionSteps,
+): Promise<RetentionRun> {
   const startedAt = Date.now();
   const isOutOfTime = () => Date.now() - startedAt >= limits.maxMs;
-  const run: RetentionRun = {
-    archivedRows: 0,
-    deletedClicks: 0,
-    keptClicks: 0,
-    deletedEvents: 0,
-    objects: 0,
-    bytes: 0,
-    longestWriteMs: 0,
-    writesMs: 0,
-    archiveMs: 0,
-    isDone: false,
-  };
+  const run = emptyRun();
   const timedWrite = async <T>(write: () => Promise<T>): Promise<T> => {
     const start = Date.now();
     const value = await write();
@@ -147,31 +158,6 @@ export async function runRetention(
     return true;
   };
 
-  /**
-   * Writes, verifies and records the shard, then reads the rows' tally again: an erasure that
-   * cleared one of them after they were read, but before the entry was in the manifest (where an
-   * erasure looks), would otherwise leave the person in the archive. Such a shard is written again
-   * from the rows as they are now. Null when the rows kept changing: the next run tries again.
-   */
-  const archiveShard = async (
-    bucket: R2Bucket,
-    date: string,
-    shard: number,
-    afterId: string,
-    endId: string,
-    size: number,
-  ): Promise<ArchiveObject | null> => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const before = await identityTally(env.DB, afterId, endId, size);
-      const entry = await writeShard(bucket, date, shard, pagesOf(db, afterId, endId, size));
-      await steps.afterWrite?.(entry.key);
-      await recordObject(bucket, date, entry);
-      await steps.afterRecord?.(entry.key);
-      if ((await identityTally(env.DB, afterId, endId, size)) === before) return entry;
-    }
-    return null;
-  };
-
   if (cursor.pending && !(await finishPending(cursor.pending))) return run;
   let clickRows = 0;
   while (clickRows < limits.maxRows && !isOutOfTime()) {
@@ -189,9 +175,10 @@ export async function runRetention(
         manifest.objects.find((o) => o.firstId === next)?.shard ??
         manifest.objects.reduce((n, o) => Math.max(n, o.shard + 1), 0);
       const archiveStart = Date.now();
-      const entry = await archiveShard(bucket, date, shard, cursor.afterId, endId, size);
+      const entry = await writeShard(bucket, date, shard, pagesOf(db, cursor.afterId, endId, size));
       run.archiveMs += Date.now() - archiveStart;
-      if (entry === null) return run;
+      await steps.afterWrite?.(entry.key);
+      await recordObject(bucket, date, entry);
       run.objects++;
       run.bytes += entry.bytes;
       run.archivedRows += entry.rows;

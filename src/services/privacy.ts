@@ -1,6 +1,13 @@
 // Erasure (GDPR article 17) and access (article 15) for one person: who they are in the data, what is held, its removal.
 
-import { archivedClicksOf, clickOfArchived, eraseFromArchive } from '../db/click-archive';
+import {
+  type ArchiveReader,
+  archivedClicksOf,
+  archiveReader,
+  clickOfArchived,
+  eraseFromArchive,
+  underArchiveLease,
+} from '../db/click-archive';
 import { type Db, dbOf } from '../db/client';
 import {
   clicksOfPerson,
@@ -23,6 +30,7 @@ import type { Click, Conversion, ReferralCode } from '../db/schema';
 import type { ErasedPerson } from '../domain/click-archive';
 import { userHash } from '../domain/identity';
 import { newId } from '../domain/ids';
+import { AppError } from '../http/errors';
 import { writeAllClicks } from '../isolate/click-recorder';
 
 export type { PersonKeys } from '../db/privacy';
@@ -53,13 +61,13 @@ const distinct = (values: readonly string[]) => [...new Set(values)];
  * there: another app user seen on one of those devices is not taken in, but the clicks they
  * made on it are erased all the same, since the device is the person's.
  */
-async function personOf(env: Env, db: Db, req: PersonRequest): Promise<Person> {
+async function personOf(env: Env, db: Db, req: PersonRequest, archive: ArchiveReader | null): Promise<Person> {
   const given = req.userRef ? [await userHash(env.HASH_KEY, req.userRef)] : [];
   const givenVisitors = req.visitorId ? [req.visitorId] : [];
   // The same rule over the clicks past retention, when archived: a device seen with the user
   // only on archived clicks is theirs all the same.
   const archivedOf = (keys: PersonKeys) =>
-    env.ARCHIVE ? archivedClicksOf(env.ARCHIVE, personSets(keys)) : Promise.resolve([]);
+    archive ? archivedClicksOf(archive, personSets(keys)) : Promise.resolve([]);
   const userHashes = distinct([
     ...given,
     ...(await userHashesSeenWith(db, givenVisitors)),
@@ -76,6 +84,30 @@ async function personOf(env: Env, db: Db, req: PersonRequest): Promise<Person> {
     visitorIds,
     hashesMetThroughDevices: userHashes.filter((h) => !given.includes(h)),
   };
+}
+
+/** How long an erasure waits for the archive's lease: longer than a purge run (20 s). */
+const ARCHIVE_WAIT_MS = 30_000;
+
+/**
+ * Erases the person from the archive, under its lease and after D1's clicks: a purge that read
+ * some of their clicks before D1's were cleared holds the lease until its objects are in their
+ * manifests, where this pass then finds them; one that starts later reads the cleared rows.
+ */
+async function eraseArchivedClicks(env: Env, person: PersonKeys): Promise<number> {
+  const bucket = env.ARCHIVE;
+  if (!bucket) return 0;
+  const done = await underArchiveLease(env.DB, ARCHIVE_WAIT_MS, () => eraseFromArchive(bucket, personSets(person)));
+  if (!done) {
+    throw new AppError(
+      503,
+      'busy',
+      'The click archive is being rewritten; retry in a minute (what was erased so far stays erased).',
+      undefined,
+      { 'Retry-After': '60' },
+    );
+  }
+  return done.value.rows;
 }
 
 const personSets = (keys: PersonKeys): ErasedPerson => ({
@@ -117,10 +149,11 @@ async function referralCodesOf(env: Env, db: Db, person: Person): Promise<Referr
 export async function personalData(env: Env, req: PersonRequest): Promise<PersonData> {
   await writeAllClicks(env);
   const db = dbOf(env);
-  const person = await personOf(env, db, req);
+  const archive = env.ARCHIVE ? archiveReader(env.ARCHIVE) : null;
+  const person = await personOf(env, db, req, archive);
   const [clicks, archived, events, conversions, referralCodes] = await Promise.all([
     clicksOfPerson(db, person),
-    env.ARCHIVE ? archivedClicksOf(env.ARCHIVE, personSets(person)) : [],
+    archive ? archivedClicksOf(archive, personSets(person)) : [],
     eventsOfPerson(db, person),
     conversionsOfPerson(db, person),
     referralCodesOf(env, db, person),
@@ -146,11 +179,12 @@ export async function erasePerson(env: Env, req: PersonRequest, actor: string): 
   // Clicks of the last second or two wait in the click buffers: written first, they are erased too.
   await writeAllClicks(env);
   const db = dbOf(env);
-  const person = await personOf(env, db, req);
+  const person = await personOf(env, db, req, env.ARCHIVE ? archiveReader(env.ARCHIVE) : null);
   const codes = await referralCodesOf(env, db, person);
   const conversionIds = await conversionIdsOfPerson(db, person);
   // Clicks last: the person's devices and conversions are found through them, so an erasure cut
-  // short before the end finds everything left when it is run again.
+  // short before the end finds everything left when it is run again (in the archive too, which
+  // is read for them the same way).
   const postbackLogEntries = await erasePostbackLog(db, person, conversionIds);
   const conversions = await eraseConversions(db, conversionIds);
   const events = await eraseEvents(db, person);
@@ -158,15 +192,7 @@ export async function erasePerson(env: Env, req: PersonRequest, actor: string): 
     db,
     codes.map((c) => c.id),
   );
-  // The archive both before and after D1's clicks. Before: an erasure cut short still finds the
-  // person's devices in D1 when run again. After: the purge may have been archiving some of those
-  // clicks meanwhile; it archives a range again when its rows changed before its manifest entry
-  // was written (src/jobs/retention.ts), and any entry written before this pass is seen by it.
-  const erasedFromArchive = async () =>
-    env.ARCHIVE ? (await eraseFromArchive(env.ARCHIVE, personSets(person))).rows : 0;
-  const archivedBefore = await erasedFromArchive();
-  const inD1 = await eraseClicks(db, person);
-  const clicks = inD1 + archivedBefore + (await erasedFromArchive());
+  const clicks = (await eraseClicks(db, person)) + (await eraseArchivedClicks(env, person));
   const counts = { clicks, events, conversions, referralCodes };
   await recordErasure(db, {
     id: newId('era'),

@@ -114,18 +114,17 @@ describe('an erasure while the purge is archiving the same clicks', () => {
     const theirs = await insertClick(link, new Date(`${day}T10:00:00Z`), { uidHash, userAgent: 'Their UA' });
     await insertClick(link, new Date(`${day}T10:01:00Z`));
 
-    // The erasure runs once the purge has read and written the object, before its manifest entry
-    // exists, so that the erasure's pass over the archive cannot see it.
-    let erased = false;
+    // The erasure is asked once the purge has read and written the object, before its manifest
+    // entry exists: it clears D1's rows at once, and waits for the purge before reading the archive.
+    let erasure: Promise<unknown> | undefined;
     await runRetention(env, NOW, SMALL, {
-      afterWrite: async () => {
-        if (erased) return;
-        erased = true;
-        await erasePerson(env, { userRef: 'user-88' }, 'admin-key');
+      afterWrite: () => {
+        erasure ??= erasePerson(env, { userRef: 'user-88' }, 'admin-key');
       },
     });
+    const erased = (await erasure) as { clicks: number };
 
-    expect(erased).toBe(true);
+    expect(erased.clicks).toBe(1);
     const row = (await archivedRows(day)).find((r) => r.id === theirs.id);
     expect(row).toMatchObject({ id: theirs.id, visitorId: null, uidHash: null, userAgent: null });
     // And the day's clicks left D1 as usual: only the recent click is there.

@@ -3,9 +3,15 @@ import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { asc, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ArchiveVerificationError, eraseFromArchive, gunzipText, readManifest } from '../../src/db/click-archive';
+import {
+  ARCHIVE_LEASE,
+  ArchiveVerificationError,
+  eraseFromArchive,
+  gunzipText,
+  readManifest,
+} from '../../src/db/click-archive';
 import { dbOf } from '../../src/db/client';
-import { readCursor } from '../../src/db/job-state';
+import { readCursor, takeLease } from '../../src/db/job-state';
 import { archivedClickOf } from '../../src/db/retention';
 import {
   type Click,
@@ -436,5 +442,38 @@ describe('a day rebuilt after its clicks left D1', () => {
       ['*', 1, 0],
       [link.id, 1, 0],
     ]);
+  });
+});
+
+describe('the archive lease', () => {
+  it('keeps a run from starting while another holds the archive', async () => {
+    await clicksOn(OLD_DAY, 3);
+    expect(await takeLease(env.DB, ARCHIVE_LEASE, 'another-run', 60_000)).toBe(true);
+
+    const run = await runRetention(env, NOW, SMALL);
+
+    expect(run).toMatchObject({ archivedRows: 0, deletedClicks: 0, isDone: false });
+    expect(await clicksInD1()).toHaveLength(3);
+    expect((await readManifest(env.ARCHIVE, OLD_DAY)).etag).toBeNull();
+  });
+
+  it('is taken over once its holder has let its time run out, as after a crash', async () => {
+    await clicksOn(OLD_DAY, 3);
+    expect(await takeLease(env.DB, ARCHIVE_LEASE, 'crashed-run', -1)).toBe(true);
+
+    expect(await runRetention(env, NOW, SMALL)).toMatchObject({ archivedRows: 3, deletedClicks: 3 });
+  });
+
+  it('is given back at the end of a run, even one that failed', async () => {
+    await clicksOn(OLD_DAY, 3);
+    await expect(
+      runRetention(env, NOW, SMALL, {
+        afterWrite: () => {
+          throw new Crash();
+        },
+      }),
+    ).rejects.toThrow(Crash);
+
+    expect(await takeLease(env.DB, ARCHIVE_LEASE, 'next-run', 60_000)).toBe(true);
   });
 });
