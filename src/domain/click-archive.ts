@@ -4,8 +4,12 @@ import { DAY_MS } from './aggregation';
 import type { BloomFilter } from './bloom-filter';
 import { ulidFloor, ulidTime } from './ids';
 
-/** Rows per archive object at most: a day of heavy traffic is cut into shards of this many. */
-export const ARCHIVE_SHARD_ROWS = 50_000;
+/**
+ * Rows per archive object at most: a day of heavy traffic is cut into shards of this many. About
+ * 10 MB of NDJSON (1 MB gzipped): an erasure reads, scrubs and writes a shard whole, and that must
+ * stay far inside an isolate's 128 MB.
+ */
+export const ARCHIVE_SHARD_ROWS = 10_000;
 /** The version of the manifest's layout, written into each. */
 export const MANIFEST_VERSION = 1;
 

@@ -46,11 +46,11 @@ export type RetentionCursor = {
 export type RetentionLimits = { maxRows: number; maxMs: number; shardRows: number; deleteRows: number };
 
 /**
- * Per run: two shards of 50,000 clicks, and at most 20 s, well inside a cron run's limits; a run
+ * Per run: ten shards of 10,000 clicks, and at most 20 s, well inside a cron run's limits; a run
  * every 15 minutes then moves 9.6 million clicks a day, far more than the programme makes.
  */
 export const DEFAULT_LIMITS: RetentionLimits = {
-  maxRows: 2 * ARCHIVE_SHARD_ROWS,
+  maxRows: 10 * ARCHIVE_SHARD_ROWS,
   maxMs: 20_000,
   shardRows: ARCHIVE_SHARD_ROWS,
   deleteRows: DELETE_CHUNK_ROWS,
