@@ -10,8 +10,8 @@
 // `REPORT_TIMEZONE` is refused too: read as UTC instead, it would move sales and clicks near
 // midnight onto other days and months in every report, push and statement. So is a
 // `LOG_RETENTION_DAYS` that is not a number of days: read as the default, logs would be kept
-// longer (or shorter) than the retention the programme declared. A `CLICK_RETENTION_DAYS` likewise:
-// read as anything else, it could delete clicks early.
+// longer (or shorter) than the retention the programme declared. A `CLICK_RETENTION_DAYS` or an
+// `ARCHIVE_RETENTION_DAYS` likewise: read as anything else, either could delete clicks early.
 import { timeZoneOf } from './calendar';
 
 /** The secrets every entry point needs (README, "Configuration"). */
@@ -26,11 +26,14 @@ export const MIN_SECRET_BYTES = 32;
 export type SettingProblem =
   | { setting: SecretName; problem: 'missing' | 'too_short' }
   | { setting: 'REPORT_TIMEZONE'; problem: 'unknown_time_zone' }
-  | { setting: 'LOG_RETENTION_DAYS' | 'CLICK_RETENTION_DAYS'; problem: 'not_days' };
+  | { setting: 'LOG_RETENTION_DAYS' | 'CLICK_RETENTION_DAYS' | 'ARCHIVE_RETENTION_DAYS'; problem: 'not_days' };
 
 /** The settings judged: the secrets, the programme's time zone (unset or blank: UTC), the retentions. */
 export type JudgedSettings = Partial<
-  Record<SecretName | 'REPORT_TIMEZONE' | 'LOG_RETENTION_DAYS' | 'CLICK_RETENTION_DAYS', unknown>
+  Record<
+    SecretName | 'REPORT_TIMEZONE' | 'LOG_RETENTION_DAYS' | 'CLICK_RETENTION_DAYS' | 'ARCHIVE_RETENTION_DAYS',
+    unknown
+  >
 >;
 
 /** Days postback logs are kept when `LOG_RETENTION_DAYS` is unset or blank. */
@@ -54,22 +57,38 @@ export function logRetentionDays(value: unknown): number | null {
 
 /** Days raw clicks and funnel events stay in D1 when `CLICK_RETENTION_DAYS` is unset or blank. */
 export const DEFAULT_CLICK_RETENTION_DAYS = 90;
-/** The longest `CLICK_RETENTION_DAYS` accepted: ten years, past which a typo is likelier than an intent. */
+/**
+ * The shortest `CLICK_RETENTION_DAYS` accepted. A UTC day leaves D1 once the retention is past its
+ * end; at one day, the first hours of the programme's previous day (in a zone ahead of UTC) would
+ * go before the daily aggregation at 00:10 UTC had counted them.
+ */
+export const MIN_CLICK_RETENTION_DAYS = 2;
+/** The longest retention accepted: ten years, past which a typo is likelier than an intent. */
 export const MAX_CLICK_RETENTION_DAYS = 3650;
+/**
+ * Days archived clicks are kept in R2, from the day of the click, when `ARCHIVE_RETENTION_DAYS` is
+ * unset or blank: 13 months, the longest the CNIL allows a tracker to live, long enough for a year
+ * of disputes and year-on-year questions.
+ */
+export const DEFAULT_ARCHIVE_RETENTION_DAYS = 395;
 
 /**
- * A click retention setting in whole days, 1 to `MAX_CLICK_RETENTION_DAYS`: `fallback` when unset
+ * A retention setting in whole days, `min` to `MAX_CLICK_RETENTION_DAYS`: `fallback` when unset
  * or blank, null for anything else.
  * @example retentionDaysOf('30', 90) // 30
  * retentionDaysOf(undefined, 90) // 90
  * retentionDaysOf('90d', 90) // null
  */
-export function retentionDaysOf(value: unknown, fallback: number): number | null {
+export function retentionDaysOf(value: unknown, fallback: number, min = MIN_CLICK_RETENTION_DAYS): number | null {
   if (value === undefined || (typeof value === 'string' && value.trim() === '')) return fallback;
   if (typeof value !== 'string' || !/^\s*\d{1,4}\s*$/.test(value)) return null;
   const days = Number(value);
-  return days >= 1 && days <= MAX_CLICK_RETENTION_DAYS ? days : null;
+  return days >= min && days <= MAX_CLICK_RETENTION_DAYS ? days : null;
 }
+
+/** `ARCHIVE_RETENTION_DAYS` in days (1 to 3650, default 395), or null when it is not a number of days. */
+export const archiveRetentionDays = (value: unknown): number | null =>
+  retentionDaysOf(value, DEFAULT_ARCHIVE_RETENTION_DAYS, 1);
 
 const encoder = new TextEncoder();
 
@@ -103,6 +122,9 @@ export function settingProblems(settings: JudgedSettings): SettingProblem[] {
   }
   if (retentionDaysOf(settings.CLICK_RETENTION_DAYS, DEFAULT_CLICK_RETENTION_DAYS) === null) {
     problems.push({ setting: 'CLICK_RETENTION_DAYS', problem: 'not_days' });
+  }
+  if (archiveRetentionDays(settings.ARCHIVE_RETENTION_DAYS) === null) {
+    problems.push({ setting: 'ARCHIVE_RETENTION_DAYS', problem: 'not_days' });
   }
   return problems;
 }
@@ -148,7 +170,12 @@ export function misconfigurationMessage(problems: readonly SettingProblem[]): st
   }
   if (problems.some((p) => p.setting === 'CLICK_RETENTION_DAYS')) {
     fixes.push(
-      `Set CLICK_RETENTION_DAYS to a whole number of days from 1 to ${MAX_CLICK_RETENTION_DAYS}, or leave it unset for ${DEFAULT_CLICK_RETENTION_DAYS}`,
+      `Set CLICK_RETENTION_DAYS to a whole number of days from ${MIN_CLICK_RETENTION_DAYS} to ${MAX_CLICK_RETENTION_DAYS}, or leave it unset for ${DEFAULT_CLICK_RETENTION_DAYS}`,
+    );
+  }
+  if (problems.some((p) => p.setting === 'ARCHIVE_RETENTION_DAYS')) {
+    fixes.push(
+      `Set ARCHIVE_RETENTION_DAYS to a whole number of days from 1 to ${MAX_CLICK_RETENTION_DAYS}, or leave it unset for ${DEFAULT_ARCHIVE_RETENTION_DAYS}`,
     );
   }
   return `Relais is not configured: ${faults.join(', ')}. ${fixes.join('. ')} and deploy again.`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  archiveRetentionDays,
   DEFAULT_CLICK_RETENTION_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
   isStrongSecret,
@@ -127,17 +128,18 @@ describe('logRetentionDays', () => {
 describe('CLICK_RETENTION_DAYS', () => {
   const secrets = { ADMIN_API_KEY: strong, HASH_KEY: strong, SECRETS_KEY: strong };
 
-  it('is 90 days when unset or blank, and any whole number of days from 1 to 3650 otherwise', () => {
+  it('is 90 days when unset or blank, and any whole number of days from 2 to 3650 otherwise', () => {
     expect(retentionDaysOf(undefined, DEFAULT_CLICK_RETENTION_DAYS)).toBe(90);
     expect(retentionDaysOf('  ', DEFAULT_CLICK_RETENTION_DAYS)).toBe(90);
-    expect(retentionDaysOf('1', 90)).toBe(1);
+    expect(retentionDaysOf('2', 90)).toBe(2);
     expect(retentionDaysOf(' 400 ', 90)).toBe(400);
     expect(retentionDaysOf('3650', 90)).toBe(3650);
     expect(settingProblems({ ...secrets, CLICK_RETENTION_DAYS: '30' })).toEqual([]);
   });
 
   it('refuses anything else rather than read it as the default', () => {
-    for (const value of ['0', '-5', '90d', '1.5', '3651', '1e3', 'ninety', 90]) {
+    // One day would let the first hours of the programme's previous day go before they were counted.
+    for (const value of ['0', '1', '-5', '90d', '1.5', '3651', '1e3', 'ninety', 90]) {
       expect(retentionDaysOf(value, 90)).toBeNull();
       expect(settingProblems({ ...secrets, CLICK_RETENTION_DAYS: value })).toEqual([
         { setting: 'CLICK_RETENTION_DAYS', problem: 'not_days' },
@@ -145,7 +147,32 @@ describe('CLICK_RETENTION_DAYS', () => {
     }
     expect(misconfigurationMessage([{ setting: 'CLICK_RETENTION_DAYS', problem: 'not_days' }])).toBe(
       'Relais is not configured: CLICK_RETENTION_DAYS is not a number of days. Set CLICK_RETENTION_DAYS to a ' +
-        'whole number of days from 1 to 3650, or leave it unset for 90 and deploy again.',
+        'whole number of days from 2 to 3650, or leave it unset for 90 and deploy again.',
+    );
+  });
+});
+
+describe('ARCHIVE_RETENTION_DAYS', () => {
+  const secrets = { ADMIN_API_KEY: strong, HASH_KEY: strong, SECRETS_KEY: strong };
+
+  it('is 395 days (13 months) when unset or blank, and any whole number of days from 1 to 3650 otherwise', () => {
+    expect(archiveRetentionDays(undefined)).toBe(395);
+    expect(archiveRetentionDays(' ')).toBe(395);
+    expect(archiveRetentionDays('1')).toBe(1);
+    expect(archiveRetentionDays('730')).toBe(730);
+    expect(settingProblems({ ...secrets, ARCHIVE_RETENTION_DAYS: '730' })).toEqual([]);
+  });
+
+  it('refuses anything else rather than delete archived clicks early', () => {
+    for (const value of ['0', '13 months', '3651', 395]) {
+      expect(archiveRetentionDays(value)).toBeNull();
+      expect(settingProblems({ ...secrets, ARCHIVE_RETENTION_DAYS: value })).toEqual([
+        { setting: 'ARCHIVE_RETENTION_DAYS', problem: 'not_days' },
+      ]);
+    }
+    expect(misconfigurationMessage([{ setting: 'ARCHIVE_RETENTION_DAYS', problem: 'not_days' }])).toBe(
+      'Relais is not configured: ARCHIVE_RETENTION_DAYS is not a number of days. Set ARCHIVE_RETENTION_DAYS to a ' +
+        'whole number of days from 1 to 3650, or leave it unset for 395 and deploy again.',
     );
   });
 });
