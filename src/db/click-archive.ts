@@ -186,6 +186,26 @@ export async function archivedDays(bucket: R2Bucket): Promise<string[]> {
   return days.sort();
 }
 
+/**
+ * Deletes the archive of `date`: its objects, then its manifest, so that a deletion cut short
+ * leaves a manifest by which the next run finds the day again. Answers the objects deleted.
+ */
+export async function deleteArchivedDay(bucket: R2Bucket, date: string): Promise<number> {
+  const prefix = `${MANIFEST_PREFIX}${date}/`;
+  const manifest = manifestKey(date);
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const listing = await bucket.list({ prefix, cursor });
+    const keys = listing.objects.map((o) => o.key).filter((key) => key !== manifest);
+    if (keys.length > 0) await bucket.delete(keys);
+    deleted += keys.length;
+    cursor = listing.truncated ? listing.cursor : undefined;
+  } while (cursor);
+  await bucket.delete(manifest);
+  return deleted;
+}
+
 /** What an erasure did to the archive. */
 export type ArchiveErasure = { rows: number; objectsRewritten: number; objectsRead: number; objectsSkipped: number };
 

@@ -1,7 +1,15 @@
 // Retention: clicks past CLICK_RETENTION_DAYS are archived to R2 (when bound), verified, then deleted
-// from D1 in short statements; funnel events past it are deleted. Bounded per run, resumable.
+// from D1 in short statements; funnel events past it are deleted; archived days past
+// ARCHIVE_RETENTION_DAYS are deleted from R2. Bounded per run, resumable.
 
-import { readManifest, recordObject, underArchiveLease, writeShard } from '../db/click-archive';
+import {
+  archivedDays,
+  deleteArchivedDay,
+  readManifest,
+  recordObject,
+  underArchiveLease,
+  writeShard,
+} from '../db/click-archive';
 import { dbOf } from '../db/client';
 import { readCursor, writeCursor } from '../db/job-state';
 import {
@@ -24,7 +32,7 @@ import {
   firstKeptDay,
 } from '../domain/click-archive';
 import { ulidFloor } from '../domain/ids';
-import { DEFAULT_CLICK_RETENTION_DAYS, retentionDaysOf } from '../domain/settings';
+import { archiveRetentionDays, DEFAULT_CLICK_RETENTION_DAYS, retentionDaysOf } from '../domain/settings';
 
 export { CURSOR_RETENTION };
 
@@ -43,7 +51,14 @@ export type RetentionCursor = {
  * Limits of one run (the rest waits for the next cron run): clicks and events moved, wall time,
  * rows per archive object, rows per DELETE statement.
  */
-export type RetentionLimits = { maxRows: number; maxMs: number; shardRows: number; deleteRows: number };
+export type RetentionLimits = {
+  maxRows: number;
+  maxMs: number;
+  shardRows: number;
+  deleteRows: number;
+  /** Archived days deleted at most, once past `ARCHIVE_RETENTION_DAYS`. */
+  expiredDays: number;
+};
 
 /**
  * Per run: ten shards of 10,000 clicks, and at most 20 s, well inside a cron run's limits; a run
@@ -54,6 +69,7 @@ export const DEFAULT_LIMITS: RetentionLimits = {
   maxMs: 20_000,
   shardRows: ARCHIVE_SHARD_ROWS,
   deleteRows: DELETE_CHUNK_ROWS,
+  expiredDays: 10,
 };
 
 /** Points where a test can stop a run, as a crash would. */
@@ -77,12 +93,19 @@ export type RetentionRun = {
   /** Time spent in D1 writes (deletes and clears), and in making, writing and verifying objects, in ms. */
   writesMs: number;
   archiveMs: number;
+  /** Archived days deleted, past `ARCHIVE_RETENTION_DAYS`. */
+  expiredDays: number;
   /** Whether nothing past retention is left (false: the limits stopped the run). */
   isDone: boolean;
 };
 
 /** What the job needs of the env: `ARCHIVE` and `CLICK_RETENTION_DAYS` are optional (README). */
-export type RetentionEnv = { DB: D1Database; ARCHIVE?: R2Bucket; CLICK_RETENTION_DAYS?: string };
+export type RetentionEnv = {
+  DB: D1Database;
+  ARCHIVE?: R2Bucket;
+  CLICK_RETENTION_DAYS?: string;
+  ARCHIVE_RETENTION_DAYS?: string;
+};
 
 /**
  * Runs the purge once, within `limits`. Clicks go day by UTC day (of their id, a ULID of the click
@@ -101,7 +124,9 @@ export async function runRetention(
   const days = retentionDaysOf(env.CLICK_RETENTION_DAYS, DEFAULT_CLICK_RETENTION_DAYS);
   // Refused at every entry point (src/isolate/configuration.ts); never guessed here.
   if (days === null) throw new Error('CLICK_RETENTION_DAYS is not a number of days');
-  const held = await underArchiveLease(env.DB, 0, () => purge(env, nowMs, limits, days, steps));
+  const archiveDays = archiveRetentionDays(env.ARCHIVE_RETENTION_DAYS);
+  if (archiveDays === null) throw new Error('ARCHIVE_RETENTION_DAYS is not a number of days');
+  const held = await underArchiveLease(env.DB, 0, () => purge(env, nowMs, limits, { days, archiveDays }, steps));
   return held?.value ?? emptyRun();
 }
 
@@ -115,6 +140,7 @@ const emptyRun = (): RetentionRun => ({
   longestWriteMs: 0,
   writesMs: 0,
   archiveMs: 0,
+  expiredDays: 0,
   isDone: false,
 });
 
@@ -122,7 +148,7 @@ async function purge(
   env: RetentionEnv,
   nowMs: number,
   limits: RetentionLimits,
-  days: number,
+  { days, archiveDays }: { days: number; archiveDays: number },
   steps: RetentionSteps,
 ): Promise<RetentionRun> {
   const startedAt = Date.now();
@@ -193,6 +219,17 @@ async function purge(
     cursor = { afterId: cursor.afterId, pending };
     await save(cursor);
     if (!(await finishPending(pending))) return run;
+  }
+
+  // Archived days past their own retention go, a few a run (the oldest first).
+  if (bucket) {
+    const archiveKeptFrom = firstKeptDay(nowMs, archiveDays);
+    const expired = (await archivedDays(bucket)).filter((date) => date < archiveKeptFrom);
+    for (const date of expired.slice(0, limits.expiredDays)) {
+      if (isOutOfTime()) break;
+      await deleteArchivedDay(bucket, date);
+      run.expiredDays++;
+    }
   }
 
   // Events are deleted, not archived: they hold little beyond what their click holds.

@@ -477,3 +477,29 @@ describe('the archive lease', () => {
     expect(await takeLease(env.DB, ARCHIVE_LEASE, 'next-run', 60_000)).toBe(true);
   });
 });
+
+describe('archived days past ARCHIVE_RETENTION_DAYS', () => {
+  it('are deleted from R2, objects and manifest, and younger ones kept', async () => {
+    await clicksOn(OLD_DAY, 6);
+    await clicksOn(LAST_OLD_DAY, 2);
+    await runRetention(env, NOW, SMALL);
+    expect((await env.ARCHIVE.list({ prefix: `clicks/${OLD_DAY}/` })).objects).toHaveLength(3);
+
+    // 91 days back from NOW is 2026-09-06: the 1st is older, the 6th is not.
+    const run = await runRetention({ ...env, ARCHIVE_RETENTION_DAYS: '91' }, NOW, SMALL);
+
+    expect(run.expiredDays).toBe(1);
+    expect((await env.ARCHIVE.list({ prefix: `clicks/${OLD_DAY}/` })).objects).toEqual([]);
+    expect((await archiveOf(LAST_OLD_DAY)).rows).toHaveLength(2);
+  });
+
+  it('are kept 395 days by default', async () => {
+    await clicksOn(OLD_DAY, 2);
+    await runRetention(env, NOW, SMALL);
+
+    const yearLater = Date.parse('2027-09-30T08:00:00Z');
+    expect((await runRetention(env, yearLater, SMALL)).expiredDays).toBe(0);
+    expect((await runRetention(env, Date.parse('2027-10-02T08:00:00Z'), SMALL)).expiredDays).toBe(1);
+    expect((await archiveOf(OLD_DAY)).rows).toEqual([]);
+  });
+});
