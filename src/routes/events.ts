@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Partner } from '../db/schema';
 import { funnelEventSchema } from '../domain/event-fields';
+import { optedOut } from '../domain/identity';
 import type { AppEnv } from '../http/context';
 import { AppError } from '../http/errors';
 import { bodyParams, paramsOf, readBodyText } from '../http/request-body';
@@ -49,6 +50,7 @@ eventRoutes.get('/e', async (c) => {
     await intakeEvent(c.env, {
       readParams: async () => paramsOf(new URL(c.req.url).searchParams),
       cookie: c.req.header('cookie') ?? null,
+      isOptedOut: optedOut(c.req.raw.headers),
       clientIp: c.req.header('cf-connecting-ip') ?? null,
       checkOrigin: () => {},
     });
@@ -84,6 +86,7 @@ async function handleBeacon(c: Context<AppEnv>): Promise<Response> {
         };
       },
       cookie: c.req.header('cookie') ?? null,
+      isOptedOut: optedOut(c.req.raw.headers),
       clientIp: c.req.header('cf-connecting-ip') ?? null,
       // Without an Origin the sender is a server or the same site: nothing for CORS to protect.
       checkOrigin: (partner: Partner | null) => {

@@ -15,6 +15,8 @@ export type EventRequest = {
   /** The event's parameters (the query, and a beacon's body): read only once the address may send. */
   readParams: () => Promise<Record<string, unknown>>;
   cookie: string | null;
+  /** Whether the browser asks not to be tracked (`Sec-GPC: 1`, `DNT: 1`): its cookie is then not read. */
+  isOptedOut: boolean;
   clientIp: string | null;
   /** Refuses the event once its partner is known (a beacon's Origin); a pixel checks nothing. */
   checkOrigin: (partner: Partner | null) => void;
@@ -43,7 +45,7 @@ export async function assertEventAllowed(env: Env, clientIp: string | null): Pro
 /**
  * Records a funnel event: the address's rate limit, then its fields read strictly (unknown ones
  * dropped, 400 naming any known one that does not fit), then the store (see `recordEvent`).
- * @example await intakeEvent(env, { readParams: async () => ({ type: 'lead', clickId }), cookie: null, clientIp, checkOrigin: () => {} })
+ * @example await intakeEvent(env, { readParams: async () => ({ type: 'lead', clickId }), cookie: null, isOptedOut: false, clientIp, checkOrigin: () => {} })
  */
 export async function intakeEvent(env: Env, req: EventRequest): Promise<RecordedEvent> {
   await assertEventAllowed(env, req.clientIp);
@@ -55,7 +57,9 @@ export async function intakeEvent(env: Env, req: EventRequest): Promise<Recorded
       read.issues,
     );
   }
-  return recordEvent(dbOf(env), read.event, visitorIdOf(req.cookie), req.checkOrigin);
+  // As on the redirect: a browser that asks not to be tracked is not recognised by its cookie.
+  const visitorId = req.isOptedOut ? null : visitorIdOf(req.cookie);
+  return recordEvent(dbOf(env), read.event, visitorId, req.checkOrigin);
 }
 
 // Preflights naming no partner are checked against every partner's domains, kept a minute per isolate.

@@ -52,6 +52,19 @@ describe('GET /e', () => {
     expect(await eventsOf(click.id)).toMatchObject([{ type: 'lead', visitor_id: click.visitorId }]);
   });
 
+  it.each([
+    ['Sec-GPC: 1', { 'sec-gpc': '1' }],
+    ['DNT: 1', { dnt: '1' }],
+  ])('does not recognise by its cookie a browser that sends %s', async (_, optOut) => {
+    const { click } = await setup();
+    await expectPixel(
+      await call('GET', '/e?type=lead', { key: null, headers: { cookie: `rl_vid=${click.visitorId}`, ...optOut } }),
+    );
+    const byVisitor = await env.DB.prepare('SELECT * FROM events WHERE visitor_id = ?').bind(click.visitorId).all();
+    expect(byVisitor.results).toEqual([]);
+    expect(await eventsOf(click.id)).toEqual([]);
+  });
+
   it('keeps a click id whose click is not recorded yet', async () => {
     const clickId = newClickId();
     await expectPixel(await call('GET', `/e?type=checkout&clickId=${clickId}`, { key: null }));
