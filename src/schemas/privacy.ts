@@ -1,10 +1,12 @@
 // Erasure and export of one person's data: validation, types and OpenAPI from one set of schemas.
 import { z } from '@hono/zod-openapi';
+import { MAX_UID } from '../domain/link-query';
 import { clickSchema } from './click';
 import { conversionSchema, eventSchema } from './conversion';
 import { referralCodeSchema } from './link';
 
-const userRef = z.string().trim().min(1).max(200).openapi({
+// As long as the longest user id Relais keeps (a link's `uid`), so that anyone tracked can be named.
+const userRef = z.string().trim().min(1).max(MAX_UID).openapi({
   description: "The app's user id, as sent in `uid=` on links and as `customerId` in postbacks.",
   example: 'user-42',
 });

@@ -240,6 +240,16 @@ describe('POST /api/v1/privacy/erasures', () => {
     expect(await rowsWhere('clicks', 'id', theirClicks(s))).toEqual(clicks);
   });
 
+  it('takes a user id as long as the longest uid a link keeps', async () => {
+    const partner = await createPartner();
+    const link = await createLink(partner.id);
+    const longest = 'u'.repeat(256);
+    const clickId = await open(link.slug, newUlid(), longest);
+    await settleClicks();
+    expect((await erase({ userRef: longest })).body).toMatchObject({ clicks: 1 });
+    expect(await storedClick(clickId)).toMatchObject({ uid_hash: null });
+  });
+
   it('answers zeros for someone Relais never saw', async () => {
     expect((await erase({ userRef: 'nobody-ever', visitorId: newUlid() })).body).toEqual({
       clicks: 0,
