@@ -230,19 +230,55 @@ export async function eraseConversions(db: Db, ids: readonly string[]): Promise<
  * entries, one bounded statement each. Answers the entries changed.
  */
 export async function erasePostbackLog(db: Db, p: PersonKeys, conversionIds: readonly string[]): Promise<number> {
-  const isTheirs = sql`(json_extract(${postbackLog.parsed}, '$.customerHash') IN ${valuesOf(p.userHashes)}
+  const redactedParsed = sql`json_remove(json_set(${postbackLog.parsed}, '$.customerHash', NULL, '$.visitorId', NULL,
+    '$.fingerprints', json('[]')), '$.userAgent')`;
+  let changed = 0;
+  await eachLogPage(db, async (page) => {
+    const res = await db
+      .update(postbackLog)
+      .set({ request: null, body: null, parsed: redactedParsed })
+      .where(and(page, logEntriesOf(p, conversionIds), stillIdentifies))
+      .run();
+    changed += res.meta.changes ?? 0;
+  });
+  return changed;
+}
+
+/**
+ * The postback log entries about the person that still identify them (as `erasePostbackLog`
+ * finds them), oldest first: the request as received, the parsed postback, the outcome.
+ */
+export async function postbackLogOfPerson(db: Db, p: PersonKeys, conversionIds: readonly string[]) {
+  const found: (typeof postbackLog.$inferSelect)[] = [];
+  await eachLogPage(db, async (page) => {
+    found.push(
+      ...(await db
+        .select()
+        .from(postbackLog)
+        .where(and(page, logEntriesOf(p, conversionIds), stillIdentifies))
+        .orderBy(asc(postbackLog.id))
+        .all()),
+    );
+  });
+  return found;
+}
+
+/** Entries about the person: by the customer hash or visitor id read from them, or by their conversion. */
+const logEntriesOf = (p: PersonKeys, conversionIds: readonly string[]) =>
+  sql`(json_extract(${postbackLog.parsed}, '$.customerHash') IN ${valuesOf(p.userHashes)}
     OR json_extract(${postbackLog.parsed}, '$.visitorId') IN ${valuesOf(p.visitorIds)}
     OR ${postbackLog.conversionId} IN ${valuesOf(conversionIds)})`;
-  const stillIdentifies = sql`(${postbackLog.request} IS NOT NULL OR ${postbackLog.body} IS NOT NULL
+
+/** Entries still holding something that identifies someone: what an erasure clears. */
+const stillIdentifies = sql`(${postbackLog.request} IS NOT NULL OR ${postbackLog.body} IS NOT NULL
     OR json_extract(${postbackLog.parsed}, '$.customerHash') IS NOT NULL
     OR json_extract(${postbackLog.parsed}, '$.visitorId') IS NOT NULL
     OR json_array_length(${postbackLog.parsed}, '$.fingerprints') > 0
     OR json_type(${postbackLog.parsed}, '$.userAgent') IS NOT NULL)`;
-  const redactedParsed = sql`json_remove(json_set(${postbackLog.parsed}, '$.customerHash', NULL, '$.visitorId', NULL,
-    '$.fingerprints', json('[]')), '$.userAgent')`;
-  let changed = 0;
-  let after = '';
-  for (;;) {
+
+/** Calls `visit` with the condition of each page of `LOG_PAGE` log entries in id order, one after another. */
+async function eachLogPage(db: Db, visit: (page: SQL) => Promise<void>): Promise<void> {
+  for (let after = ''; ; ) {
     const last = await db
       .select({ id: postbackLog.id })
       .from(postbackLog)
@@ -251,14 +287,8 @@ export async function erasePostbackLog(db: Db, p: PersonKeys, conversionIds: rea
       .limit(1)
       .offset(LOG_PAGE - 1)
       .get();
-    const page: SQL[] = [gt(postbackLog.id, after), ...(last ? [lte(postbackLog.id, last.id)] : [])];
-    const res = await db
-      .update(postbackLog)
-      .set({ request: null, body: null, parsed: redactedParsed })
-      .where(and(...page, isTheirs, stillIdentifies))
-      .run();
-    changed += res.meta.changes ?? 0;
-    if (!last) return changed;
+    await visit(and(gt(postbackLog.id, after), ...(last ? [lte(postbackLog.id, last.id)] : [])) as SQL);
+    if (!last) return;
     after = last.id;
   }
 }

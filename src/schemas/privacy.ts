@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_UID } from '../domain/link-query';
 import { clickSchema } from './click';
-import { conversionSchema, eventSchema } from './conversion';
+import { conversionSchema, eventSchema, postbackLogSchema } from './conversion';
 import { referralCodeSchema } from './link';
 
 // As long as the longest user id Relais keeps (a link's `uid`), so that anyone tracked can be named.
@@ -45,6 +45,11 @@ export const personalClickSchema = clickSchema
   .extend({ userAgent: z.string().nullable().openapi({ description: 'The user agent, as the browser sent it.' }) })
   .openapi('PersonalClick');
 
+/** A postback received about the person: the log entry, and its body as received. */
+export const personalPostbackSchema = postbackLogSchema
+  .extend({ body: z.string().nullable().openapi({ description: 'The request body as received.' }) })
+  .openapi('PersonalPostback');
+
 /** A funnel event as held about the person: the API's view, and the visitor id it was sent with. */
 export const personalEventSchema = eventSchema
   .extend({ visitorId: z.string().nullable() })
@@ -56,5 +61,9 @@ export const personalDataSchema = z
     events: z.array(personalEventSchema).openapi({ description: 'Oldest first.' }),
     conversions: z.array(conversionSchema).openapi({ description: 'In the order they occurred.' }),
     referralCodes: z.array(referralCodeSchema),
+    postbackLog: z.array(personalPostbackSchema).openapi({
+      description:
+        'Postbacks received about them (by their customer id, visitor or conversions), oldest first, kept `LOG_RETENTION_DAYS`.',
+    }),
   })
   .openapi('PersonalData');

@@ -9,6 +9,7 @@ import {
   underArchiveLease,
 } from '../db/click-archive';
 import { type Db, dbOf } from '../db/client';
+import type { PostbackLogRow } from '../db/postback-log';
 import {
   clicksOfPerson,
   conversionIdsOfPerson,
@@ -20,6 +21,7 @@ import {
   erasePostbackLog,
   eventsOfPerson,
   type PersonKeys,
+  postbackLogOfPerson,
   recordErasure,
   referralCodesAfter,
   referralCodesOfUserRef,
@@ -47,6 +49,8 @@ export type PersonData = {
   events: Awaited<ReturnType<typeof eventsOfPerson>>;
   conversions: Conversion[];
   referralCodes: ReferralCode[];
+  /** Postbacks received about them (their customer id or visitor, or one of their conversions), until erased or past retention. */
+  postbackLog: PostbackLogRow[];
 };
 
 /** A person as the data knows them, and the app user ids met only through a device (known by hash alone). */
@@ -151,17 +155,19 @@ export async function personalData(env: Env, req: PersonRequest): Promise<Person
   const db = dbOf(env);
   const archive = env.ARCHIVE ? archiveReader(env.ARCHIVE) : null;
   const person = await personOf(env, db, req, archive);
-  const [clicks, archived, events, conversions, referralCodes] = await Promise.all([
+  const conversionIds = await conversionIdsOfPerson(db, person);
+  const [clicks, archived, events, conversions, referralCodes, postbackLog] = await Promise.all([
     clicksOfPerson(db, person),
     archive ? archivedClicksOf(archive, personSets(person)) : [],
     eventsOfPerson(db, person),
     conversionsOfPerson(db, person),
     referralCodesOf(env, db, person),
+    postbackLogOfPerson(db, person, conversionIds),
   ]);
   // A click archived whose delete from D1 has not finished yet is in both: listed once.
   const inD1 = new Set(clicks.map((c) => c.id));
   const older = archived.filter((c) => !inD1.has(c.id)).map(clickOfArchived);
-  return { clicks: [...older, ...clicks], events, conversions, referralCodes };
+  return { clicks: [...older, ...clicks], events, conversions, referralCodes, postbackLog };
 }
 
 /**

@@ -341,7 +341,7 @@ describe('POST /api/v1/privacy/erasures', () => {
 });
 
 describe('GET /api/v1/privacy/export', () => {
-  it('answers what is held about the app user: clicks, events, conversions, referral codes', async () => {
+  it('answers what is held about the app user: clicks, events, conversions, referral codes, postbacks', async () => {
     const s = await aPerson();
     const { status, body } = await exportOf(`userRef=${encodeURIComponent(s.userRef)}`);
     expect(status).toBe(200);
@@ -370,7 +370,15 @@ describe('GET /api/v1/privacy/export', () => {
       [s.conversions.byUser, 40, 3.2, 'EUR'],
     ]);
     expect(body.referralCodes).toMatchObject([{ id: s.code.id, code: s.code.code, userRef: s.userRef }]);
+    // The postbacks about them, as logged: the customer id itself was never kept, its keyed hash was.
+    expect(body.postbackLog.map((e: { conversionId: string }) => e.conversionId)).toEqual(theirConversions(s));
+    const customerHash = await userHash(env.HASH_KEY, s.userRef);
+    for (const entry of body.postbackLog) {
+      expect(entry.parsed).toMatchObject({ customerHash });
+      expect(entry.body).not.toContain(s.userRef);
+    }
     expect(JSON.stringify(body)).not.toContain(s.stranger);
+    expect(JSON.stringify(body)).not.toContain(s.other);
   });
 
   it('answers the same person by one of their visitor ids', async () => {
@@ -382,7 +390,7 @@ describe('GET /api/v1/privacy/export', () => {
   it('answers empty lists after an erasure, whichever identifier is asked', async () => {
     const s = await aPerson();
     await erase({ userRef: s.userRef });
-    const nothing = { clicks: [], events: [], conversions: [], referralCodes: [] };
+    const nothing = { clicks: [], events: [], conversions: [], referralCodes: [], postbackLog: [] };
     expect((await exportOf(`userRef=${s.userRef}`)).body).toEqual(nothing);
     expect((await exportOf(`visitorId=${s.phone}`)).body).toEqual(nothing);
     expect((await exportOf(`visitorId=${s.laptop}`)).body).toEqual(nothing);

@@ -24,7 +24,7 @@ import { isReplayable, listVisiblePostbacks, replayLoggedPostback } from '../../
 
 export const postbacksApi = router();
 
-const presentLog = (r: PostbackLogRow) => ({
+export const presentLog = (r: PostbackLogRow) => ({
   id: r.id,
   partnerId: r.partnerId,
   partnerSlug: r.partnerSlug,

@@ -12,6 +12,7 @@ import { presentClick } from './clicks';
 import { presentReferral } from './codes';
 import { presentConversion } from './conversions';
 import { presentEvent } from './events';
+import { presentLog } from './postbacks';
 
 export const privacyApi = router();
 
@@ -65,6 +66,7 @@ privacyApi.openapi(
         events: data.events.map((e) => ({ ...presentEvent(e), visitorId: e.visitorId })),
         conversions: data.conversions.map(presentConversion),
         referralCodes: data.referralCodes.map((r) => presentReferral(r, origin)),
+        postbackLog: data.postbackLog.map((entry) => ({ ...presentLog(entry), body: entry.body })),
       },
       200,
     );
