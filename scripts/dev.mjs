@@ -22,6 +22,9 @@ const env = {
   WRANGLER_SEND_METRICS: 'false',
   CLOUDFLARE_DISABLE_TELEMETRY: 'true',
   NO_UPDATE_NOTIFIER: '1',
+  // Miniflare would fetch request.cf's values from workers.cloudflare.com: offline, it fails loudly
+  // and falls back to placeholders anyway. Placeholders from the start, and no network.
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
 };
 
 /** A fresh secret for .dev.vars: 32 random bytes, an admin key 24 (41 characters with its prefix). */
