@@ -129,6 +129,32 @@ export const partners = sqliteTable(
   (t) => [uniqueIndex('partners_slug_uq').on(t.slug), index('partners_status_idx').on(t.status)],
 );
 
+/**
+ * A partner whose conversions are known only to an affiliate network (Awin...): how Relais reads
+ * them there, and how the last sync went. One row per partner; the sync's cursor is in `job_state`.
+ */
+export const partnerNetworks = sqliteTable('partner_networks', {
+  partnerId: text('partner_id')
+    .primaryKey()
+    .references(() => partners.id),
+  /** The connector: `awin`, or `json` (a network read through a mapping). */
+  type: text('type').notNull(),
+  /** The connector's settings, its secret aside (src/domain/networks/settings.ts). */
+  settings: json<Record<string, unknown>>('settings').notNull(),
+  /** AES-GCM ciphertext of the network's API token (`SECRETS_KEY`): needed in clear to call, so not hashed. */
+  accessTokenEnc: text('access_token_enc').notNull(),
+  lastSyncAt: integer('last_sync_at', { mode: 'timestamp_ms' }),
+  lastSyncOk: integer('last_sync_ok', { mode: 'boolean' }),
+  lastSyncError: text('last_sync_error'),
+  /** Syncs failed in a row, and when the first of them ran (null while they succeed). */
+  failures: integer('failures').notNull().default(0),
+  failingSince: integer('failing_since', { mode: 'timestamp_ms' }),
+  /** The network asked to wait (429 and `Retry-After`) until then: the hourly sync skips the partner. */
+  retryAfter: integer('retry_after', { mode: 'timestamp_ms' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
 /** Versions of a partner's commission rules: a rate change never rewrites past commissions. */
 export const commissionPlans = sqliteTable(
   'commission_plans',

@@ -1,0 +1,98 @@
+// Partners' affiliate networks: their settings, sealed tokens and the outcome of their last sync.
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { partnerNetworks, partners } from './schema';
+
+export type PartnerNetwork = typeof partnerNetworks.$inferSelect;
+export type NewPartnerNetwork = typeof partnerNetworks.$inferInsert;
+
+export async function getNetwork(db: Db, partnerId: string): Promise<PartnerNetwork | undefined> {
+  return db.select().from(partnerNetworks).where(eq(partnerNetworks.partnerId, partnerId)).get();
+}
+
+/** The networks of these partners, by partner id. */
+export async function networksOf(db: Db, partnerIds: readonly string[]): Promise<Map<string, PartnerNetwork>> {
+  if (partnerIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(partnerNetworks)
+    .where(inArray(partnerNetworks.partnerId, [...partnerIds]))
+    .all();
+  return new Map(rows.map((r) => [r.partnerId, r]));
+}
+
+/**
+ * Connects a partner to its network, or changes the connection: a new network (or account) starts
+ * with no sync outcome, as nothing was read from it yet.
+ */
+export async function saveNetwork(
+  db: Db,
+  row: Pick<NewPartnerNetwork, 'partnerId' | 'type' | 'settings' | 'accessTokenEnc'>,
+): Promise<PartnerNetwork> {
+  const now = new Date();
+  const fresh = {
+    ...row,
+    lastSyncAt: null,
+    lastSyncOk: null,
+    lastSyncError: null,
+    failures: 0,
+    failingSince: null,
+    retryAfter: null,
+    updatedAt: now,
+  };
+  return (await db
+    .insert(partnerNetworks)
+    .values({ ...fresh, createdAt: now })
+    .onConflictDoUpdate({ target: partnerNetworks.partnerId, set: fresh })
+    .returning()
+    .get()) as PartnerNetwork;
+}
+
+export async function deleteNetwork(db: Db, partnerId: string): Promise<void> {
+  await db.delete(partnerNetworks).where(eq(partnerNetworks.partnerId, partnerId)).run();
+}
+
+/** Partners read per query while the hourly sync walks them. */
+export const NETWORK_PAGE = 50;
+
+/** Networks of partners not deleted, by partner id, after `afterPartnerId`: the hourly sync's walk. */
+export async function networksAfter(db: Db, afterPartnerId: string | null, limit = NETWORK_PAGE) {
+  return db
+    .select({ network: partnerNetworks })
+    .from(partnerNetworks)
+    .innerJoin(partners, eq(partners.id, partnerNetworks.partnerId))
+    .where(and(isNull(partners.deletedAt), afterPartnerId ? gt(partnerNetworks.partnerId, afterPartnerId) : undefined))
+    .orderBy(asc(partnerNetworks.partnerId))
+    .limit(limit)
+    .all()
+    .then((rows) => rows.map((r) => r.network));
+}
+
+/** How a sync ended: `error` null when it went through; `retryAfter` when the network asked to wait. */
+export type SyncOutcome = { at: Date; error: string | null; retryAfter?: Date | null };
+
+/**
+ * Records a sync's outcome, in one statement: a success clears the count of failures in a row, a
+ * failure adds to it (and notes when the streak began). Answers the row as it then is.
+ */
+export async function recordSyncOutcome(
+  db: Db,
+  partnerId: string,
+  outcome: SyncOutcome,
+): Promise<PartnerNetwork | undefined> {
+  const ok = outcome.error === null;
+  return db
+    .update(partnerNetworks)
+    .set({
+      lastSyncAt: outcome.at,
+      lastSyncOk: ok,
+      lastSyncError: outcome.error,
+      failures: ok ? 0 : sql`${partnerNetworks.failures} + 1`,
+      failingSince: ok ? null : sql`coalesce(${partnerNetworks.failingSince}, ${outcome.at.getTime()})`,
+      retryAfter: outcome.retryAfter ?? null,
+      updatedAt: outcome.at,
+    })
+    .where(eq(partnerNetworks.partnerId, partnerId))
+    .returning()
+    .get();
+}
