@@ -3,7 +3,10 @@
 /**
  * What can be flagged. `missing_rate` is flagged by intake, not by these rules: a conversion in
  * another currency than its partner's, stored while its day had no exchange rate; it is resolved
- * by itself once the conversion is converted.
+ * by itself once the conversion is converted. `commission_mismatch` and `network_sync_failing`
+ * are flagged by the sync with a partner's affiliate network: a conversion whose commission there
+ * differs from what the partner's rules here give by more than `MAX_COMMISSION_GAP_MINOR`, and a
+ * partner whose syncs failed `SYNC_FAILURES_FLAGGED` times in a row.
  */
 export const ANOMALY_KINDS = [
   'fast_conversion',
@@ -11,6 +14,8 @@ export const ANOMALY_KINDS = [
   'click_reused',
   'amount_outlier',
   'missing_rate',
+  'commission_mismatch',
+  'network_sync_failing',
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
@@ -22,6 +27,19 @@ export const MAX_CONVERSIONS_PER_CLICK = 3;
 export const AMOUNT_OUTLIER_FACTOR = 10;
 /** Fewer past amounts than this say nothing about what is usual. */
 export const MIN_AMOUNT_SAMPLES = 20;
+
+/** A network's commission may differ from ours by rounding: a cent (one minor unit), no more. */
+export const MAX_COMMISSION_GAP_MINOR = 1;
+/** Failed syncs in a row before a partner's network is flagged: one failure is often the network's passing trouble. */
+export const SYNC_FAILURES_FLAGGED = 3;
+
+/**
+ * Whether a network's commission and the one the partner's rules give differ by more than a cent.
+ * @example isCommissionMismatch(800, 802) // true
+ */
+export function isCommissionMismatch(networkMinor: number, rulesMinor: number): boolean {
+  return Math.abs(networkMinor - rulesMinor) > MAX_COMMISSION_GAP_MINOR;
+}
 
 /** What is known about a conversion and its click when the rules run. */
 export type ConversionFacts = {

@@ -6,8 +6,8 @@ export const conversionStatusSchema = z.enum(CONVERSION_STATUSES);
 export type ConversionStatus = z.infer<typeof conversionStatusSchema>;
 export type Status = ConversionStatus;
 
-/** Who changed a conversion: a partner's postback, an admin through the API, or the reconciliation job. */
-export const STATUS_CHANGE_SOURCES = ['postback', 'api', 'reconcile'] as const;
+/** Who changed a conversion: a partner's postback, an admin through the API, the reconciliation job, or a sync with the partner's affiliate network. */
+export const STATUS_CHANGE_SOURCES = ['postback', 'api', 'reconcile', 'network'] as const;
 export type StatusChangeSource = (typeof STATUS_CHANGE_SOURCES)[number];
 
 export type Transition = 'same' | 'allowed' | 'invalid';

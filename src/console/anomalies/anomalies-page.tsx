@@ -17,6 +17,8 @@ const KIND_LABELS: Record<'en' | 'fr', Record<AnomalyKind, string>> = {
     click_reused: 'Click reused',
     amount_outlier: 'Unusual amount',
     missing_rate: 'Exchange rate missing',
+    commission_mismatch: 'Network commission differs',
+    network_sync_failing: 'Network sync failing',
   },
   fr: {
     fast_conversion: 'Conversion trop rapide',
@@ -24,6 +26,8 @@ const KIND_LABELS: Record<'en' | 'fr', Record<AnomalyKind, string>> = {
     click_reused: 'Clic réutilisé',
     amount_outlier: 'Montant inhabituel',
     missing_rate: 'Taux de change manquant',
+    commission_mismatch: 'Commission du réseau différente',
+    network_sync_failing: 'Synchronisation du réseau en échec',
   },
 };
 

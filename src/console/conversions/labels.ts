@@ -36,8 +36,8 @@ export const EVENT_LABELS: Record<Lang, Record<ConversionEvent, string>> = {
 };
 
 export const SOURCE_LABELS: Record<Lang, Record<StatusChangeSource, string>> = {
-  en: { postback: 'Partner postback', api: 'Admin', reconcile: 'Reconciliation' },
-  fr: { postback: 'Postback du partenaire', api: 'Admin', reconcile: 'Rapprochement' },
+  en: { postback: 'Partner postback', api: 'Admin', reconcile: 'Reconciliation', network: 'Affiliate network' },
+  fr: { postback: 'Postback du partenaire', api: 'Admin', reconcile: 'Rapprochement', network: "Réseau d'affiliation" },
 };
 
 /** A badge's class by status: the words say it, the colour only repeats it. */
