@@ -21,6 +21,8 @@ export type CommissionDetail = {
   lines: DetailLine[];
   /** The refunded total and the commission it took back, once anything is refunded. */
   refund?: { refundedAmountMinor: number; takenBackMinor: number };
+  /** For a conversion read from an affiliate network: the commission it reported first, and what the rules gave. */
+  network?: { commissionMinor: number; rulesCommissionMinor: number };
 };
 
 /** Where a change comes from, as written in the conversion's history. */
@@ -43,6 +45,11 @@ export type ConversionChange = {
   /** The refunded totals asked (of the conversion and/or of its lines); absent, refunds stay. */
   refund?: RefundAsk;
   source: ChangeSource;
+  /**
+   * The commission the conversion earns now, as its affiliate network reports it: taken as the
+   * truth over the partner's rules while the conversion pays (pending or approved).
+   */
+  commissionMinor?: number;
   /** Who asked, for a change by hand (see `conversionHistory.actor`). */
   actor?: string | null;
 };
@@ -133,7 +140,10 @@ export function planChange(conversion: Conversion, change: ConversionChange, now
   }
   // The whole amount refunded is a reversal, whatever status came with it.
   if (amount > 0 && refund.refundedAmountMinor >= amount) to = 'reversed';
-  if (to === from && !isRefundChanged) return null;
+  const isPaying = to !== 'rejected' && to !== 'reversed';
+  const askedCommission = isPaying ? change.commissionMinor : undefined;
+  const isCommissionAsked = askedCommission !== undefined && askedCommission !== conversion.commissionMinor;
+  if (to === from && !isRefundChanged && !isCommissionAsked) return null;
 
   const patch: Partial<NewConversion> = {};
   if (to !== from) {
@@ -157,6 +167,7 @@ export function planChange(conversion: Conversion, change: ConversionChange, now
     if (to !== 'rejected' && to !== 'reversed') patch.commissionMinor = after.commissionMinor;
     if (after.detail) patch.commissionDetail = after.detail;
   }
+  if (askedCommission !== undefined) patch.commissionMinor = askedCommission;
   Object.assign(patch, reportingPatch(conversion, patch));
   return {
     patch,

@@ -46,6 +46,14 @@ export type RecordOptions = {
   rates?: { date: string; quotes: readonly QuotedRate[] } | null;
   /** The log row and kept answer of a result, written in the same batch as the conversion. */
   trailOf?: (result: IntakeResult) => PostbackTrail;
+  /**
+   * For a transaction read from the partner's affiliate network (see services/network-sync.ts):
+   * the commission the network pays, stored as the conversion's instead of the rules' (which are
+   * kept beside it, in its commission detail). The input's amount is then the amount as it stands
+   * now: below the one stored, the difference is the refunded total (an amendment). Its changes
+   * are written to the history with the source `network`.
+   */
+  network?: { commissionMinor: number };
 };
 
 const MAX_ATTEMPTS = 5;
@@ -78,7 +86,10 @@ export async function recordConversion(
   let fresh: (NewConversion & { id: string }) | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (existing) {
-      const planned = planChange(existing, changeOf(input));
+      const planned = planChange(
+        existing,
+        opts.network ? networkChangeOf(existing, input, opts.network.commissionMinor) : changeOf(input),
+      );
       if (!planned) return written({ status: 'duplicate', dryRun: opts.dryRun, conversion: existing });
       const result: IntakeResult = { status: 'updated', dryRun: opts.dryRun, conversion: planned.after };
       if (opts.dryRun) return written(result);
@@ -110,7 +121,7 @@ export async function recordConversion(
       commissionMinor: fresh.commissionMinor,
       refundedAmountMinor: fresh.refundedAmountMinor,
       reason: input.reason ?? null,
-      source: 'postback',
+      source: opts.network ? 'network' : 'postback',
     };
     const { inserted, stored } = await insertConversionOnce(
       db,
@@ -149,10 +160,27 @@ export function changeOf(input: ConversionInput): ConversionChange {
 }
 
 /**
- * The conversion a postback reports, attributed by the candidates read and priced by the plan in
- * force; then, as for a stored one, moved to the status it reports and refunded as it says (a
- * conversion may be reported refunded, even reversed, from the first postback on).
+ * What a network's transaction asks of the conversion stored for it: its status, the amount it
+ * lost since (a lower sale amount is a partial refund, as a refunded total) and the commission
+ * the network now pays. A rejected or reversed transaction asks its status alone.
  */
+export function networkChangeOf(
+  existing: Conversion,
+  input: ConversionInput,
+  commissionMinor: number,
+): ConversionChange {
+  const isPaying = input.status === 'pending' || input.status === 'approved';
+  const refundedAmountMinor = existing.amountMinor - input.amountMinor;
+  return {
+    to: input.status,
+    rawStatus: input.rawStatus,
+    reason: input.reason,
+    refund: isPaying && refundedAmountMinor > 0 ? { refundedAmountMinor } : undefined,
+    commissionMinor: isPaying ? commissionMinor : undefined,
+    source: 'network',
+  };
+}
+
 /**
  * A new conversion as intake stores it, not stored yet: attributed from the candidates read,
  * priced by the plan in force (or the partner's rules), with its status and refund applied.
@@ -160,7 +188,7 @@ export function changeOf(input: ConversionInput): ConversionChange {
 export function newConversion(
   partner: Partner,
   input: DatedInput,
-  opts: Pick<RecordOptions, 'visitorId' | 'kept' | 'plans' | 'lookups' | 'rates'>,
+  opts: Pick<RecordOptions, 'visitorId' | 'kept' | 'plans' | 'lookups' | 'rates' | 'network'>,
 ): NewConversion & { id: string } {
   const now = new Date();
   const { occurredAt } = input;
@@ -173,18 +201,23 @@ export function newConversion(
     currency: input.currency,
     items: input.items,
   });
+  // A network's commission is the truth: the rules' is kept beside it, and refunds take back of it in proportion.
+  const earnedMinor = opts.network?.commissionMinor ?? commission.commissionMinor;
   const detail: CommissionDetail = {
     planId: plan?.id ?? null,
     currency: commission.currency,
-    earnedMinor: commission.commissionMinor,
-    lines: commission.lines,
+    earnedMinor,
+    lines: opts.network ? [] : commission.lines,
+    ...(opts.network && {
+      network: { commissionMinor: earnedMinor, rulesCommissionMinor: commission.commissionMinor },
+    }),
   };
   const money = {
     currency: input.currency,
     amountMinor: input.amountMinor,
     refundedAmountMinor: 0,
-    commissionMinor: commission.commissionMinor,
-    earnedCommissionMinor: commission.commissionMinor,
+    commissionMinor: earnedMinor,
+    earnedCommissionMinor: earnedMinor,
   };
   // Same currency: rate 1. Another: the day's rate, or none yet (converted once it is known).
   const rate = crossRate(opts.rates?.quotes ?? [], input.currency, partner.currency);
@@ -220,7 +253,10 @@ export function newConversion(
     updatedAt: now,
   } satisfies NewConversion & { id: string };
   // Priced as pending and unrefunded first, so that a first postback is read as any later one.
-  const planned = planChange(priced as Conversion, { ...changeOf(input), to: input.status }, now);
+  const change = opts.network
+    ? { ...networkChangeOf(priced as Conversion, input, opts.network.commissionMinor), to: input.status }
+    : { ...changeOf(input), to: input.status };
+  const planned = planChange(priced as Conversion, change, now);
   return planned ? { ...priced, ...planned.patch } : priced;
 }
 
