@@ -94,7 +94,7 @@ export function settingsInput(
  * The fragment stays last. Control characters are removed from every name and value.
  *
  * With a `trackingTemplate`, all of the above is the `{url}` value, and the template's macros
- * are filled in: `{url}`, `{click_id}`, `{partner}`, `{link}`, `{sub1}`..`{sub5}`,
+ * are filled in: `{url}` (and `{destination_encoded}`, the same always encoded), `{click_id}`, `{partner}`, `{link}`, `{sub1}`..`{sub5}`,
  * `{utm_source}`..`{utm_content}` (the values in force), `{placement}`, `{country}`; unknown
  * macros become empty. Values are percent-encoded, except `{url}` when it opens the template.
  * A template that does not then make an http(s) URL is ignored (the click id is still carried).
@@ -108,6 +108,8 @@ export function buildDestination(input: DestinationInput): string {
   if (!template) return direct;
   const macros = new Map<string, string>([
     ['url', direct],
+    // The same, always percent-encoded: the name networks' click URLs give it (`ued=` for Awin).
+    ['destination_encoded', direct],
     ['click_id', clean(input.clickId)],
     ['partner', clean(input.partnerSlug)],
     ['link', clean(input.linkSlug)],

@@ -5,6 +5,7 @@ import { commissionRuleSchema } from '../domain/commission';
 import { PLAN_STATUSES } from '../domain/commission-plan';
 import { CONVERSION_STATUSES } from '../domain/conversion-status';
 import { currencyCodeSchema } from '../domain/money';
+import { NETWORK_TYPES, networkInputSchema } from '../domain/networks/settings';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
 import { storedUrlSchema, urlTemplateSchema } from '../domain/stored-url';
 import { domainSchema, slugSchema } from './common';
@@ -125,9 +126,15 @@ const effectiveFrom = z.string().refine(isCalendarDate, { message: 'must be a da
   example: '2026-12-01',
 });
 
+const network = networkInputSchema.nullable().openapi('NetworkSettings', {
+  description:
+    "The partner's affiliate network, whose conversions Relais reads (`POST /partners/{id}/network-sync`, and hourly): `awin` (Awin's publisher API), or `json` (any network answering JSON, read through a mapping). `accessToken` is write-only: stored encrypted, never answered. `apiBase` (Awin) and `urlTemplate` (json) must be https, or plain http to a loopback address when running locally (`ENVIRONMENT=development`). For Awin with an `advertiserId`, a partner without a `trackingTemplate` gets Awin's click URL as its template. Null disconnects the partner.",
+  example: { type: 'awin', publisherId: '45628', advertiserId: '7052', accessToken: 'a1b2c3d4-...' },
+});
+
 export const partnerCreateSchema = z.object(partnerFields).strict().openapi('PartnerCreate');
 export const partnerUpdateSchema = z
-  .object({ ...partnerFields, effectiveFrom })
+  .object({ ...partnerFields, effectiveFrom, network })
   .partial()
   .strict()
   .refine((body) => body.effectiveFrom === undefined || body.commissionRules !== undefined, {
@@ -205,6 +212,30 @@ export const partnerSchema = z
       .nullable()
       .openapi({ description: 'The next plan to take over from `commissionRules`, or null.' }),
     postbackUrl: z.string().openapi({ description: 'Where the partner sends conversions.' }),
+    network: z
+      .object({
+        type: z.enum(NETWORK_TYPES),
+        publisherId: z.string().optional(),
+        advertiserId: z.string().nullable().optional(),
+        apiBase: z.string().optional().openapi({ description: 'Where Awin is called (its own host by default).' }),
+      })
+      .catchall(z.unknown())
+      .nullable()
+      .openapi({
+        description:
+          'The affiliate network the partner is read from, as set with `PATCH` (a `json` one with its whole mapping), never its `accessToken`; null when none.',
+      }),
+    lastSync: z
+      .object({
+        at: z.string(),
+        ok: z.boolean(),
+        error: z.string().nullable().openapi({ description: 'Why the sync did not go through, for an admin to read.' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "How the last sync with the partner's network went (hourly, or asked for); null before the first. Three failures in a row also raise a `network_sync_failing` anomaly.",
+      }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -215,8 +246,10 @@ export const partnerSchema = z
  * `ipAllowlist` (a defence of ours, which a leaked read-only key should not map out).
  */
 export const partnerPublicSchema = partnerSchema
-  .omit({ notes: true, ipAllowlist: true })
-  .openapi('PartnerPublic', { description: 'A partner as its partner keys see it: no `notes`, no `ipAllowlist`.' });
+  .omit({ notes: true, ipAllowlist: true, network: true, lastSync: true })
+  .openapi('PartnerPublic', {
+    description: 'A partner as its partner keys see it: no `notes`, no `ipAllowlist`, no `network` or `lastSync`.',
+  });
 
 const pushSigningSecret = z.string().openapi({
   description:
@@ -248,3 +281,33 @@ export type PartnerCreate = z.infer<typeof partnerCreateSchema>;
 export type PartnerUpdate = z.infer<typeof partnerUpdateSchema>;
 export type PartnerView = z.infer<typeof partnerSchema>;
 export type CommissionPlanView = z.infer<typeof commissionPlanSchema>;
+
+/** `POST /partners/{id}/network-sync`: the range to read, by default from a week before the last sync (31 days back for the first) up to now. */
+export const networkSyncSchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional().openapi({
+      description: 'ISO 8601 instant; default: 31 days before `to` when `to` is given.',
+      example: '2026-10-01T00:00:00Z',
+    }),
+    to: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'ISO 8601 instant; default now.', example: '2026-11-30T00:00:00Z' }),
+  })
+  .strict()
+  .openapi('NetworkSyncRequest');
+
+export const networkSyncResultSchema = z
+  .object({
+    imported: z.number().int().openapi({ description: 'Transactions recorded as new conversions.' }),
+    updated: z
+      .number()
+      .int()
+      .openapi({ description: 'Conversions changed: status, partial refund (a lower sale amount), commission.' }),
+    unchanged: z.number().int().openapi({ description: 'Transactions as already recorded.' }),
+    failed: z.number().int().openapi({
+      description: 'Transactions not recorded (unreadable, or a change the rules refuse); named in `lastSync.error`.',
+    }),
+    lastSync: partnerSchema.shape.lastSync.unwrap(),
+  })
+  .openapi('NetworkSyncResult');

@@ -2,6 +2,7 @@
 import { type Db, dbOf } from '../db/client';
 import { type PlanWrite, plansOf, plansOfPartners } from '../db/commission-plans';
 import type { CommissionPlan } from '../db/intake';
+import { deleteNetwork, getNetwork, networksOf, type PartnerNetwork, saveNetwork } from '../db/networks';
 import {
   getPartner,
   getPartnerWithPlans,
@@ -17,6 +18,8 @@ import { timeZoneOf } from '../domain/calendar';
 import { nextPlan, type PlanState, planInForce, planStart, plansAt } from '../domain/commission-plan';
 import { keyedHash } from '../domain/hashing';
 import { newId, randomToken, ulidTime } from '../domain/ids';
+import { awinTrackingTemplate } from '../domain/networks/awin';
+import { networkUrlIssues, storedSettings } from '../domain/networks/settings';
 import { canChangeStatus } from '../domain/partner-lifecycle';
 import { seal } from '../domain/secret-box';
 import { ROTATION_OVERLAP_MS } from '../domain/secret-rotation';
@@ -32,9 +35,12 @@ import { issuePushSecret, rotatePushSecret } from './push-secrets';
 /**
  * A partner as answered: `commissionRules` are those of the plan in force now, worked out from the
  * plans at each read (a scheduled plan takes over at its start without anything being written),
- * and `scheduledPlan` is the next one to start, if any.
+ * `scheduledPlan` is the next one to start, if any, and `network` its affiliate network, if any.
  */
-export type PartnerRecord = Partner & { scheduledPlan: PlanState<CommissionPlan> | null };
+export type PartnerRecord = Partner & {
+  scheduledPlan: PlanState<CommissionPlan> | null;
+  network: PartnerNetwork | null;
+};
 
 /** A partner with its new secrets in clear: they are answered this once and never again. */
 export type PartnerWithSecrets = { partner: PartnerRecord; postbackToken: string; signingSecret: string };
@@ -87,7 +93,7 @@ export async function createPartner(env: Env, body: PartnerCreate): Promise<Crea
     pushSecretEnc: push.pushSecretEnc,
   });
   return {
-    partner: { ...partner, scheduledPlan: null },
+    partner: { ...partner, scheduledPlan: null, network: null },
     postbackToken: secrets.postbackToken,
     signingSecret: secrets.signingSecret,
     pushSigningSecret: push.pushSigningSecret,
@@ -137,9 +143,51 @@ export async function editPartner(
       { currency: current.currency },
     );
   }
+  const network = body.network === undefined ? undefined : await connectNetwork(env, current.id, body.network);
+  // A network's own click URL, when the partner has no template yet, so that its click id comes back.
+  const template =
+    network && !current.trackingTemplate && body.trackingTemplate === undefined
+      ? networkTrackingTemplate(network)
+      : null;
+  if (template) patch.trackingTemplate = template;
   const row = await updatePartner(db, current.id, patch, plan);
   invalidatePartnerLinks(current.id);
-  return recordOf(row, await plansOf(db, current.id).all(), timeZone, new Date());
+  return recordOf(
+    row,
+    await plansOf(db, current.id).all(),
+    timeZone,
+    new Date(),
+    network === undefined ? ((await getNetwork(db, current.id)) ?? null) : network,
+  );
+}
+
+/**
+ * Connects the partner to its network, or changes how (its token sealed like signing secrets:
+ * it is needed in clear to call the network, so it cannot be hashed), or disconnects it (null).
+ */
+async function connectNetwork(
+  env: Env,
+  partnerId: string,
+  input: PartnerUpdate['network'],
+): Promise<PartnerNetwork | null> {
+  const db = dbOf(env);
+  if (!input) {
+    await deleteNetwork(db, partnerId);
+    return null;
+  }
+  return saveNetwork(db, {
+    partnerId,
+    type: input.type,
+    settings: storedSettings(input),
+    accessTokenEnc: await seal(env.SECRETS_KEY, input.accessToken),
+  });
+}
+
+/** The tracking template a network's clicks go through, when the network has one and it is known. */
+function networkTrackingTemplate(network: PartnerNetwork): string | null {
+  if (network.type !== 'awin') return null;
+  const { publisherId, advertiserId } = network.settings as { publisherId: string; advertiserId?: string | null };
+  return advertiserId ? awinTrackingTemplate({ publisherId, advertiserId }) : null;
 }
 
 /**
@@ -195,7 +243,13 @@ export async function rotatePartnerSecrets(env: Env, scope: CallerScope, id: str
     previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS),
   });
   return {
-    partner: recordOf(partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date()),
+    partner: recordOf(
+      partner,
+      plans,
+      timeZoneOf(env.REPORT_TIMEZONE),
+      new Date(),
+      (await getNetwork(db, partner.id)) ?? null,
+    ),
     postbackToken: secrets.postbackToken,
     signingSecret: secrets.signingSecret,
   };
@@ -210,10 +264,12 @@ export async function rotatePartnerPushSecret(
   scope: CallerScope,
   id: string,
 ): Promise<{ partner: PartnerRecord; pushSigningSecret: string }> {
-  const { partner, plans } = await visiblePartnerWithPlans(dbOf(env), scope, id);
+  const db = dbOf(env);
+  const { partner, plans } = await visiblePartnerWithPlans(db, scope, id);
   const rotated = await rotatePushSecret(env, partner);
+  const network = (await getNetwork(db, partner.id)) ?? null;
   return {
-    partner: recordOf(rotated.partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date()),
+    partner: recordOf(rotated.partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date(), network),
     pushSigningSecret: rotated.pushSigningSecret,
   };
 }
@@ -238,8 +294,15 @@ export async function visiblePartnerWithPlans(
 
 /** The partner as answered (its rules those in force now), or 404 as `visiblePartner`. */
 export async function partnerRecord(env: Env, scope: CallerScope, id: string): Promise<PartnerRecord> {
-  const { partner, plans } = await visiblePartnerWithPlans(dbOf(env), scope, id);
-  return recordOf(partner, plans, timeZoneOf(env.REPORT_TIMEZONE), new Date());
+  const db = dbOf(env);
+  const { partner, plans } = await visiblePartnerWithPlans(db, scope, id);
+  return recordOf(
+    partner,
+    plans,
+    timeZoneOf(env.REPORT_TIMEZONE),
+    new Date(),
+    (await getNetwork(db, partner.id)) ?? null,
+  );
 }
 
 /** Partners newest first, `limit + 1` of them, as answered; a partner key lists only its own. */
@@ -256,27 +319,33 @@ export async function listVisiblePartners(
     integration: q.integration,
     onlyId: scope.partnerId ?? undefined,
   });
-  const plans = await plansOfPartners(
-    db,
-    rows.map((p) => p.id),
-  );
+  const ids = rows.map((p) => p.id);
+  const [plans, networks] = await Promise.all([plansOfPartners(db, ids), networksOf(db, ids)]);
   const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
   const now = new Date();
-  return rows.map((p) => recordOf(p, plans.get(p.id) ?? [], timeZone, now));
+  return rows.map((p) => recordOf(p, plans.get(p.id) ?? [], timeZone, now, networks.get(p.id) ?? null));
 }
 
-/** The partner with the rules of the plan in force at `now` and the next plan to start. */
-function recordOf(partner: Partner, plans: CommissionPlan[], timeZone: string, now: Date): PartnerRecord {
+/** The partner with the rules of the plan in force at `now`, the next plan to start and its network. */
+function recordOf(
+  partner: Partner,
+  plans: CommissionPlan[],
+  timeZone: string,
+  now: Date,
+  network: PartnerNetwork | null,
+): PartnerRecord {
   const dated = plansAt(plans, now, timeZone);
   return {
     ...partner,
     commissionRules: planInForce(dated, now)?.rules ?? partner.commissionRules,
     scheduledPlan: nextPlan(dated, now) ?? null,
+    network,
   };
 }
 
 function checkUrls(env: Env, body: PartnerUpdate) {
-  const issues = partnerUrlIssues(body, env.ENVIRONMENT === 'development');
+  const local = env.ENVIRONMENT === 'development';
+  const issues = [...partnerUrlIssues(body, local), ...(body.network ? networkUrlIssues(body.network, local) : [])];
   if (issues.length) throw invalidRequest(issues.map((i) => i.message).join(' '), issues);
 }
 

@@ -2,7 +2,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dbOf } from '../../db/client';
 import type { CommissionPlan } from '../../db/intake';
+import type { PartnerNetwork } from '../../db/networks';
 import type { PlanState } from '../../domain/commission-plan';
+import { AWIN_API_BASE } from '../../domain/networks/settings';
 import { requireAdmin, scopeOf } from '../../http/auth';
 import { originOf } from '../../http/origin';
 import { decodeCursor, page } from '../../http/pagination';
@@ -12,6 +14,8 @@ import { byKey, idParam, iso, listOf, paginationQuery } from '../../schemas/comm
 import {
   type CommissionPlanView,
   commissionPlanSchema,
+  networkSyncResultSchema,
+  networkSyncSchema,
   type PartnerView,
   partnerCreatedSchema,
   partnerCreateSchema,
@@ -23,6 +27,7 @@ import {
   partnerWithSecretsSchema,
 } from '../../schemas/partner';
 import { cancelScheduledPlan, listPartnerPlans } from '../../services/commission-plans';
+import { syncPartnerNetwork } from '../../services/network-sync';
 import {
   createPartner,
   editPartner,
@@ -88,9 +93,20 @@ function presentPartner(p: PartnerRecord, origin: string): PartnerView {
     vatRate: p.vatRateBp === null ? null : p.vatRateBp / 100,
     scheduledCommissionPlan: p.scheduledPlan ? presentScheduled(p.scheduledPlan) : null,
     postbackUrl: `${origin}/pb/${p.slug}`,
+    network: p.network && { type: p.network.type as 'awin' | 'json', ...networkSettingsView(p.network) },
+    lastSync: p.network?.lastSyncAt
+      ? { at: iso(p.network.lastSyncAt) as string, ok: p.network.lastSyncOk === true, error: p.network.lastSyncError }
+      : null,
     createdAt: iso(p.createdAt) as string,
     updatedAt: iso(p.updatedAt) as string,
   };
+}
+
+/** A network's settings as answered: the token is never among them; Awin's host is named even when it is the default. */
+function networkSettingsView(network: PartnerNetwork): Record<string, unknown> {
+  return network.type === 'awin'
+    ? { advertiserId: null, ...network.settings, apiBase: network.settings.apiBase ?? AWIN_API_BASE }
+    : network.settings;
 }
 
 /** A partner with its new secrets in clear, answered this once. */
@@ -300,5 +316,32 @@ partnersApi.openapi(
     const { id, planId } = c.req.valid('param');
     await cancelScheduledPlan(c.env, scopeOf(c), id, planId);
     return c.body(null, 204);
+  },
+);
+
+partnersApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/partners/{id}/network-sync',
+    tags: ['Partners'],
+    summary: "Read the partner's conversions from its affiliate network now",
+    description:
+      "The sync that also runs hourly: the network's transactions of `from`..`to` (by default from a week before the last sync, or 31 days back for the first, up to now; at most 186 days) are read in windows of at most 31 days and recorded as conversions of the partner, exactly once each, as postbacks are: new ones `imported`, status changes, partial refunds (a lower sale amount) and commission changes `updated`, the rest `unchanged`; `failed` counts those that could not be recorded. The network's commission is stored as the truth; one that differs from the partner's rules by more than a cent is flagged `commission_mismatch`. Whatever the network answers (HTTP errors, a refused token, a malformed answer), the answer is 200 with what was done and `lastSync` saying how it went; the rest is read by the next sync. 409 `no_network` for a partner not connected; 429 `rate_limited` (with `Retry-After`) while the network has asked Relais to wait.",
+    security: bearer,
+    request: { params: idParam, body: { ...jsonBody(networkSyncSchema), required: false } },
+    responses: {
+      200: jsonOk(networkSyncResultSchema, 'What the sync did.'),
+      ...errorResponses,
+      ...conflictResponse,
+    },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const body = c.req.valid('json') ?? {};
+    const report = await syncPartnerNetwork(c.env, scopeOf(c), c.req.valid('param').id, {
+      from: body.from ? new Date(body.from) : undefined,
+      to: body.to ? new Date(body.to) : undefined,
+    });
+    return c.json({ ...report, lastSync: { ...report.lastSync, at: report.lastSync.at.toISOString() } }, 200);
   },
 );

@@ -1,0 +1,41 @@
+// The hourly sync of every partner connected to an affiliate network, resumable through a cursor in job_state.
+import { dbOf } from '../db/client';
+import { readCursor, writeCursor } from '../db/job-state';
+import { NETWORK_PAGE, networksAfter } from '../db/networks';
+import { getPartner } from '../db/partners';
+import { syncNetwork } from '../services/network-sync';
+
+/** Where an interrupted hourly run resumes: the last partner whose sync was done. */
+export const NETWORK_SYNC_CURSOR = 'network-sync';
+
+/**
+ * Syncs each connected partner (not deleted) in turn, as `POST /partners/:id/network-sync` does
+ * without a range; partners whose network asked to wait (429) until after `nowMs` are skipped.
+ * A partner whose sync throws is logged and left for the next run, never stopping the others.
+ * Answers how many partners were synced.
+ */
+export async function runNetworkSync(env: Env, nowMs: number): Promise<number> {
+  const db = dbOf(env);
+  let after = await readCursor(db, NETWORK_SYNC_CURSOR);
+  let synced = 0;
+  for (;;) {
+    const page = await networksAfter(db, after, NETWORK_PAGE);
+    for (const network of page) {
+      const isWaiting = network.retryAfter !== null && network.retryAfter.getTime() > nowMs;
+      const partner = isWaiting ? undefined : await getPartner(db, network.partnerId);
+      if (partner) {
+        try {
+          await syncNetwork(env, partner, network, null, nowMs);
+          synced++;
+        } catch (err) {
+          console.error(`network sync of ${partner.id} failed`, err instanceof Error ? err.message : String(err));
+        }
+      }
+      after = network.partnerId;
+      await writeCursor(db, NETWORK_SYNC_CURSOR, after);
+    }
+    if (page.length < NETWORK_PAGE) break;
+  }
+  await writeCursor(db, NETWORK_SYNC_CURSOR, null);
+  return synced;
+}

@@ -1,0 +1,336 @@
+// Conversions pulled from a partner's affiliate network: each transaction through postback intake's exactly-once recording.
+import type { NewAnomaly } from '../db/anomalies';
+import { recordAnomalies } from '../db/anomalies';
+import { type Db, dbOf } from '../db/client';
+import { plansOf } from '../db/commission-plans';
+import { type CommissionPlan, readIntakeLookups } from '../db/intake';
+import { readCursor, writeCursor } from '../db/job-state';
+import { getNetwork, type PartnerNetwork, recordSyncOutcome } from '../db/networks';
+import type { Partner } from '../db/schema';
+import { isCommissionMismatch, SYNC_FAILURES_FLAGGED } from '../domain/anomalies';
+import { type CommissionRule, commissionFor } from '../domain/commission';
+import { planInForce } from '../domain/commission-plan';
+import { newId } from '../domain/ids';
+import { minorToMajor } from '../domain/money';
+import type { NetworkConnector, NetworkTransaction } from '../domain/networks/connector';
+import { connectorFor } from '../domain/networks/connectors';
+import {
+  cursorAfter,
+  MAX_WINDOWS_PER_SYNC,
+  retryAfterAt,
+  type SyncWindow,
+  scheduledRange,
+  syncWindows,
+} from '../domain/networks/sync-windows';
+import type { KeptSignals } from '../domain/postback-log-entry';
+import { open } from '../domain/secret-box';
+import type { CallerScope } from '../domain/visibility';
+import { AppError, invalidRequest } from '../http/errors';
+import { candidateQuery } from './attribution';
+import { rateDayOf } from './exchange-rates';
+import { visiblePartner } from './partners';
+import { keyOf } from './postback-intake';
+import { recordConversion } from './record-conversion';
+
+/** What a sync did with the transactions it read. */
+export type SyncCounts = { imported: number; updated: number; unchanged: number; failed: number };
+
+/** How the last sync went, as the partner shows it: `error` says why when it did not go through. */
+export type LastSync = { at: Date; ok: boolean; error: string | null };
+
+export type SyncReport = SyncCounts & { lastSync: LastSync };
+
+/** A network that takes longer than this to answer one call is counted as down for this sync. */
+const FETCH_TIMEOUT_MS = 20_000;
+/** Awin's lists are a few hundred KB a month for a busy programme; far more is not an answer of theirs. */
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** A stored error is for people to read: its first words are enough. */
+const MAX_ERROR_LENGTH = 500;
+/** The longest range an admin may sync at once: the windows one sync reads. */
+export const MAX_SYNC_DAYS = 31 * MAX_WINDOWS_PER_SYNC;
+
+const NOTHING_KEPT: KeptSignals = { customerHash: null, fingerprints: [] };
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The cursor of a partner's sync in `job_state`: everything before it was read (less the overlap). */
+export const syncCursorName = (partnerId: string) => `network-sync:${partnerId}`;
+
+/** A sync that could not go on: the network's answer or its silence, said for an admin. */
+class SyncStop extends Error {
+  constructor(
+    message: string,
+    readonly retryAfter: Date | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An admin's sync of a partner's network over `from`..`to` (by default: from a week before the
+ * cursor, or 31 days back for the first, up to now), at most 186 days. 404 for a partner not
+ * visible, 409 `no_network` for one not connected, 429 `rate_limited` while the network asked to
+ * wait (with its `Retry-After`). Whatever the network answers, the answer is the counts and how
+ * the sync went (`lastSync`), also kept on the partner.
+ */
+export async function syncPartnerNetwork(
+  env: Env,
+  scope: CallerScope,
+  partnerId: string,
+  range: { from?: Date; to?: Date },
+  nowMs = Date.now(),
+): Promise<SyncReport> {
+  const db = dbOf(env);
+  const partner = await visiblePartner(db, scope, partnerId);
+  const network = await getNetwork(db, partner.id);
+  if (!network) {
+    throw new AppError(
+      409,
+      'no_network',
+      'The partner is not connected to an affiliate network: PATCH its `network` first.',
+    );
+  }
+  if (network.retryAfter && network.retryAfter.getTime() > nowMs) {
+    const seconds = Math.ceil((network.retryAfter.getTime() - nowMs) / 1000);
+    throw new AppError(
+      429,
+      'rate_limited',
+      `The network asked Relais to wait: retry after ${seconds} s.`,
+      { retryAfter: network.retryAfter.toISOString() },
+      { 'Retry-After': String(seconds) },
+    );
+  }
+  const asked = range.from || range.to ? checkedRange(range, nowMs) : null;
+  return syncNetwork(env, partner, network, asked, nowMs);
+}
+
+/** The range an admin asked for, or 400 naming the field at fault. */
+function checkedRange(range: { from?: Date; to?: Date }, nowMs: number): SyncWindow {
+  const to = range.to ?? new Date(nowMs);
+  const from = range.from ?? new Date(to.getTime() - 31 * DAY_MS);
+  const refuse = (field: string, message: string) =>
+    invalidRequest(`${field} ${message}.`, [{ path: [field], message, code: 'custom' }]);
+  if (from.getTime() >= to.getTime()) throw refuse('from', 'must be before to');
+  if (to.getTime() - from.getTime() > MAX_SYNC_DAYS * DAY_MS) {
+    throw refuse('from', `must be at most ${MAX_SYNC_DAYS} days before to`);
+  }
+  return { from, to };
+}
+
+/**
+ * Reads a partner's transactions from its network and records each one as a conversion through
+ * postback intake's `recordConversion` (one conversion per transaction, status changes and
+ * refunds as postbacks make them, source `network`, the network's commission kept as the truth).
+ * The range (`scheduledRange` without one) is read in windows the network allows, each with
+ * every call its connector lists; once a window is read in full the partner's cursor moves to its
+ * end. A failure (network down, HTTP error, 429, a body that is not the network's answer) stops
+ * the sync where it is: what was read is kept, the rest is read again by the next sync, so nothing
+ * is lost. The outcome is kept on the partner (`lastSync`), and `SYNC_FAILURES_FLAGGED` failures in
+ * a row raise a `network_sync_failing` anomaly.
+ */
+export async function syncNetwork(
+  env: Env,
+  partner: Partner,
+  network: PartnerNetwork,
+  range: SyncWindow | null,
+  nowMs: number,
+): Promise<SyncReport> {
+  const db = dbOf(env);
+  const counts: SyncCounts = { imported: 0, updated: 0, unchanged: 0, failed: 0 };
+  const refusals: string[] = [];
+  let stop: SyncStop | null = null;
+  try {
+    const connector = connectorFor(network.type, network.settings);
+    if (!connector) throw new SyncStop(`unknown network type "${network.type}"`);
+    const token = await open(env.SECRETS_KEY, network.accessTokenEnc).catch(() => {
+      throw new SyncStop('the stored access token cannot be read (was SECRETS_KEY changed?): set it again');
+    });
+    const cursorName = syncCursorName(partner.id);
+    const stored = await readCursor(db, cursorName);
+    let cursor = stored ? new Date(stored) : null;
+    const whole = range ?? scheduledRange(cursor, nowMs);
+    const windows = syncWindows(whole.from, whole.to, connector.maxWindowDays).slice(0, MAX_WINDOWS_PER_SYNC);
+    const plans = await plansOf(db, partner.id).all();
+    const seen = new Set<string>();
+    for (const window of windows) {
+      for (const request of connector.requests(window, token)) {
+        const answer = await fetchAnswer(connector, request, partner, nowMs);
+        for (const read of answer) {
+          if (!read.ok) {
+            counts.failed++;
+            refusals.push(`${read.id ?? 'a transaction'}: ${read.message}`);
+            continue;
+          }
+          // The same transaction listed again by another kind of date, as it was: nothing to do twice.
+          const signature = JSON.stringify([read.transaction.input, read.transaction.commissionMinor]);
+          if (seen.has(signature)) continue;
+          seen.add(signature);
+          const outcome = await importTransaction(env, db, partner, plans, read.transaction);
+          if (outcome.ok) counts[outcome.status]++;
+          else {
+            counts.failed++;
+            refusals.push(`${read.transaction.input.transactionId}: ${outcome.message}`);
+          }
+        }
+      }
+      const next = cursorAfter(cursor, window);
+      if (next && next.getTime() !== cursor?.getTime()) {
+        cursor = next;
+        await writeCursor(db, cursorName, next.toISOString());
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof SyncStop)) throw err;
+    stop = err;
+  }
+  const error = stop
+    ? stop.message
+    : refusals.length
+      ? `${refusals.length} transaction(s) not recorded: ${refusals.join('; ')}`
+      : null;
+  const lastSync = await finishSync(db, partner, { at: new Date(nowMs), error, retryAfter: stop?.retryAfter ?? null });
+  return { ...counts, lastSync };
+}
+
+/** Makes one call and reads its answer; anything but a readable answer stops the sync. */
+async function fetchAnswer(
+  connector: NetworkConnector,
+  request: { url: string; headers: Record<string, string> },
+  partner: Partner,
+  nowMs: number,
+) {
+  let res: Response;
+  try {
+    res = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (err) {
+    throw new SyncStop(`the network could not be reached: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (res.status === 429) {
+    await res.body?.cancel();
+    const retryAfter = new Date(retryAfterAt(res.headers.get('retry-after'), nowMs));
+    throw new SyncStop(
+      `the network limits its calls (HTTP 429): next try after ${retryAfter.toISOString()}`,
+      retryAfter,
+    );
+  }
+  if (res.status === 401 || res.status === 403) {
+    await res.body?.cancel();
+    throw new SyncStop(`the network refused the access token (HTTP ${res.status}): check it and set it again`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new SyncStop(`the network answered HTTP ${res.status}`);
+  }
+  if (Number(res.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+    await res.body?.cancel();
+    throw new SyncStop(`the network's answer is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await res.text());
+  } catch {
+    throw new SyncStop('the network answered something that is not JSON');
+  }
+  const read = connector.read(body, { defaultCurrency: partner.currency });
+  if (!read.ok) throw new SyncStop(`the network's answer is not what it documents: ${read.message}`);
+  return read.transactions;
+}
+
+type ImportOutcome = { ok: true; status: 'imported' | 'updated' | 'unchanged' } | { ok: false; message: string };
+
+/**
+ * One transaction through intake: the conversion stored under its id and the candidate clicks of
+ * its signals read in one round trip (click id first, then its coupon), then recorded, changed
+ * or found unchanged by `recordConversion`. A conversion the network pays differently from the
+ * partner's rules is flagged `commission_mismatch`.
+ */
+async function importTransaction(
+  env: Env,
+  db: Db,
+  partner: Partner,
+  plans: CommissionPlan[],
+  transaction: NetworkTransaction,
+): Promise<ImportOutcome> {
+  const { input, commissionMinor } = transaction;
+  try {
+    const signals = candidateQuery(partner, input, NOTHING_KEPT, null);
+    const rateDay = rateDayOf(env, partner, input);
+    const found = await readIntakeLookups(db, keyOf(partner, input), signals, false, rateDay);
+    const result = await recordConversion(db, partner, input, {
+      dryRun: false,
+      visitorId: null,
+      kept: NOTHING_KEPT,
+      plans,
+      lookups: found,
+      rates: rateDay && { date: rateDay.date, quotes: found.quotes },
+      network: { commissionMinor },
+    });
+    if (result.status === 'duplicate') return { ok: true, status: 'unchanged' };
+    await flagMismatch(db, partner, plans, transaction, result.conversion);
+    return { ok: true, status: result.status === 'recorded' ? 'imported' : 'updated' };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return { ok: false, message: `${err.code}: ${err.message}` };
+  }
+}
+
+/**
+ * Flags a paying conversion whose network commission differs by more than a cent from what the
+ * rules in force when it occurred give for the transaction as it now stands (its current amount
+ * and order lines): a wrong rate on either side shows.
+ */
+async function flagMismatch(
+  db: Db,
+  partner: Partner,
+  plans: CommissionPlan[],
+  { input, commissionMinor }: NetworkTransaction,
+  conversion: { id: string; clickId: string | null },
+): Promise<void> {
+  if (input.status !== 'pending' && input.status !== 'approved') return;
+  const rules = (planInForce(plans, input.occurredAt)?.rules ?? partner.commissionRules) as CommissionRule[];
+  const ours = commissionFor(rules, {
+    event: input.event,
+    category: input.category,
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    items: input.items,
+  }).commissionMinor;
+  if (!isCommissionMismatch(commissionMinor, ours)) return;
+  const anomaly: NewAnomaly = {
+    id: newId('anm'),
+    partnerId: partner.id,
+    conversionId: conversion.id,
+    clickId: conversion.clickId,
+    kind: 'commission_mismatch',
+    subjectId: conversion.id,
+    details: {
+      transactionId: input.transactionId,
+      currency: input.currency,
+      networkCommission: minorToMajor(commissionMinor, input.currency),
+      rulesCommission: minorToMajor(ours, input.currency),
+    },
+  };
+  await recordAnomalies(db, [anomaly]);
+}
+
+/** Keeps the outcome on the partner, and flags a partner whose syncs keep failing. */
+async function finishSync(
+  db: Db,
+  partner: Partner,
+  outcome: { at: Date; error: string | null; retryAfter: Date | null },
+): Promise<LastSync> {
+  const error = outcome.error === null ? null : outcome.error.slice(0, MAX_ERROR_LENGTH);
+  const row = await recordSyncOutcome(db, partner.id, { ...outcome, error });
+  if (row && row.failures >= SYNC_FAILURES_FLAGGED && row.failingSince) {
+    // One anomaly per streak of failures: the streak's start names it.
+    await recordAnomalies(db, [
+      {
+        id: newId('anm'),
+        partnerId: partner.id,
+        kind: 'network_sync_failing',
+        subjectId: `${partner.id}@${row.failingSince.toISOString()}`,
+        details: { failures: row.failures, since: row.failingSince.toISOString(), error },
+      },
+    ]);
+  }
+  return { at: outcome.at, ok: error === null, error };
+}
