@@ -69,8 +69,8 @@ export default defineConfig(async () => {
     oxc: { jsx: { runtime: 'automatic' as const, importSource: 'hono/jsx' } },
     test: {
       setupFiles: ['./test/support/setup.ts'],
-      // In Node, once for the run: a local stand-in for the ECB's rate files.
-      globalSetup: ['./test/support/rates-server.ts'],
+      // In Node, once for the run: local stand-ins for the ECB's rate files and for affiliate networks' APIs.
+      globalSetup: ['./test/support/rates-server.ts', './test/support/network-server.ts'],
       // The Worker as deployed (UTC days, and Paris ones), and two deployed wrong, which must refuse to serve.
       projects: [
         project(
