@@ -12,7 +12,7 @@ import { type CommissionRule, commissionFor } from '../domain/commission';
 import { planInForce } from '../domain/commission-plan';
 import { newId } from '../domain/ids';
 import { minorToMajor } from '../domain/money';
-import type { NetworkConnector, NetworkTransaction } from '../domain/networks/connector';
+import type { NetworkConnector, NetworkRequest, NetworkTransaction } from '../domain/networks/connector';
 import { connectorFor } from '../domain/networks/connectors';
 import {
   cursorAfter,
@@ -192,12 +192,7 @@ export async function syncNetwork(
 }
 
 /** Makes one call and reads its answer; anything but a readable answer stops the sync. */
-async function fetchAnswer(
-  connector: NetworkConnector,
-  request: { url: string; headers: Record<string, string> },
-  partner: Partner,
-  nowMs: number,
-) {
+async function fetchAnswer(connector: NetworkConnector, request: NetworkRequest, partner: Partner, nowMs: number) {
   let res: Response;
   try {
     res = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
@@ -215,6 +210,11 @@ async function fetchAnswer(
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel();
     throw new SyncStop(`the network refused the access token (HTTP ${res.status}): check it and set it again`);
+  }
+  if (res.status === 400 && request.isOptional) {
+    // A list this account does not offer: what it would hold is found through the other calls.
+    await res.body?.cancel();
+    return [];
   }
   if (!res.ok) {
     await res.body?.cancel();

@@ -309,6 +309,15 @@ describe('when Awin does not answer as documented', () => {
     expect(await conversionsOf(p.id)).toEqual([]);
   });
 
+  it('passes over a 400 to the optional list by date of amendment', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [
+      { dateType: 'transaction', fixture: 'awin/first-import.json' },
+      { dateType: 'amendment', status: 400, fixture: 'awin/bad-request.json' },
+    ]);
+    expect(await syncNow(p.id)).toMatchObject({ imported: 2, failed: 0, lastSync: { ok: true, error: null } });
+  });
+
   it('counts a transaction it cannot read as failed, naming it, and imports the others', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/incomplete-transaction.json' }]);

@@ -8,9 +8,12 @@ import { MAX_WINDOW_DAYS, type SyncWindow, wallClockUtc } from './sync-windows';
 
 /**
  * The dates a window is listed by, in this order: transactions made in it, then those validated
- * (approved or declined) and those amended in it, which may have been made long before.
+ * (approved or declined) and those amended in it, which may have been made long before. Awin's
+ * public reference documents `transaction` and `validation`; `amendment` is asked as an optional
+ * call (a 400 to it is passed over), amended transactions being found by their validation too.
  */
 export const AWIN_DATE_TYPES = ['transaction', 'validation', 'amendment'] as const;
+const OPTIONAL_DATE_TYPES: ReadonlySet<string> = new Set(['amendment']);
 
 /** Awin's `commissionStatus` -> ours. */
 export const AWIN_STATUSES: Readonly<Record<string, ConversionStatus>> = {
@@ -64,6 +67,7 @@ export function awinConnector(settings: AwinSettings): NetworkConnector {
         return {
           url: `${base}/publishers/${encodeURIComponent(settings.publisherId)}/transactions/?${query}`,
           headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          ...(OPTIONAL_DATE_TYPES.has(dateType) && { isOptional: true }),
         };
       });
     },

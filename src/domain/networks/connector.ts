@@ -2,8 +2,12 @@
 import type { ConversionInput } from '../postback-schema';
 import type { SyncWindow } from './sync-windows';
 
-/** One HTTP call a connector asks for (a GET): the sync makes it, the connector never does I/O. */
-export type NetworkRequest = { url: string; headers: Record<string, string> };
+/**
+ * One HTTP call a connector asks for (a GET): the sync makes it, the connector never does I/O. An
+ * optional call asks for something not every account of the network may offer: a 400 answer to
+ * it is passed over, not a failure of the sync.
+ */
+export type NetworkRequest = { url: string; headers: Record<string, string>; isOptional?: boolean };
 
 /**
  * A network's transaction read as the input postback intake takes, dated, with the commission
