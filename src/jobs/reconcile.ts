@@ -141,6 +141,8 @@ async function attributeAgain(env: Env, db: Db, partner: Partner, conv: Conversi
  * Approves pending conversions whose partner's lock period (`lockDays` after the conversion)
  * is over, each with a `conversion_history` row from `reconcile`. Only a row still pending is
  * touched, so a status a postback set meanwhile wins, and a second run finds nothing to do.
+ * Partners read from an affiliate network are left out: the network approves or declines their
+ * sales, and one approved here could no longer be declined there.
  */
 export async function autoApprove(env: Env, nowMs: number): Promise<number> {
   let approved = 0;
@@ -148,6 +150,7 @@ export async function autoApprove(env: Env, nowMs: number): Promise<number> {
     const { results } = await env.DB.prepare(
       `SELECT c.id FROM conversions c JOIN partners p ON p.id = c.partner_id
        WHERE c.status = 'pending' AND c.occurred_at + p.lock_days * ${DAY_MS} <= ?1
+         AND NOT EXISTS (SELECT 1 FROM partner_networks n WHERE n.partner_id = c.partner_id)
        ORDER BY c.id LIMIT ?2`,
     )
       .bind(nowMs, APPROVE_PAGE)

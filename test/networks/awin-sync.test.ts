@@ -359,6 +359,18 @@ describe('the hourly sync', () => {
   });
 });
 
+describe('statuses decided by the network', () => {
+  it('leaves pending network conversions to the network once their lock period is over', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/first-import.json' }]);
+    await syncNow(p.id);
+    const reconcile = (nowMs: number) =>
+      worker.scheduled(createScheduledController({ cron: '*/15 * * * *', scheduledTime: nowMs }), env);
+    await reconcile(Date.parse('2027-02-01T00:00:00Z'));
+    expect((await conversionsOf(p.id)).map((c) => c.status)).toEqual(['pending', 'pending']);
+  });
+});
+
 describe('network link templates', () => {
   it('gives an Awin partner Awin’s click URL, carrying the click id as clickref and the destination as ued', async () => {
     const p = await awinPartner();
