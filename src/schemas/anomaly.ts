@@ -8,9 +8,12 @@ export const anomalySchema = z
     partnerId: z.string(),
     kind: z.enum(ANOMALY_KINDS).openapi({
       description:
-        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`, `missing_rate` (in another currency than the partner’s, recorded while its day had no exchange rate; resolved by itself once converted).',
+        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`, `missing_rate` (in another currency than the partner’s, recorded while its day had no exchange rate; resolved by itself once converted), `commission_mismatch` (a conversion read from an affiliate network whose commission there differs by more than a cent from what the partner’s rules give; `details` has both), `network_sync_failing` (three syncs in a row with the partner’s network failed; its subject is the partner and the streak’s start).',
     }),
-    subjectId: z.string().openapi({ description: 'The conversion (or, for `click_reused`, the click) concerned.' }),
+    subjectId: z.string().openapi({
+      description:
+        'The conversion (or, for `click_reused`, the click; for `network_sync_failing`, `<partnerId>@<first failure>`) concerned.',
+    }),
     conversionId: z.string().nullable(),
     clickId: z.string().nullable(),
     details: z.unknown(),

@@ -108,3 +108,26 @@ describe('PATCH /api/v1/partners/:id {network}', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('documents the network settings, the sync and lastSync, with the token write-only', async () => {
+    const { body } = await api('GET', '/api/v1/openapi.json', { key: null, expect: 200 });
+    const sync = body.paths['/api/v1/partners/{id}/network-sync'].post;
+    expect(sync.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/NetworkSyncResult',
+    });
+    const { schemas } = body.components;
+    expect(Object.keys(schemas.NetworkSyncResult.properties)).toEqual([
+      'imported',
+      'updated',
+      'unchanged',
+      'failed',
+      'lastSync',
+    ]);
+    expect(schemas.PartnerUpdate.properties.network).toBeDefined();
+    expect(JSON.stringify(schemas.NetworkSettings)).toContain('accessToken');
+    expect(schemas.Partner.properties.lastSync).toBeDefined();
+    expect(JSON.stringify(schemas.Partner)).not.toContain('"accessToken":');
+    expect(schemas.PartnerPublic.properties.network).toBeUndefined();
+  });
+});
