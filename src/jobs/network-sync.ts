@@ -12,7 +12,9 @@ export const NETWORK_SYNC_CURSOR = 'network-sync';
  * Syncs each connected partner (not deleted) in turn, as `POST /partners/:id/network-sync` does
  * without a range; partners whose network asked to wait (429) until after `nowMs` are skipped.
  * A partner whose sync throws is logged and left for the next run, never stopping the others.
- * Answers how many partners were synced.
+ * A 429 stops the run: networks limit calls per user (Awin: 20 a minute), and the partners
+ * after it are likely read with the same token; the next run resumes after the last partner
+ * done. Answers how many partners were synced.
  */
 export async function runNetworkSync(env: Env, nowMs: number): Promise<number> {
   const db = dbOf(env);
@@ -25,8 +27,10 @@ export async function runNetworkSync(env: Env, nowMs: number): Promise<number> {
       const partner = isWaiting ? undefined : await getPartner(db, network.partnerId);
       if (partner) {
         try {
-          await syncNetwork(env, partner, network, null, nowMs);
+          const report = await syncNetwork(env, partner, network, null, nowMs);
           synced++;
+          // Left where it is, the cursor names the partner before this one: it is read first next time.
+          if (report.retryAfter) return synced;
         } catch (err) {
           console.error(`network sync of ${partner.id} failed`, err instanceof Error ? err.message : String(err));
         }

@@ -38,7 +38,8 @@ export type SyncCounts = { imported: number; updated: number; unchanged: number;
 /** How the last sync went, as the partner shows it: `error` says why when it did not go through. */
 export type LastSync = { at: Date; ok: boolean; error: string | null };
 
-export type SyncReport = SyncCounts & { lastSync: LastSync };
+/** `retryAfter`: when the network, having answered 429, may be called again (null when it did not). */
+export type SyncReport = SyncCounts & { lastSync: LastSync; retryAfter: Date | null };
 
 /** A network that takes longer than this to answer one call is counted as down for this sync. */
 const FETCH_TIMEOUT_MS = 20_000;
@@ -187,8 +188,9 @@ export async function syncNetwork(
     : refusals.length
       ? `${refusals.length} transaction(s) not recorded: ${refusals.join('; ')}`
       : null;
-  const lastSync = await finishSync(db, partner, { at: new Date(nowMs), error, retryAfter: stop?.retryAfter ?? null });
-  return { ...counts, lastSync };
+  const retryAfter = stop?.retryAfter ?? null;
+  const lastSync = await finishSync(db, partner, { at: new Date(nowMs), error, retryAfter });
+  return { ...counts, lastSync, retryAfter };
 }
 
 /** Makes one call and reads its answer; anything but a readable answer stops the sync. */

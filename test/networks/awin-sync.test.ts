@@ -351,6 +351,22 @@ describe('the hourly sync', () => {
     ]);
   });
 
+  it('stops at a 429, the partners after it read by the next run', async () => {
+    const partners = [await awinPartner(), await awinPartner()].sort((a, b) => a.id.localeCompare(b.id));
+    const [first, second] = partners as [(typeof partners)[0], (typeof partners)[0]];
+    await scriptNetwork(first.publisherId, [
+      { dateType: 'transaction', status: 429, fixture: 'awin/rate-limited.json' },
+    ]);
+    await scriptNetwork(second.publisherId, [{ dateType: 'transaction', fixture: 'awin/first-import.json' }]);
+
+    await hourly(NOW);
+    expect(await receivedRequests(second.publisherId)).toEqual([]);
+
+    await hourly(NOW + 3_600_000);
+    expect(await conversionsOf(second.id)).toHaveLength(2);
+    expect((await api('GET', `/api/v1/partners/${first.id}`)).body.lastSync).toMatchObject({ ok: true });
+  });
+
   it('leaves partners without a network alone', async () => {
     const p = await awinPartner();
     await api('PATCH', `/api/v1/partners/${p.id}`, { body: { network: null }, expect: 200 });

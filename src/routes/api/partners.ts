@@ -342,6 +342,10 @@ partnersApi.openapi(
       from: body.from ? new Date(body.from) : undefined,
       to: body.to ? new Date(body.to) : undefined,
     });
-    return c.json({ ...report, lastSync: { ...report.lastSync, at: report.lastSync.at.toISOString() } }, 200);
+    const { imported, updated, unchanged, failed, lastSync } = report;
+    return c.json(
+      { imported, updated, unchanged, failed, lastSync: { ...lastSync, at: lastSync.at.toISOString() } },
+      200,
+    );
   },
 );
