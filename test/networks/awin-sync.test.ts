@@ -213,6 +213,21 @@ describe('POST /api/v1/partners/:id/network-sync (Awin)', () => {
     ]);
   });
 
+  it('reads the last 31 days when asked without a body', async () => {
+    const p = await awinPartner();
+    const res = await call('POST', `/api/v1/partners/${p.id}/network-sync`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      imported: 0,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      lastSync: { ok: true },
+    });
+    const [first] = await receivedRequests(p.publisherId);
+    expect([first?.query.startDate, first?.query.endDate]).toEqual(['2026-10-30T12:00:00', '2026-11-30T12:00:00']);
+  });
+
   it('refuses a range over 186 days, or backwards', async () => {
     const p = await awinPartner();
     const path = `/api/v1/partners/${p.id}/network-sync`;
