@@ -281,6 +281,17 @@ describe('buildDestination', () => {
       );
     });
 
+    it("wraps the destination in a network's click URL: {destination_encoded} is {url}, always encoded", () => {
+      const url = build({
+        trackingTemplate:
+          'https://www.awin1.com/cread.php?awinmid=7052&awinaffid=45628&clickref={click_id}&ued={destination_encoded}',
+      });
+      const inner = `https://www.autodoc.fr/freins?${UTM}&click_id=${CLICK}`;
+      expect(url).toBe(
+        `https://www.awin1.com/cread.php?awinmid=7052&awinaffid=45628&clickref=${CLICK}&ued=${encodeURIComponent(inner)}`,
+      );
+    });
+
     it('cannot be restructured by sub ids', () => {
       const url = build({
         trackingTemplate: 'https://t.example/c?aff=aau&s={sub1}',
