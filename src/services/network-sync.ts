@@ -104,13 +104,16 @@ export async function syncPartnerNetwork(
   return syncNetwork(env, partner, network, asked, nowMs);
 }
 
-/** The range an admin asked for, or 400 naming the field at fault. */
+/**
+ * The range an admin asked for, or 400 naming the field at fault. A `to` after now is read up to
+ * now: nothing later exists yet, and the cursor must not pass what was read.
+ */
 function checkedRange(range: { from?: Date; to?: Date }, nowMs: number): SyncWindow {
-  const to = range.to ?? new Date(nowMs);
+  const to = new Date(Math.min(range.to?.getTime() ?? nowMs, nowMs));
   const from = range.from ?? new Date(to.getTime() - 31 * DAY_MS);
   const refuse = (field: string, message: string) =>
     invalidRequest(`${field} ${message}.`, [{ path: [field], message, code: 'custom' }]);
-  if (from.getTime() >= to.getTime()) throw refuse('from', 'must be before to');
+  if (from.getTime() >= to.getTime()) throw refuse('from', 'must be before to, and before now');
   if (to.getTime() - from.getTime() > MAX_SYNC_DAYS * DAY_MS) {
     throw refuse('from', `must be at most ${MAX_SYNC_DAYS} days before to`);
   }
@@ -173,7 +176,7 @@ export async function syncNetwork(
           }
         }
       }
-      const next = cursorAfter(cursor, window);
+      const next = cursorAfter(cursor, window, nowMs);
       if (next && next.getTime() !== cursor?.getTime()) {
         cursor = next;
         await writeCursor(db, cursorName, next.toISOString());

@@ -41,14 +41,23 @@ describe('scheduledRange and cursorAfter', () => {
   it('moves the cursor to the end of a window read in full, never over a gap nor backwards', () => {
     const cursor = at('2026-11-10T00:00:00Z');
     const window = (from: string, to: string) => ({ from: at(from), to: at(to) });
-    expect(cursorAfter(null, window('2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z'))).toEqual(
+    expect(cursorAfter(null, window('2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z'), now)).toEqual(
       at('2026-11-01T00:00:00Z'),
     );
-    expect(cursorAfter(cursor, window('2026-11-03T00:00:00Z', '2026-11-20T00:00:00Z'))).toEqual(
+    expect(cursorAfter(cursor, window('2026-11-03T00:00:00Z', '2026-11-20T00:00:00Z'), now)).toEqual(
       at('2026-11-20T00:00:00Z'),
     );
-    expect(cursorAfter(cursor, window('2026-11-12T00:00:00Z', '2026-11-20T00:00:00Z'))).toEqual(cursor);
-    expect(cursorAfter(cursor, window('2026-10-01T00:00:00Z', '2026-10-20T00:00:00Z'))).toEqual(cursor);
+    expect(cursorAfter(cursor, window('2026-11-12T00:00:00Z', '2026-11-20T00:00:00Z'), now)).toEqual(cursor);
+    expect(cursorAfter(cursor, window('2026-10-01T00:00:00Z', '2026-10-20T00:00:00Z'), now)).toEqual(cursor);
+  });
+
+  it('keeps the cursor at now when a window ends later, and reads the week before now past a later cursor', () => {
+    const window = { from: at('2026-11-20T00:00:00Z'), to: at('2026-12-20T00:00:00Z') };
+    expect(cursorAfter(null, window, now)).toEqual(new Date(now));
+    expect(span(scheduledRange(at('2026-12-20T00:00:00Z'), now))).toEqual([
+      '2026-11-23T12:00:00.000Z',
+      '2026-11-30T12:00:00.000Z',
+    ]);
   });
 });
 

@@ -228,6 +228,28 @@ describe('POST /api/v1/partners/:id/network-sync (Awin)', () => {
     expect([first?.query.startDate, first?.query.endDate]).toEqual(['2026-10-30T12:00:00', '2026-11-30T12:00:00']);
   });
 
+  it('reads a range ending in the future up to now, so the hourly sync still reads the week before now', async () => {
+    const p = await awinPartner();
+    await syncNow(p.id, { from: '2026-11-01T00:00:00Z', to: '2026-12-31T00:00:00Z' });
+    await hourly(NOW + 3_600_000);
+    const spans = (await receivedRequests(p.publisherId))
+      .filter((c) => c.query.dateType === 'transaction')
+      .map((c) => [c.query.startDate, c.query.endDate]);
+    expect(spans).toEqual([
+      ['2026-11-01T00:00:00', '2026-11-30T12:00:00'],
+      ['2026-11-23T12:00:00', '2026-11-30T13:00:00'],
+    ]);
+  });
+
+  it('refuses a range starting after now', async () => {
+    const p = await awinPartner();
+    const res = await api('POST', `/api/v1/partners/${p.id}/network-sync`, {
+      body: { from: '2026-12-01T00:00:00Z', to: '2026-12-31T00:00:00Z' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toMatchObject([{ path: ['from'], message: 'must be before to, and before now' }]);
+  });
+
   it('refuses a range over 186 days, or backwards', async () => {
     const p = await awinPartner();
     const path = `/api/v1/partners/${p.id}/network-sync`;

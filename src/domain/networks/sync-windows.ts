@@ -36,22 +36,24 @@ export function syncWindows(from: Date, to: Date, maxDays = MAX_WINDOW_DAYS): Sy
 
 /**
  * The range a sync without one asked for reads: from a week before its cursor (or
- * `FIRST_SYNC_DAYS` back for the first) up to now.
+ * `FIRST_SYNC_DAYS` back for the first) up to now. A cursor ahead of now (written before
+ * cursors were kept to the past) counts as now, so that the week before now is still read.
  * @example scheduledRange(new Date('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T11:00:00Z')).from // 2026-11-13T10:00:00Z
  */
 export function scheduledRange(cursor: Date | null, nowMs: number): SyncWindow {
-  const from = cursor ? cursor.getTime() - OVERLAP_MS : nowMs - FIRST_SYNC_DAYS * DAY_MS;
-  return { from: new Date(Math.min(from, nowMs)), to: new Date(nowMs) };
+  const from = cursor ? Math.min(cursor.getTime(), nowMs) - OVERLAP_MS : nowMs - FIRST_SYNC_DAYS * DAY_MS;
+  return { from: new Date(from), to: new Date(nowMs) };
 }
 
 /**
  * The cursor once `window` is read in full: its end, when the window starts at or before the
- * cursor (or there is none yet), so that the cursor never jumps over a range nobody read.
+ * cursor (or there is none yet), so that the cursor never jumps over a range nobody read; and
+ * never past `nowMs`, as nothing after now was read (the network cannot list it yet).
  */
-export function cursorAfter(cursor: Date | null, window: SyncWindow): Date | null {
+export function cursorAfter(cursor: Date | null, window: SyncWindow, nowMs: number): Date | null {
   if (cursor && window.from.getTime() > cursor.getTime()) return cursor;
   if (cursor && window.to.getTime() <= cursor.getTime()) return cursor;
-  return window.to;
+  return new Date(Math.min(window.to.getTime(), nowMs));
 }
 
 /**
