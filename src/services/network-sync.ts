@@ -196,6 +196,23 @@ export async function syncNetwork(
   return { ...counts, lastSync, retryAfter };
 }
 
+/**
+ * What a network's rate limit counts calls by: the host called and the access token (Awin
+ * limits per user, whose token may read several partners' programmes). Partners with the same
+ * key wait together after a 429; others go on. The token is only hashed into the key. Null when
+ * the network cannot be called at all (its sync says why).
+ */
+export async function rateLimitKeyOf(env: Env, network: PartnerNetwork): Promise<string | null> {
+  const connector = connectorFor(network.type, network.settings);
+  const token = await open(env.SECRETS_KEY, network.accessTokenEnc).catch(() => null);
+  const url =
+    connector && token !== null ? connector.requests({ from: new Date(0), to: new Date(0) }, token)[0]?.url : undefined;
+  if (!url || token === null) return null;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  const hash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${new URL(url).host} ${hash}`;
+}
+
 /** Makes one call and reads its answer; anything but a readable answer stops the sync. */
 async function fetchAnswer(connector: NetworkConnector, request: NetworkRequest, partner: Partner, nowMs: number) {
   let res: Response;

@@ -388,7 +388,29 @@ describe('the hourly sync', () => {
     ]);
   });
 
-  it('stops at a 429, the partners after it read by the next run', async () => {
+  it('goes on with the other partners while one keeps answering 429, run after run', async () => {
+    const partners = [await awinPartner(), await awinPartner({ accessToken: 'another-awin-user-token' })].sort((a, b) =>
+      a.id.localeCompare(b.id),
+    );
+    const [limited, other] = partners as [(typeof partners)[0], (typeof partners)[0]];
+    const tooMany = { dateType: 'transaction', status: 429, fixture: 'awin/rate-limited.json' };
+    await scriptNetwork(limited.publisherId, [tooMany, tooMany]);
+    await scriptNetwork(other.publisherId, [
+      { dateType: 'transaction', fixture: 'awin/first-import.json' },
+      { dateType: 'transaction', fixture: 'awin/approved.json' },
+    ]);
+
+    await hourly(NOW);
+    expect(await conversionsOf(other.id)).toHaveLength(2);
+
+    await hourly(NOW + 3_600_000);
+    expect((await receivedRequests(limited.publisherId)).length).toBe(2);
+    expect((await conversionsOf(other.id))[0]).toMatchObject({ status: 'approved' });
+    expect((await api('GET', `/api/v1/partners/${limited.id}`)).body.lastSync).toMatchObject({ ok: false });
+    expect((await api('GET', `/api/v1/partners/${other.id}`)).body.lastSync).toMatchObject({ ok: true });
+  });
+
+  it('holds back, for the rest of the run, the partners read with the token that was limited', async () => {
     const partners = [await awinPartner(), await awinPartner()].sort((a, b) => a.id.localeCompare(b.id));
     const [first, second] = partners as [(typeof partners)[0], (typeof partners)[0]];
     await scriptNetwork(first.publisherId, [
