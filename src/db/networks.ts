@@ -1,7 +1,7 @@
 // Partners' affiliate networks: their settings, sealed tokens and the outcome of their last sync.
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { partnerNetworks, partners } from './schema';
+import { conversions, partnerNetworks, partners } from './schema';
 
 export type PartnerNetwork = typeof partnerNetworks.$inferSelect;
 export type NewPartnerNetwork = typeof partnerNetworks.$inferInsert;
@@ -95,4 +95,16 @@ export async function recordSyncOutcome(
     .where(eq(partnerNetworks.partnerId, partnerId))
     .returning()
     .get();
+}
+
+/**
+ * Notes which of the network's transactions a conversion recorded before any sync (a file
+ * upload under the same transaction id) is: only while it names none, so a first claim stands.
+ */
+export async function adoptNetworkRef(db: Db, conversionId: string, networkRef: string): Promise<void> {
+  await db
+    .update(conversions)
+    .set({ networkRef })
+    .where(and(eq(conversions.id, conversionId), isNull(conversions.networkRef)))
+    .run();
 }

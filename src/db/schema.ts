@@ -325,6 +325,12 @@ export const conversions = sqliteTable(
     statedCommissionMinor: integer('stated_commission_minor'),
     /** The last statement the conversion appeared on. */
     statementId: text('statement_id'),
+    /**
+     * For a conversion read from an affiliate network: the network's own id of the transaction
+     * (Awin's `id`), as `transactionId` may be the advertiser's order reference, which two of the
+     * network's transactions can share.
+     */
+    networkRef: text('network_ref'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -6,7 +6,9 @@
  * by itself once the conversion is converted. `commission_mismatch` and `network_sync_failing`
  * are flagged by the sync with a partner's affiliate network: a conversion whose commission there
  * differs from what the partner's rules here give by more than `MAX_COMMISSION_GAP_MINOR`, and a
- * partner whose syncs failed `SYNC_FAILURES_FLAGGED` times in a row.
+ * partner whose syncs failed `SYNC_FAILURES_FLAGGED` times in a row; `network_transaction_refused`
+ * by the same sync too: a network transaction that could not be recorded (such as a second one
+ * under an order reference another transaction of the network holds), so that none is lost unseen.
  */
 export const ANOMALY_KINDS = [
   'fast_conversion',
@@ -16,6 +18,7 @@ export const ANOMALY_KINDS = [
   'missing_rate',
   'commission_mismatch',
   'network_sync_failing',
+  'network_transaction_refused',
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 

@@ -8,11 +8,11 @@ export const anomalySchema = z
     partnerId: z.string(),
     kind: z.enum(ANOMALY_KINDS).openapi({
       description:
-        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`, `missing_rate` (in another currency than the partner’s, recorded while its day had no exchange rate; resolved by itself once converted), `commission_mismatch` (a conversion read from an affiliate network whose commission there differs by more than a cent from what the partner’s rules give; `details` has both), `network_sync_failing` (three syncs in a row with the partner’s network failed; its subject is the partner and the streak’s start).',
+        '`fast_conversion` (seconds after the click), `bot_click`, `click_reused` (many conversions on one click), `amount_outlier`, `missing_rate` (in another currency than the partner’s, recorded while its day had no exchange rate; resolved by itself once converted), `commission_mismatch` (a conversion read from an affiliate network whose commission there differs by more than a cent from what the partner’s rules give; `details` has both), `network_sync_failing` (three syncs in a row with the partner’s network failed; its subject is the partner and the streak’s start), `network_transaction_refused` (a transaction of the partner’s network that could not be recorded, such as a second transaction under an order reference another one holds; its subject is `<partnerId>:<the network’s id of the transaction>`, `details` says why).',
     }),
     subjectId: z.string().openapi({
       description:
-        'The conversion (or, for `click_reused`, the click; for `network_sync_failing`, `<partnerId>@<first failure>`) concerned.',
+        'The conversion (or, for `click_reused`, the click; for `network_sync_failing`, `<partnerId>@<first failure>`; for `network_transaction_refused`, `<partnerId>:<network transaction id>`) concerned.',
     }),
     conversionId: z.string().nullable(),
     clickId: z.string().nullable(),

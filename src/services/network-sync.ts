@@ -5,7 +5,7 @@ import { type Db, dbOf } from '../db/client';
 import { plansOf } from '../db/commission-plans';
 import { type CommissionPlan, readIntakeLookups } from '../db/intake';
 import { readCursor, writeCursor } from '../db/job-state';
-import { getNetwork, type PartnerNetwork, recordSyncOutcome } from '../db/networks';
+import { adoptNetworkRef, getNetwork, type PartnerNetwork, recordSyncOutcome } from '../db/networks';
 import type { Partner } from '../db/schema';
 import { isCommissionMismatch, SYNC_FAILURES_FLAGGED } from '../domain/anomalies';
 import { type CommissionRule, commissionFor } from '../domain/commission';
@@ -165,7 +165,8 @@ export async function syncNetwork(
             continue;
           }
           // The same transaction listed again by another kind of date, as it was: nothing to do twice.
-          const signature = JSON.stringify([read.transaction.input, read.transaction.commissionMinor]);
+          const { input, commissionMinor, networkRef } = read.transaction;
+          const signature = JSON.stringify([networkRef, input, commissionMinor]);
           if (seen.has(signature)) continue;
           seen.add(signature);
           const outcome = await importTransaction(env, db, partner, plans, read.transaction);
@@ -272,11 +273,20 @@ async function importTransaction(
   plans: CommissionPlan[],
   transaction: NetworkTransaction,
 ): Promise<ImportOutcome> {
-  const { input, commissionMinor } = transaction;
+  const { input, commissionMinor, networkRef } = transaction;
   try {
     const signals = candidateQuery(partner, input, NOTHING_KEPT, null);
     const rateDay = rateDayOf(env, partner, input);
     const found = await readIntakeLookups(db, keyOf(partner, input), signals, false, rateDay);
+    const heldBy = found.existing?.networkRef;
+    if (found.existing && heldBy && heldBy !== networkRef) {
+      // Order references are the advertiser's, not unique on the network: a second transaction
+      // under one is not an amendment of the first (which would read it as a refund, and every
+      // later sync would flip between the two). Refused and flagged, for an admin to settle.
+      const message = `the network's transaction ${networkRef} has the transaction id of its transaction ${heldBy}, recorded already`;
+      await flagRefused(db, partner, transaction, message, found.existing);
+      return { ok: false, message };
+    }
     const result = await recordConversion(db, partner, input, {
       dryRun: false,
       visitorId: null,
@@ -284,8 +294,10 @@ async function importTransaction(
       plans,
       lookups: found,
       rates: rateDay && { date: rateDay.date, quotes: found.quotes },
-      network: { commissionMinor },
+      network: { commissionMinor, ref: networkRef },
     });
+    // A conversion recorded before it was read from the network (a file upload) is the network's from now on.
+    if (found.existing && !heldBy) await adoptNetworkRef(db, found.existing.id, networkRef);
     if (result.status === 'duplicate') return { ok: true, status: 'unchanged' };
     await flagMismatch(db, partner, plans, transaction, result.conversion);
     return { ok: true, status: result.status === 'recorded' ? 'imported' : 'updated' };
@@ -293,6 +305,27 @@ async function importTransaction(
     if (!(err instanceof AppError)) throw err;
     return { ok: false, message: `${err.code}: ${err.message}` };
   }
+}
+
+/** Flags a network transaction that could not be recorded: one anomaly per transaction of the network. */
+async function flagRefused(
+  db: Db,
+  partner: Partner,
+  { input, networkRef }: NetworkTransaction,
+  reason: string,
+  conversion: { id: string; clickId: string | null } | null,
+): Promise<void> {
+  await recordAnomalies(db, [
+    {
+      id: newId('anm'),
+      partnerId: partner.id,
+      conversionId: conversion?.id ?? null,
+      clickId: conversion?.clickId ?? null,
+      kind: 'network_transaction_refused',
+      subjectId: `${partner.id}:${networkRef}`,
+      details: { transactionId: input.transactionId, networkRef, reason },
+    },
+  ]);
 }
 
 /**

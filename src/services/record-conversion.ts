@@ -51,9 +51,10 @@ export type RecordOptions = {
    * the commission the network pays, stored as the conversion's instead of the rules' (which are
    * kept beside it, in its commission detail). The input's amount is then the amount as it stands
    * now: below the one stored, the difference is the refunded total (an amendment). Its changes
-   * are written to the history with the source `network`.
+   * are written to the history with the source `network`. `ref` is the network's own id of the
+   * transaction, stored with a new conversion (`networkRef`).
    */
-  network?: { commissionMinor: number };
+  network?: { commissionMinor: number; ref?: string };
 };
 
 const MAX_ATTEMPTS = 5;
@@ -249,6 +250,7 @@ export function newConversion(
     occurredAt,
     reversalReason: null,
     approvedAt: null,
+    networkRef: opts.network?.ref ?? null,
     createdAt: now,
     updatedAt: now,
   } satisfies NewConversion & { id: string };

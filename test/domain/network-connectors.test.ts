@@ -26,6 +26,7 @@ describe('readAwinTransaction', () => {
       ok: true,
       transaction: {
         commissionMinor: 960,
+        networkRef: '612300101',
         input: {
           transactionId: 'OSC-1',
           event: 'sale',
@@ -133,6 +134,7 @@ describe('jsonConnector', () => {
           ok: true,
           transaction: {
             commissionMinor: 100,
+            networkRef: 'S-1',
             input: { transactionId: 'S-1', amountMinor: 1250, currency: 'EUR', status: 'approved' },
           },
         },

@@ -198,6 +198,41 @@ describe('POST /api/v1/partners/:id/network-sync (Awin)', () => {
     });
   });
 
+  it('refuses a second transaction under an order reference another one holds, and flags it', async () => {
+    const p = await awinPartner();
+    const sameOrderRef = { dateType: 'transaction', fixture: 'awin/same-order-ref.json' };
+    await scriptNetwork(p.publisherId, [sameOrderRef, sameOrderRef]);
+
+    const first = await syncNow(p.id);
+    expect(first).toMatchObject({ imported: 1, updated: 0, unchanged: 0, failed: 1 });
+    expect(first.lastSync.error).toBe(
+      "1 transaction(s) not recorded: OSC-20261120-001: the network's transaction 612300104 has the transaction id of its transaction 612300101, recorded already",
+    );
+    const [conversion] = await conversionsOf(p.id);
+    expect(conversion).toMatchObject({
+      transactionId: 'OSC-20261120-001',
+      amount: 120,
+      refundedAmount: 0,
+      commission: 9.6,
+    });
+    const flags = (await api('GET', `/api/v1/anomalies?partnerId=${p.id}&kind=network_transaction_refused`)).body.data;
+    expect(flags).toMatchObject([
+      {
+        subjectId: `${p.id}:612300104`,
+        conversionId: conversion.id,
+        details: { transactionId: 'OSC-20261120-001', networkRef: '612300104' },
+      },
+    ]);
+
+    // Read again, neither moves the other: the conversion is the first transaction, as it was.
+    expect(await syncNow(p.id)).toMatchObject({ imported: 0, updated: 0, unchanged: 1, failed: 1 });
+    expect(await conversionsOf(p.id)).toEqual([conversion]);
+    expect((await conversionWithHistory(conversion.id)).history).toHaveLength(1);
+    expect(
+      (await api('GET', `/api/v1/anomalies?partnerId=${p.id}&kind=network_transaction_refused`)).body.data,
+    ).toHaveLength(1);
+  });
+
   it('splits a 60-day range into two calls of at most 31 days', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [

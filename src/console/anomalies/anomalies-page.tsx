@@ -19,6 +19,7 @@ const KIND_LABELS: Record<'en' | 'fr', Record<AnomalyKind, string>> = {
     missing_rate: 'Exchange rate missing',
     commission_mismatch: 'Network commission differs',
     network_sync_failing: 'Network sync failing',
+    network_transaction_refused: 'Network transaction not recorded',
   },
   fr: {
     fast_conversion: 'Conversion trop rapide',
@@ -28,6 +29,7 @@ const KIND_LABELS: Record<'en' | 'fr', Record<AnomalyKind, string>> = {
     missing_rate: 'Taux de change manquant',
     commission_mismatch: 'Commission du réseau différente',
     network_sync_failing: 'Synchronisation du réseau en échec',
+    network_transaction_refused: 'Transaction du réseau non enregistrée',
   },
 };
 

@@ -118,6 +118,7 @@ export function readAwinTransaction(raw: unknown): TransactionRead {
     ok: true,
     transaction: {
       commissionMinor: commission.amountMinor,
+      networkRef: String(t.id),
       input: {
         transactionId: (orderRef || String(t.id)).slice(0, 200),
         event: 'sale',

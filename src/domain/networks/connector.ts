@@ -17,6 +17,12 @@ export type NetworkRequest = { url: string; headers: Record<string, string>; isO
 export type NetworkTransaction = {
   input: ConversionInput & { occurredAt: Date };
   commissionMinor: number;
+  /**
+   * The network's own id of the transaction (Awin's `id`), which `input.transactionId` (Awin's
+   * `orderRef` when there is one) may not be: two transactions sharing an order reference are
+   * told apart by it.
+   */
+  networkRef: string;
 };
 
 /** One transaction of an answer: read, or refused with the network's id for it and why. */

@@ -96,6 +96,7 @@ export function readMapped(item: unknown, settings: JsonSettings, context: ReadC
     ok: true,
     transaction: {
       commissionMinor: commission.amountMinor,
+      networkRef: transactionId.slice(0, 200),
       input: {
         transactionId: transactionId.slice(0, 200),
         event: 'sale',
