@@ -8,7 +8,9 @@
  * differs from what the partner's rules here give by more than `MAX_COMMISSION_GAP_MINOR`, and a
  * partner whose syncs failed `SYNC_FAILURES_FLAGGED` times in a row; `network_transaction_refused`
  * by the same sync too: a network transaction that could not be recorded (such as a second one
- * under an order reference another transaction of the network holds), so that none is lost unseen.
+ * under an order reference another transaction of the network holds), so that none is lost unseen;
+ * `network_disagreement`, a conversion on which Relais keeps a status or sale amount the network
+ * reports otherwise (src/domain/networks/disagreement.ts).
  */
 export const ANOMALY_KINDS = [
   'fast_conversion',
@@ -19,6 +21,7 @@ export const ANOMALY_KINDS = [
   'commission_mismatch',
   'network_sync_failing',
   'network_transaction_refused',
+  'network_disagreement',
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 

@@ -6,7 +6,7 @@ import { plansOf } from '../db/commission-plans';
 import { type CommissionPlan, readIntakeLookups } from '../db/intake';
 import { readCursor, writeCursor } from '../db/job-state';
 import { adoptNetworkRef, getNetwork, type PartnerNetwork, recordSyncOutcome } from '../db/networks';
-import type { Partner } from '../db/schema';
+import type { Conversion, Partner } from '../db/schema';
 import { isCommissionMismatch, SYNC_FAILURES_FLAGGED } from '../domain/anomalies';
 import { type CommissionRule, commissionFor } from '../domain/commission';
 import { planInForce } from '../domain/commission-plan';
@@ -14,6 +14,7 @@ import { newId } from '../domain/ids';
 import { minorToMajor } from '../domain/money';
 import type { NetworkConnector, NetworkRequest, NetworkTransaction } from '../domain/networks/connector';
 import { connectorFor } from '../domain/networks/connectors';
+import { networkDisagreement } from '../domain/networks/disagreement';
 import {
   cursorAfter,
   MAX_WINDOWS_PER_SYNC,
@@ -162,6 +163,7 @@ export async function syncNetwork(
           if (!read.ok) {
             counts.failed++;
             refusals.push(`${read.id ?? 'a transaction'}: ${read.message}`);
+            await flagUnreadable(db, partner, read.id, read.message);
             continue;
           }
           // The same transaction listed again by another kind of date, as it was: nothing to do twice.
@@ -298,13 +300,63 @@ async function importTransaction(
     });
     // A conversion recorded before it was read from the network (a file upload) is the network's from now on.
     if (found.existing && !heldBy) await adoptNetworkRef(db, found.existing.id, networkRef);
+    if (found.existing) await flagDisagreement(db, partner, transaction, found.existing);
     if (result.status === 'duplicate') return { ok: true, status: 'unchanged' };
     await flagMismatch(db, partner, plans, transaction, result.conversion);
     return { ok: true, status: result.status === 'recorded' ? 'imported' : 'updated' };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    return { ok: false, message: `${err.code}: ${err.message}` };
+    const message = `${err.code}: ${err.message}`;
+    await flagRefused(db, partner, transaction, message, null);
+    return { ok: false, message };
   }
+}
+
+/**
+ * Flags a conversion on which Relais keeps something the network says otherwise (a status it
+ * will not move back to, a sale amount back up): once per state the network reports.
+ */
+async function flagDisagreement(
+  db: Db,
+  partner: Partner,
+  { input, networkRef }: NetworkTransaction,
+  stored: Conversion,
+) {
+  const disagreement = networkDisagreement(stored, { ...input, refundedAmountMinor: 0 });
+  if (!disagreement) return;
+  const major = (minor: number) => minorToMajor(minor, input.currency);
+  await recordAnomalies(db, [
+    {
+      id: newId('anm'),
+      partnerId: partner.id,
+      conversionId: stored.id,
+      clickId: stored.clickId,
+      kind: 'network_disagreement',
+      subjectId: `${stored.id}:${input.status}:${input.amountMinor}`,
+      details: {
+        transactionId: input.transactionId,
+        networkRef,
+        currency: input.currency,
+        network: { status: disagreement.network.status, amount: major(disagreement.network.amountMinor) },
+        relais: { status: disagreement.relais.status, amount: major(disagreement.relais.amountMinor) },
+      },
+    },
+  ]);
+}
+
+/** Flags a transaction of the network that cannot be read: once per id (once for all without one). */
+async function flagUnreadable(db: Db, partner: Partner, networkRef: string | null, reason: string): Promise<void> {
+  await recordAnomalies(db, [
+    {
+      id: newId('anm'),
+      partnerId: partner.id,
+      conversionId: null,
+      clickId: null,
+      kind: 'network_transaction_refused',
+      subjectId: `${partner.id}:${networkRef ?? 'unidentified'}`,
+      details: { transactionId: null, networkRef, reason },
+    },
+  ]);
 }
 
 /** Flags a network transaction that could not be recorded: one anomaly per transaction of the network. */

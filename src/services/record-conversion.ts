@@ -10,6 +10,7 @@ import { type CommissionRule, commissionFor } from '../domain/commission';
 import { planInForce } from '../domain/commission-plan';
 import { crossRate, type QuotedRate, reportingMoney } from '../domain/exchange';
 import { newId } from '../domain/ids';
+import { networkStatusFor } from '../domain/networks/disagreement';
 import type { IntakeStatus } from '../domain/postback-answer';
 import type { KeptSignals } from '../domain/postback-log-entry';
 import type { ConversionInput } from '../domain/postback-schema';
@@ -161,22 +162,26 @@ export function changeOf(input: ConversionInput): ConversionChange {
 }
 
 /**
- * What a network's transaction asks of the conversion stored for it: its status, the amount it
- * lost since (a lower sale amount is a partial refund, as a refunded total) and the commission
- * the network now pays. A rejected or reversed transaction asks its status alone.
+ * What a network's transaction asks of the conversion stored for it: the status
+ * `networkStatusFor` gives (never a move the rules forbid: Relais's status is kept then), the
+ * amount it lost since (a lower sale amount is a partial refund, as a refunded total; an amount
+ * back up undoes no refund, refunded totals only grow) and the commission the network now pays.
+ * A rejected or reversed transaction asks its status alone. What Relais keeps against the
+ * network is flagged by the sync (`networkDisagreement`), not refused.
  */
 export function networkChangeOf(
   existing: Conversion,
   input: ConversionInput,
   commissionMinor: number,
 ): ConversionChange {
-  const isPaying = input.status === 'pending' || input.status === 'approved';
+  const to = networkStatusFor(existing.status, input.status);
+  const isPaying = to === 'pending' || to === 'approved';
   const refundedAmountMinor = existing.amountMinor - input.amountMinor;
   return {
-    to: input.status,
+    to,
     rawStatus: input.rawStatus,
     reason: input.reason,
-    refund: isPaying && refundedAmountMinor > 0 ? { refundedAmountMinor } : undefined,
+    refund: isPaying && refundedAmountMinor > existing.refundedAmountMinor ? { refundedAmountMinor } : undefined,
     commissionMinor: isPaying ? commissionMinor : undefined,
     source: 'network',
   };

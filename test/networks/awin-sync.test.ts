@@ -233,6 +233,69 @@ describe('POST /api/v1/partners/:id/network-sync (Awin)', () => {
     ).toHaveLength(1);
   });
 
+  it('keeps a conversion approved by hand while Awin still lists it pending, flagging the difference', async () => {
+    const p = await awinPartner();
+    const firstImport = { dateType: 'transaction', fixture: 'awin/first-import.json' };
+    await scriptNetwork(p.publisherId, [firstImport, firstImport, firstImport]);
+    await syncNow(p.id);
+    const [first] = await conversionsOf(p.id);
+    await api('PATCH', `/api/v1/conversions/${first.id}`, { body: { status: 'approved' }, expect: 200 });
+
+    expect(await syncNow(p.id)).toMatchObject({
+      imported: 0,
+      updated: 0,
+      unchanged: 2,
+      failed: 0,
+      lastSync: { ok: true },
+    });
+    expect((await conversionsOf(p.id))[0]).toMatchObject({ status: 'approved', commission: 9.6 });
+    const flagged = async () =>
+      (await api('GET', `/api/v1/anomalies?partnerId=${p.id}&kind=network_disagreement`)).body.data;
+    expect(await flagged()).toMatchObject([
+      {
+        conversionId: first.id,
+        subjectId: `${first.id}:pending:12000`,
+        details: {
+          transactionId: 'OSC-20261120-001',
+          networkRef: '612300101',
+          currency: 'EUR',
+          network: { status: 'pending', amount: 120 },
+          relais: { status: 'approved', amount: 120 },
+        },
+      },
+    ]);
+    // Listed so again, it is neither a failure nor a second flag.
+    expect(await syncNow(p.id)).toMatchObject({ unchanged: 2, failed: 0 });
+    expect(await flagged()).toHaveLength(1);
+  });
+
+  it('takes a sale amount back up with the commission Awin pays, keeping the refund, and flags it', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/first-import.json' }]);
+    await syncNow(p.id);
+    await scriptNetwork(p.publisherId, [{ dateType: 'amendment', fixture: 'awin/amended.json' }]);
+    await syncNow(p.id);
+    await scriptNetwork(p.publisherId, [{ dateType: 'amendment', fixture: 'awin/amended-up.json' }]);
+
+    expect(await syncNow(p.id)).toMatchObject({
+      imported: 0,
+      updated: 1,
+      unchanged: 0,
+      failed: 0,
+      lastSync: { ok: true },
+    });
+    const [first] = await conversionsOf(p.id);
+    expect(first).toMatchObject({ status: 'pending', amount: 120, refundedAmount: 30, commission: 8.8 });
+    expect((await api('GET', `/api/v1/anomalies?partnerId=${p.id}&kind=network_disagreement`)).body.data).toMatchObject(
+      [
+        {
+          conversionId: first.id,
+          details: { network: { status: 'pending', amount: 110 }, relais: { status: 'pending', amount: 90 } },
+        },
+      ],
+    );
+  });
+
   it('splits a 60-day range into two calls of at most 31 days', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [

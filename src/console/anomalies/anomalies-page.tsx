@@ -20,6 +20,7 @@ const KIND_LABELS: Record<'en' | 'fr', Record<AnomalyKind, string>> = {
     commission_mismatch: 'Network commission differs',
     network_sync_failing: 'Network sync failing',
     network_transaction_refused: 'Network transaction not recorded',
+    network_disagreement: 'Network says otherwise',
   },
   fr: {
     fast_conversion: 'Conversion trop rapide',
@@ -30,6 +31,7 @@ const KIND_LABELS: Record<'en' | 'fr', Record<AnomalyKind, string>> = {
     commission_mismatch: 'Commission du réseau différente',
     network_sync_failing: 'Synchronisation du réseau en échec',
     network_transaction_refused: 'Transaction du réseau non enregistrée',
+    network_disagreement: 'Le réseau indique autre chose',
   },
 };
 
