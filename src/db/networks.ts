@@ -1,7 +1,7 @@
 // Partners' affiliate networks: their settings, sealed tokens and the outcome of their last sync.
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { conversions, partnerNetworks, partners } from './schema';
+import { conversions, jobState, partnerNetworks, partners } from './schema';
 
 export type PartnerNetwork = typeof partnerNetworks.$inferSelect;
 export type NewPartnerNetwork = typeof partnerNetworks.$inferInsert;
@@ -48,8 +48,23 @@ export async function saveNetwork(
     .get()) as PartnerNetwork;
 }
 
+/** Disconnects a partner from its network, forgetting how far its sync had read. */
 export async function deleteNetwork(db: Db, partnerId: string): Promise<void> {
-  await db.delete(partnerNetworks).where(eq(partnerNetworks.partnerId, partnerId)).run();
+  await db.batch([
+    db.delete(partnerNetworks).where(eq(partnerNetworks.partnerId, partnerId)),
+    db.delete(jobState).where(eq(jobState.name, syncCursorName(partnerId))),
+  ]);
+}
+
+/** The cursor of a partner's sync in `job_state`: everything before it was read (less the overlap). */
+export const syncCursorName = (partnerId: string) => `network-sync:${partnerId}`;
+
+/** Forgets how far a partner's sync had read: the next one starts as a first one. */
+export async function clearSyncCursor(db: Db, partnerId: string): Promise<void> {
+  await db
+    .delete(jobState)
+    .where(eq(jobState.name, syncCursorName(partnerId)))
+    .run();
 }
 
 /** Partners read per query while the hourly sync walks them. */

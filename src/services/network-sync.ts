@@ -5,7 +5,7 @@ import { type Db, dbOf } from '../db/client';
 import { plansOf } from '../db/commission-plans';
 import { type CommissionPlan, readIntakeLookups } from '../db/intake';
 import { readCursor, writeCursor } from '../db/job-state';
-import { adoptNetworkRef, getNetwork, type PartnerNetwork, recordSyncOutcome } from '../db/networks';
+import { adoptNetworkRef, getNetwork, type PartnerNetwork, recordSyncOutcome, syncCursorName } from '../db/networks';
 import type { Conversion, Partner } from '../db/schema';
 import { isCommissionMismatch, SYNC_FAILURES_FLAGGED } from '../domain/anomalies';
 import { type CommissionRule, commissionFor } from '../domain/commission';
@@ -53,9 +53,6 @@ export const MAX_SYNC_DAYS = 31 * MAX_WINDOWS_PER_SYNC;
 
 const NOTHING_KEPT: KeptSignals = { customerHash: null, fingerprints: [] };
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The cursor of a partner's sync in `job_state`: everything before it was read (less the overlap). */
-export const syncCursorName = (partnerId: string) => `network-sync:${partnerId}`;
 
 /** A sync that could not go on: the network's answer or its silence, said for an admin. */
 class SyncStop extends Error {

@@ -2,7 +2,14 @@
 import { type Db, dbOf } from '../db/client';
 import { type PlanWrite, plansOf, plansOfPartners } from '../db/commission-plans';
 import type { CommissionPlan } from '../db/intake';
-import { deleteNetwork, getNetwork, networksOf, type PartnerNetwork, saveNetwork } from '../db/networks';
+import {
+  clearSyncCursor,
+  deleteNetwork,
+  getNetwork,
+  networksOf,
+  type PartnerNetwork,
+  saveNetwork,
+} from '../db/networks';
 import {
   getPartner,
   getPartnerWithPlans,
@@ -19,7 +26,7 @@ import { nextPlan, type PlanState, planInForce, planStart, plansAt } from '../do
 import { keyedHash } from '../domain/hashing';
 import { newId, randomToken, ulidTime } from '../domain/ids';
 import { awinTrackingTemplate } from '../domain/networks/awin';
-import { networkUrlIssues, storedSettings } from '../domain/networks/settings';
+import { networkAccountKey, networkUrlIssues, storedSettings } from '../domain/networks/settings';
 import { canChangeStatus } from '../domain/partner-lifecycle';
 import { seal } from '../domain/secret-box';
 import { ROTATION_OVERLAP_MS } from '../domain/secret-rotation';
@@ -164,6 +171,8 @@ export async function editPartner(
 /**
  * Connects the partner to its network, or changes how (its token sealed like signing secrets:
  * it is needed in clear to call the network, so it cannot be hashed), or disconnects it (null).
+ * Another network or account starts its sync over, as a first one: the cursor said how far the
+ * previous account was read, and nothing of the new one was.
  */
 async function connectNetwork(
   env: Env,
@@ -175,12 +184,18 @@ async function connectNetwork(
     await deleteNetwork(db, partnerId);
     return null;
   }
-  return saveNetwork(db, {
+  const before = await getNetwork(db, partnerId);
+  const saved = await saveNetwork(db, {
     partnerId,
     type: input.type,
     settings: storedSettings(input),
     accessTokenEnc: await seal(env.SECRETS_KEY, input.accessToken),
   });
+  const isSameAccount =
+    before !== undefined &&
+    networkAccountKey(before.type, before.settings) === networkAccountKey(saved.type, saved.settings);
+  if (!isSameAccount) await clearSyncCursor(db, partnerId);
+  return saved;
 }
 
 /** The tracking template a network's clicks go through, when the network has one and it is known. */

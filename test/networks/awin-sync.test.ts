@@ -11,8 +11,10 @@ import {
   conversionsOf,
   conversionWithHistory,
   FIXTURE_CLICK_ID,
+  NETWORK_ORIGIN,
   NETWORK_TOKEN,
   NOVEMBER,
+  newAccount,
   receivedRequests,
   scriptNetwork,
   syncNow,
@@ -522,6 +524,34 @@ describe('the hourly sync', () => {
     await hourly(NOW + 3_600_000);
     expect(await conversionsOf(second.id)).toHaveLength(2);
     expect((await api('GET', `/api/v1/partners/${first.id}`)).body.lastSync).toMatchObject({ ok: true });
+  });
+
+  it('starts over, 31 days back, once the partner is connected to another account; not for a new token', async () => {
+    const p = await awinPartner();
+    await hourly(NOW);
+    const connect = (network: Record<string, unknown>) =>
+      api('PATCH', `/api/v1/partners/${p.id}`, {
+        body: { network: { type: 'awin', advertiserId: AWIN_ADVERTISER, apiBase: NETWORK_ORIGIN, ...network } },
+        expect: 200,
+      });
+    const firstStart = async (account: string) =>
+      (await receivedRequests(account)).find((c) => c.query.dateType === 'transaction')?.query.startDate;
+
+    await connect({ publisherId: p.publisherId, accessToken: 'a-new-token-for-the-same-user' });
+    await scriptNetwork(p.publisherId, []);
+    await hourly(NOW + 3_600_000);
+    expect(await firstStart(p.publisherId)).toBe('2026-11-23T12:00:00');
+
+    const other = newAccount();
+    await connect({ publisherId: other, accessToken: NETWORK_TOKEN });
+    await hourly(NOW + 7_200_000);
+    expect(await firstStart(other)).toBe('2026-10-30T14:00:00');
+
+    await api('PATCH', `/api/v1/partners/${p.id}`, { body: { network: null }, expect: 200 });
+    await connect({ publisherId: other, accessToken: NETWORK_TOKEN });
+    await scriptNetwork(other, []);
+    await hourly(NOW + 10_800_000);
+    expect(await firstStart(other)).toBe('2026-10-30T15:00:00');
   });
 
   it('leaves partners without a network alone', async () => {

@@ -127,3 +127,21 @@ export function networkUrlIssues(input: NetworkInput, local: boolean): { path: s
   const problem = url === null ? null : urlProblem(url, { allowLoopbackHttp: local });
   return problem ? [{ path: ['network', field], message: `network.${field} ${problem}.` }] : [];
 }
+
+/**
+ * What names the account a network's settings read, beyond the token: the cursor of a partner's
+ * sync is kept while this stays the same, and starts over when it changes (another account's
+ * transactions were never read).
+ * @example networkAccountKey('awin', { publisherId: '45628', advertiserId: '7052' }) // '["awin","45628","7052","https://api.awin.com"]'
+ */
+export function networkAccountKey(type: string, settings: Record<string, unknown>): string {
+  if (type === 'awin') {
+    const { publisherId, advertiserId, apiBase } = settings as AwinSettings;
+    return JSON.stringify([type, publisherId, advertiserId ?? null, apiBase ?? AWIN_API_BASE]);
+  }
+  if (type === 'json') {
+    const { urlTemplate, listPath } = settings as JsonSettings;
+    return JSON.stringify([type, urlTemplate, listPath ?? '']);
+  }
+  return JSON.stringify([type, settings]);
+}
