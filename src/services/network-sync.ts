@@ -217,9 +217,20 @@ export async function rateLimitKeyOf(env: Env, network: PartnerNetwork): Promise
 async function fetchAnswer(connector: NetworkConnector, request: NetworkRequest, partner: Partner, nowMs: number) {
   let res: Response;
   try {
-    res = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    // Never followed: a redirect would carry the token to a host the https/loopback rule never checked.
+    res = await fetch(request.url, {
+      headers: request.headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch (err) {
     throw new SyncStop(`the network could not be reached: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    throw new SyncStop(
+      `the network answered HTTP ${res.status}, a redirect, which Relais does not follow: check apiBase`,
+    );
   }
   if (res.status === 429) {
     await res.body?.cancel();

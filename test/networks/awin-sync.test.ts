@@ -434,6 +434,27 @@ describe('when Awin does not answer as documented', () => {
     expect(await flagsAfter()).toHaveLength(1);
   });
 
+  it('does not follow a redirect, which would carry the token elsewhere', async () => {
+    const p = await awinPartner();
+    const elsewhere = newAccount();
+    await scriptNetwork(p.publisherId, [
+      {
+        dateType: 'transaction',
+        status: 302,
+        headers: { location: `${NETWORK_ORIGIN}/publishers/${elsewhere}/transactions/` },
+        body: '',
+      },
+    ]);
+    await scriptNetwork(elsewhere, []);
+    const result = await syncNow(p.id);
+    expect(result).toMatchObject(NOTHING);
+    expect(result.lastSync).toMatchObject({
+      ok: false,
+      error: 'the network answered HTTP 302, a redirect, which Relais does not follow: check apiBase',
+    });
+    expect(await receivedRequests(elsewhere)).toEqual([]);
+  });
+
   it('records an answer that is not a list of transactions as malformed, importing nothing', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/malformed.json' }]);
