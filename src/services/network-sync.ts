@@ -126,8 +126,10 @@ function checkedRange(range: { from?: Date; to?: Date }, nowMs: number): SyncWin
  * every call its connector lists; once a window is read in full the partner's cursor moves to its
  * end. A failure (network down, HTTP error, 429, a body that is not the network's answer) stops
  * the sync where it is: what was read is kept, the rest is read again by the next sync, so nothing
- * is lost. The outcome is kept on the partner (`lastSync`), and `SYNC_FAILURES_FLAGGED` failures in
- * a row raise a `network_sync_failing` anomaly.
+ * is lost. A transaction that cannot be recorded, for whatever reason, is counted `failed` and the
+ * others go on; an unexpected error outside one stops the sync as a failure does. The outcome is
+ * kept on the partner (`lastSync`), and `SYNC_FAILURES_FLAGGED` failures in a row raise a
+ * `network_sync_failing` anomaly.
  */
 export async function syncNetwork(
   env: Env,
@@ -183,8 +185,9 @@ export async function syncNetwork(
       }
     }
   } catch (err) {
-    if (!(err instanceof SyncStop)) throw err;
-    stop = err;
+    // Anything else (a storage error between transactions) is recorded as well: the sync's outcome is never lost.
+    stop = err instanceof SyncStop ? err : new SyncStop(`an unexpected error stopped the sync: ${messageOf(err)}`);
+    if (!(err instanceof SyncStop)) console.error(`network sync of ${partner.id} stopped`, messageOf(err));
   }
   const error = stop
     ? stop.message
@@ -313,12 +316,16 @@ async function importTransaction(
     await flagMismatch(db, partner, plans, transaction, result.conversion);
     return { ok: true, status: result.status === 'recorded' ? 'imported' : 'updated' };
   } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    const message = `${err.code}: ${err.message}`;
+    // One transaction's trouble, expected (a change refused) or not (a storage error), is its own: the others go on.
+    const message = err instanceof AppError ? `${err.code}: ${err.message}` : `unexpected error: ${messageOf(err)}`;
+    if (!(err instanceof AppError))
+      console.error(`network transaction ${input.transactionId} of ${partner.id}`, message);
     await flagRefused(db, partner, transaction, message, null);
     return { ok: false, message };
   }
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Flags a conversion on which Relais keeps something the network says otherwise (a status it

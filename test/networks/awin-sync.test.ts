@@ -476,6 +476,25 @@ describe('when Awin does not answer as documented', () => {
     expect(await syncNow(p.id)).toMatchObject({ imported: 2, failed: 0, lastSync: { ok: true, error: null } });
   });
 
+  it('counts a transaction whose recording fails unexpectedly as failed, and records the others and the outcome', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/first-import.json' }]);
+    // Storage failing on one write, as D1 may.
+    await env.DB.exec(
+      "CREATE TRIGGER fail_one_conversion BEFORE INSERT ON conversions WHEN NEW.transaction_id = '612300102' BEGIN SELECT RAISE(ABORT, 'storage unavailable'); END",
+    );
+    try {
+      const result = await syncNow(p.id);
+      expect(result).toMatchObject({ imported: 1, updated: 0, unchanged: 0, failed: 1, lastSync: { ok: false } });
+      expect(result.lastSync.error).toMatch(
+        /^1 transaction\(s\) not recorded: 612300102: unexpected error: .*storage unavailable/,
+      );
+      expect((await api('GET', `/api/v1/partners/${p.id}`)).body.lastSync).toEqual(result.lastSync);
+    } finally {
+      await env.DB.exec('DROP TRIGGER fail_one_conversion');
+    }
+  });
+
   it('counts a transaction it cannot read as failed, naming it, and imports the others', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/incomplete-transaction.json' }]);
