@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awinConnector, awinTrackingTemplate, readAwinTransaction } from '../../src/domain/networks/awin';
+import { awinAmount, awinConnector, awinTrackingTemplate, readAwinTransaction } from '../../src/domain/networks/awin';
 import { formatDate, jsonConnector, valueAt } from '../../src/domain/networks/json-mapping';
 import { networkInputSchema, networkUrlIssues } from '../../src/domain/networks/settings';
 
@@ -71,6 +71,23 @@ describe('readAwinTransaction', () => {
       ok: false,
       message: 'the commission is in GBP, the sale in EUR',
     });
+  });
+});
+
+describe('awinAmount', () => {
+  it('rounds to the minor unit, half away from zero, on the decimal digits', () => {
+    expect(awinAmount(9.605, 'EUR')).toEqual({ ok: true, amountMinor: 961 });
+    expect(awinAmount(9.6049, 'EUR')).toEqual({ ok: true, amountMinor: 960 });
+    expect(awinAmount(1.005, 'EUR')).toEqual({ ok: true, amountMinor: 101 });
+    expect(awinAmount(0.125, 'EUR')).toEqual({ ok: true, amountMinor: 13 });
+    expect(awinAmount(1500.5, 'JPY')).toEqual({ ok: true, amountMinor: 1501 });
+    expect(awinAmount(12.3456, 'KWD')).toEqual({ ok: true, amountMinor: 12346 });
+    expect(awinAmount(1e-7, 'EUR')).toEqual({ ok: true, amountMinor: 0 });
+  });
+
+  it('reads an amount with no more decimals than the currency as it is, and refuses a negative one', () => {
+    expect(awinAmount(10.44, 'EUR')).toEqual({ ok: true, amountMinor: 1044 });
+    expect(awinAmount(-1, 'EUR').ok).toBe(false);
   });
 });
 

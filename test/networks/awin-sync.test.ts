@@ -298,6 +298,17 @@ describe('POST /api/v1/partners/:id/network-sync (Awin)', () => {
     );
   });
 
+  it('rounds amounts with more decimals than the currency has, half away from zero', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/extra-decimals.json' }]);
+    expect(await syncNow(p.id)).toMatchObject({ imported: 1, failed: 0 });
+    expect((await conversionsOf(p.id))[0]).toMatchObject({
+      amount: 120,
+      commission: 9.61,
+      items: [{ category: 'DEFAULT', amount: 120 }],
+    });
+  });
+
   it('splits a 60-day range into two calls of at most 31 days', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [

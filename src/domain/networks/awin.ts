@@ -1,7 +1,7 @@
 // Awin's publisher API: the transactions of a window by date of sale, validation and amendment, each read as a conversion.
 import { z } from 'zod';
 import type { ConversionStatus } from '../conversion-status';
-import { isCurrencyCode, parseAmount } from '../money';
+import { type AmountResult, isCurrencyCode, minorUnitsOf, parseAmount } from '../money';
 import type { AnswerRead, NetworkConnector, NetworkRequest, TransactionRead } from './connector';
 import { AWIN_API_BASE, type AwinSettings } from './settings';
 import { MAX_WINDOW_DAYS, type SyncWindow, wallClockUtc } from './sync-windows';
@@ -103,8 +103,8 @@ export function readAwinTransaction(raw: unknown): TransactionRead {
   if (t.commissionAmount.currency.toUpperCase() !== currency) {
     return { ok: false, id, message: `the commission is in ${t.commissionAmount.currency}, the sale in ${currency}` };
   }
-  const amount = parseAmount(t.saleAmount.amount, currency);
-  const commission = parseAmount(t.commissionAmount.amount, currency);
+  const amount = awinAmount(t.saleAmount.amount, currency);
+  const commission = awinAmount(t.commissionAmount.amount, currency);
   if (!amount.ok) return { ok: false, id, message: `saleAmount ${amount.message}` };
   if (!commission.ok) return { ok: false, id, message: `commissionAmount ${commission.message}` };
   const occurredAt = awinDate(t.transactionDate);
@@ -141,12 +141,32 @@ function orderLines(t: AwinTransaction, currency: string, amountMinor: number) {
   const parts = t.transactionParts ?? [];
   if (parts.length === 0 || parts.length > 500) return undefined;
   const lines = parts.map((p) => {
-    const amount = parseAmount(p.amount, currency);
+    const amount = awinAmount(p.amount, currency);
     const category = p.commissionGroupCode?.trim().slice(0, 100);
     return { amountMinor: amount.ok ? amount.amountMinor : -1, ...(category ? { category } : {}) };
   });
   const total = lines.reduce((sum, l) => sum + l.amountMinor, 0);
   return lines.every((l) => l.amountMinor >= 0) && total === amountMinor ? lines : undefined;
+}
+
+/**
+ * One of Awin's amounts in minor units of `currency`. Awin computes commissions as percentages and
+ * may write more decimals than the currency has (9.605 EUR): the amount is rounded half away from
+ * zero to the currency's minor unit, on its decimal digits (never on a binary float's error),
+ * rather than the whole transaction refused.
+ * @example awinAmount(9.605, 'EUR') // { ok: true, amountMinor: 961 }
+ */
+export function awinAmount(value: number, currency: string): AmountResult {
+  const units = minorUnitsOf(currency);
+  const text = String(value);
+  if (!Number.isFinite(value) || value < 0) return parseAmount(value, currency);
+  // Only below 1e-6 does String() write an exponent: nothing in any currency's minor unit.
+  if (text.includes('e') && value < 1) return { ok: true, amountMinor: 0 };
+  const [integer = '0', fraction = ''] = text.split('.');
+  if (fraction.length <= units) return parseAmount(value, currency);
+  const kept = parseAmount(units === 0 ? integer : `${integer}.${fraction.slice(0, units)}`, currency);
+  if (!kept.ok) return kept;
+  return { ok: true, amountMinor: kept.amountMinor + (Number(fraction[units]) >= 5 ? 1 : 0) };
 }
 
 /** Awin's `2026-11-01T10:15:00` (asked in UTC), or a date with an offset. */
