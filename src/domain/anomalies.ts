@@ -34,13 +34,16 @@ export const AMOUNT_OUTLIER_FACTOR = 10;
 /** Fewer past amounts than this say nothing about what is usual. */
 export const MIN_AMOUNT_SAMPLES = 20;
 
-/** A network's commission may differ from ours by rounding: a cent (one minor unit), no more. */
+/**
+ * A network's commission may differ from ours by rounding: one minor unit of the currency, no
+ * more (a cent in euros; a whole yen in yen, which has no cents to round to).
+ */
 export const MAX_COMMISSION_GAP_MINOR = 1;
 /** Failed syncs in a row before a partner's network is flagged: one failure is often the network's passing trouble. */
 export const SYNC_FAILURES_FLAGGED = 3;
 
 /**
- * Whether a network's commission and the one the partner's rules give differ by more than a cent.
+ * Whether a network's commission and the one the partner's rules give differ by more than one minor unit.
  * @example isCommissionMismatch(800, 802) // true
  */
 export function isCommissionMismatch(networkMinor: number, rulesMinor: number): boolean {

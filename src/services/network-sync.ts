@@ -396,7 +396,7 @@ async function flagRefused(
 }
 
 /**
- * Flags a paying conversion whose network commission differs by more than a cent from what the
+ * Flags a paying conversion whose network commission differs by more than one minor unit from what the
  * rules in force when it occurred give for the transaction as it now stands (its current amount
  * and order lines): a wrong rate on either side shows.
  */
