@@ -15,6 +15,7 @@ import { minorToMajor } from '../domain/money';
 import type { NetworkConnector, NetworkRequest, NetworkTransaction } from '../domain/networks/connector';
 import { connectorFor } from '../domain/networks/connectors';
 import { networkDisagreement } from '../domain/networks/disagreement';
+import { type NetworkInput, networkUrlIssues } from '../domain/networks/settings';
 import {
   cursorAfter,
   MAX_WINDOWS_PER_SYNC,
@@ -145,6 +146,12 @@ export async function syncNetwork(
   try {
     const connector = connectorFor(network.type, network.settings);
     if (!connector) throw new SyncStop(`unknown network type "${network.type}"`);
+    // Checked again at each sync: a network stored in local development may call plain http there only.
+    const urlIssue = networkUrlIssues(
+      { ...network.settings, type: network.type, accessToken: '' } as NetworkInput,
+      env.ENVIRONMENT === 'development',
+    )[0];
+    if (urlIssue) throw new SyncStop(urlIssue.message);
     const token = await open(env.SECRETS_KEY, network.accessTokenEnc).catch(() => {
       throw new SyncStop('the stored access token cannot be read (was SECRETS_KEY changed?): set it again');
     });

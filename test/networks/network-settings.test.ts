@@ -1,9 +1,18 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { open } from '../../src/domain/secret-box';
+import worker from '../../src/index';
 import { createKey, createPartner } from '../support/builders';
-import { api } from '../support/http';
-import { AWIN_ADVERTISER, awinPartner, NETWORK_ORIGIN, NETWORK_TOKEN, newAccount } from '../support/networks';
+import { ADMIN_KEY, api, ORIGIN } from '../support/http';
+import {
+  AWIN_ADVERTISER,
+  awinPartner,
+  NETWORK_ORIGIN,
+  NETWORK_TOKEN,
+  newAccount,
+  receivedRequests,
+} from '../support/networks';
 
 const patch = (id: string, body: unknown, key?: string) => api('PATCH', `/api/v1/partners/${id}`, { body, key });
 
@@ -90,6 +99,42 @@ describe('PATCH /api/v1/partners/:id {network}', () => {
     expect(res.body.error.code).toBe('invalid_request');
     expect(res.body.error.details.map((d: { path: string[] }) => d.path.slice(0, path.length))).toContainEqual(path);
     expect((await api('GET', `/api/v1/partners/${p.id}`)).body.network).toBeNull();
+  });
+
+  describe('outside local development', () => {
+    /** A call to the Worker as deployed: ENVIRONMENT=production. */
+    async function inProduction(method: string, path: string, body: unknown) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`${ORIGIN}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }) as Request<unknown, IncomingRequestCfProperties>,
+        { ...env, ENVIRONMENT: 'production' },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert exact values
+      return { status: res.status, body: (await res.json()) as any };
+    }
+
+    it('refuses an apiBase over plain http, even to a loopback address', async () => {
+      const p = await createPartner();
+      const network = { type: 'awin', publisherId: newAccount(), accessToken: 't', apiBase: NETWORK_ORIGIN };
+      const res = await inProduction('PATCH', `/api/v1/partners/${p.id}`, { network });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toMatchObject([{ path: ['network', 'apiBase'] }]);
+      expect((await api('GET', `/api/v1/partners/${p.id}`)).body.network).toBeNull();
+    });
+
+    it('does not call a loopback apiBase stored in development', async () => {
+      const p = await awinPartner();
+      const res = await inProduction('POST', `/api/v1/partners/${p.id}/network-sync`, {});
+      expect(res.status).toBe(200);
+      expect(res.body.lastSync).toMatchObject({ ok: false, error: expect.stringMatching(/^network\.apiBase /) });
+      expect(await receivedRequests(p.publisherId)).toEqual([]);
+    });
   });
 
   it('refuses partner keys: 403 for the change and the sync, and no network in their view', async () => {
