@@ -143,6 +143,7 @@ export async function syncNetwork(
   const counts: SyncCounts = { imported: 0, updated: 0, unchanged: 0, failed: 0 };
   const refusals: string[] = [];
   let stop: SyncStop | null = null;
+  let redact: Redact = (text) => text;
   try {
     const connector = connectorFor(network.type, network.settings);
     if (!connector) throw new SyncStop(`unknown network type "${network.type}"`);
@@ -155,6 +156,7 @@ export async function syncNetwork(
     const token = await open(env.SECRETS_KEY, network.accessTokenEnc).catch(() => {
       throw new SyncStop('the stored access token cannot be read (was SECRETS_KEY changed?): set it again');
     });
+    redact = redactorOf(token);
     const cursorName = syncCursorName(partner.id);
     const stored = await readCursor(db, cursorName);
     let cursor = stored ? new Date(stored) : null;
@@ -168,8 +170,9 @@ export async function syncNetwork(
         for (const read of answer) {
           if (!read.ok) {
             counts.failed++;
-            refusals.push(`${read.id ?? 'a transaction'}: ${read.message}`);
-            await flagUnreadable(db, partner, read.id, read.message);
+            const why = redact(read.message);
+            refusals.push(`${read.id ?? 'a transaction'}: ${why}`);
+            await flagUnreadable(db, partner, read.id, why);
             continue;
           }
           // The same transaction listed again by another kind of date, as it was: nothing to do twice.
@@ -177,7 +180,7 @@ export async function syncNetwork(
           const signature = JSON.stringify([networkRef, input, commissionMinor]);
           if (seen.has(signature)) continue;
           seen.add(signature);
-          const outcome = await importTransaction(env, db, partner, plans, read.transaction);
+          const outcome = await importTransaction(env, db, partner, plans, read.transaction, redact);
           if (outcome.ok) counts[outcome.status]++;
           else {
             counts.failed++;
@@ -194,10 +197,10 @@ export async function syncNetwork(
   } catch (err) {
     // Anything else (a storage error between transactions) is recorded as well: the sync's outcome is never lost.
     stop = err instanceof SyncStop ? err : new SyncStop(`an unexpected error stopped the sync: ${messageOf(err)}`);
-    if (!(err instanceof SyncStop)) console.error(`network sync of ${partner.id} stopped`, messageOf(err));
+    if (!(err instanceof SyncStop)) console.error(`network sync of ${partner.id} stopped`, redact(messageOf(err)));
   }
   const error = stop
-    ? stop.message
+    ? redact(stop.message)
     : refusals.length
       ? `${refusals.length} transaction(s) not recorded: ${refusals.join('; ')}`
       : null;
@@ -292,6 +295,7 @@ async function importTransaction(
   partner: Partner,
   plans: CommissionPlan[],
   transaction: NetworkTransaction,
+  redact: Redact,
 ): Promise<ImportOutcome> {
   const { input, commissionMinor, networkRef } = transaction;
   try {
@@ -324,7 +328,9 @@ async function importTransaction(
     return { ok: true, status: result.status === 'recorded' ? 'imported' : 'updated' };
   } catch (err) {
     // One transaction's trouble, expected (a change refused) or not (a storage error), is its own: the others go on.
-    const message = err instanceof AppError ? `${err.code}: ${err.message}` : `unexpected error: ${messageOf(err)}`;
+    const message = redact(
+      err instanceof AppError ? `${err.code}: ${err.message}` : `unexpected error: ${messageOf(err)}`,
+    );
     if (!(err instanceof AppError))
       console.error(`network transaction ${input.transactionId} of ${partner.id}`, message);
     await flagRefused(db, partner, transaction, message, null);
@@ -333,6 +339,20 @@ async function importTransaction(
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Takes the access token out of a text bound for people (`lastSync`, anomalies, logs). */
+type Redact = (text: string) => string;
+
+/**
+ * A network may echo the token (in a refused field, or an error naming a URL that carries it):
+ * it is replaced by `[token]`, as written and percent-encoded. Tokens under 8 characters are no
+ * real network's and would blank ordinary words.
+ */
+function redactorOf(token: string): Redact {
+  if (token.length < 8) return (text) => text;
+  const forms = [...new Set([token, encodeURIComponent(token)])];
+  return (text) => forms.reduce((out, form) => out.split(form).join('[token]'), text);
+}
 
 /**
  * Flags a conversion on which Relais keeps something the network says otherwise (a status it

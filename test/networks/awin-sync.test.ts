@@ -506,6 +506,25 @@ describe('when Awin does not answer as documented', () => {
     }
   });
 
+  it('never writes the access token in what it records, even when Awin echoes it', async () => {
+    const p = await awinPartner();
+    const echoing = {
+      id: 612300109,
+      commissionStatus: NETWORK_TOKEN,
+      commissionAmount: { amount: 9.6, currency: 'EUR' },
+      saleAmount: { amount: 120, currency: 'EUR' },
+      transactionDate: '2026-11-20T10:15:00',
+    };
+    await scriptNetwork(p.publisherId, [{ dateType: 'transaction', body: JSON.stringify([echoing]) }]);
+    const result = await syncNow(p.id);
+    expect(result.lastSync.error).toBe(
+      '1 transaction(s) not recorded: 612300109: commissionStatus "[token]" is not one of Awin\'s',
+    );
+    const flags = (await api('GET', `/api/v1/anomalies?partnerId=${p.id}&kind=network_transaction_refused`)).body.data;
+    expect(flags).toHaveLength(1);
+    expect(JSON.stringify(flags)).not.toContain(NETWORK_TOKEN);
+  });
+
   it('counts a transaction it cannot read as failed, naming it, and imports the others', async () => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/incomplete-transaction.json' }]);
