@@ -226,6 +226,9 @@ export async function rateLimitKeyOf(env: Env, network: PartnerNetwork): Promise
   return `${new URL(url).host} ${hash}`;
 }
 
+/** How an API refuses a list it does not offer (an unknown `dateType`): passed over for an optional call. */
+const OPTIONAL_REFUSALS: ReadonlySet<number> = new Set([400, 404, 422]);
+
 /** Makes one call and reads its answer; anything but a readable answer stops the sync. */
 async function fetchAnswer(connector: NetworkConnector, request: NetworkRequest, partner: Partner, nowMs: number) {
   let res: Response;
@@ -257,8 +260,8 @@ async function fetchAnswer(connector: NetworkConnector, request: NetworkRequest,
     await res.body?.cancel();
     throw new SyncStop(`the network refused the access token (HTTP ${res.status}): check it and set it again`);
   }
-  if (res.status === 400 && request.isOptional) {
-    // A list this account does not offer: what it would hold is found through the other calls.
+  if (request.isOptional && OPTIONAL_REFUSALS.has(res.status)) {
+    // A list this account or API does not offer: what it would hold is found through the other calls.
     await res.body?.cancel();
     return [];
   }
@@ -277,6 +280,8 @@ async function fetchAnswer(connector: NetworkConnector, request: NetworkRequest,
     throw new SyncStop('the network answered something that is not JSON');
   }
   const read = connector.read(body, { defaultCurrency: partner.currency });
+  // An optional list answered in another shape (an error object, say) is not offered either.
+  if (!read.ok && request.isOptional) return [];
   if (!read.ok) throw new SyncStop(`the network's answer is not what it documents: ${read.message}`);
   return read.transactions;
 }

@@ -478,11 +478,20 @@ describe('when Awin does not answer as documented', () => {
     expect(await conversionsOf(p.id)).toEqual([]);
   });
 
-  it('passes over a 400 to the optional list by date of amendment', async () => {
+  it.each([400, 404, 422])('passes over a %i to the optional list by date of amendment', async (status) => {
     const p = await awinPartner();
     await scriptNetwork(p.publisherId, [
       { dateType: 'transaction', fixture: 'awin/first-import.json' },
-      { dateType: 'amendment', status: 400, fixture: 'awin/bad-request.json' },
+      { dateType: 'amendment', status, fixture: 'awin/bad-request.json' },
+    ]);
+    expect(await syncNow(p.id)).toMatchObject({ imported: 2, failed: 0, lastSync: { ok: true, error: null } });
+  });
+
+  it('passes over an optional list answered in another shape', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [
+      { dateType: 'transaction', fixture: 'awin/first-import.json' },
+      { dateType: 'amendment', fixture: 'awin/malformed.json' },
     ]);
     expect(await syncNow(p.id)).toMatchObject({ imported: 2, failed: 0, lastSync: { ok: true, error: null } });
   });
