@@ -8,7 +8,7 @@ import { currencyCodeSchema } from '../domain/money';
 import { NETWORK_TYPES, networkInputSchema } from '../domain/networks/settings';
 import { INTEGRATIONS, PARTNER_STATUSES } from '../domain/partnership';
 import { storedUrlSchema, urlTemplateSchema } from '../domain/stored-url';
-import { domainSchema, slugSchema } from './common';
+import { domainSchema, isoDate, isoDateTime, slugSchema } from './common';
 
 const paramName = z.string().min(1).max(64);
 const paramMap = z.record(z.string().min(1).max(64), paramName);
@@ -285,14 +285,15 @@ export type CommissionPlanView = z.infer<typeof commissionPlanSchema>;
 /** `POST /partners/{id}/network-sync`: the range to read, by default from a week before the last sync (31 days back for the first) up to now. */
 export const networkSyncSchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional().openapi({
-      description: 'ISO 8601 instant; default: 31 days before `to` when `to` is given.',
-      example: '2026-10-01T00:00:00Z',
+    from: z.union([isoDateTime, isoDate]).optional().openapi({
+      description:
+        'ISO 8601 instant, or a date (its start in REPORT_TIMEZONE); default: 31 days before `to` when `to` is given.',
+      example: '2026-10-01',
     }),
-    to: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .openapi({ description: 'ISO 8601 instant; default now.', example: '2026-11-30T00:00:00Z' }),
+    to: z.union([isoDateTime, isoDate]).optional().openapi({
+      description: 'ISO 8601 instant, or a date (its end in REPORT_TIMEZONE); default now, and never later.',
+      example: '2026-11-30',
+    }),
   })
   .strict()
   .openapi('NetworkSyncRequest');

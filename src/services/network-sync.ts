@@ -8,8 +8,10 @@ import { readCursor, writeCursor } from '../db/job-state';
 import { adoptNetworkRef, getNetwork, type PartnerNetwork, recordSyncOutcome, syncCursorName } from '../db/networks';
 import type { Conversion, Partner } from '../db/schema';
 import { isCommissionMismatch, SYNC_FAILURES_FLAGGED } from '../domain/anomalies';
+import { isCalendarDate, timeZoneOf } from '../domain/calendar';
 import { type CommissionRule, commissionFor } from '../domain/commission';
 import { planInForce } from '../domain/commission-plan';
+import { instantBoundMs } from '../domain/date-range';
 import { newId } from '../domain/ids';
 import { minorToMajor } from '../domain/money';
 import type { NetworkConnector, NetworkRequest, NetworkTransaction } from '../domain/networks/connector';
@@ -76,9 +78,17 @@ export async function syncPartnerNetwork(
   env: Env,
   scope: CallerScope,
   partnerId: string,
-  range: { from?: Date; to?: Date },
+  bounds: { from?: string | undefined; to?: string | undefined },
   nowMs = Date.now(),
 ): Promise<SyncReport> {
+  // A date alone stands for its whole day in the programme's zone, as in the lists' filters.
+  const timeZone = timeZoneOf(env.REPORT_TIMEZONE);
+  const toMs = instantBoundMs(bounds.to, true, timeZone);
+  const fromMs = instantBoundMs(bounds.from, false, timeZone);
+  const range = {
+    from: fromMs === undefined ? undefined : new Date(fromMs),
+    to: toMs === undefined ? undefined : new Date(toMs + (isCalendarDate(bounds.to ?? '') ? 1 : 0)),
+  };
   const db = dbOf(env);
   const partner = await visiblePartner(db, scope, partnerId);
   const network = await getNetwork(db, partner.id);

@@ -324,6 +324,16 @@ describe('POST /api/v1/partners/:id/network-sync (Awin)', () => {
     ]);
   });
 
+  it('takes dates alone as whole days: from the start of `from` to the end of `to`', async () => {
+    const p = await awinPartner();
+    await scriptNetwork(p.publisherId, [{ dateType: 'transaction', fixture: 'awin/first-import.json' }]);
+    expect(await syncNow(p.id, { from: '2026-11-01', to: '2026-11-29' })).toMatchObject({ imported: 2, failed: 0 });
+    const calls = (await receivedRequests(p.publisherId)).filter((c) => c.query.dateType === 'transaction');
+    expect(calls.map((c) => [c.query.startDate, c.query.endDate])).toEqual([
+      ['2026-11-01T00:00:00', '2026-11-30T00:00:00'],
+    ]);
+  });
+
   it('reads the last 31 days when asked without a body', async () => {
     const p = await awinPartner();
     const res = await call('POST', `/api/v1/partners/${p.id}/network-sync`);

@@ -339,8 +339,8 @@ partnersApi.openapi(
     requireAdmin(c);
     const body = c.req.valid('json') ?? {};
     const report = await syncPartnerNetwork(c.env, scopeOf(c), c.req.valid('param').id, {
-      from: body.from ? new Date(body.from) : undefined,
-      to: body.to ? new Date(body.to) : undefined,
+      from: body.from,
+      to: body.to,
     });
     const { imported, updated, unchanged, failed, lastSync } = report;
     return c.json(
