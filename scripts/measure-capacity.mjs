@@ -144,7 +144,7 @@ function buildSupport() {
     [
       `export { dbOf } from ${src('db/client.ts')};`,
       `export { partners } from ${src('db/schema.ts')};`,
-      `export { newConversion } from ${src('services/record-conversion.ts')};`,
+      `export { firstHistoryOf, newConversion } from ${src('services/record-conversion.ts')};`,
       `export { newClickId, newUlid } from ${src('domain/ids.ts')};`,
       `export { describeDevice } from ${src('domain/device.ts')};`,
       `export { detectBot } from ${src('domain/bots.ts')};`,
@@ -660,19 +660,7 @@ function conversionOf(support, partnerRows, c, n, random) {
       },
     },
   );
-  return {
-    row,
-    history: {
-      fromStatus: null,
-      toStatus: row.status ?? 'pending',
-      amountMinor: row.amountMinor,
-      commissionBeforeMinor: null,
-      commissionMinor: row.commissionMinor,
-      refundedAmountMinor: row.refundedAmountMinor,
-      reason: null,
-      source: 'postback',
-    },
-  };
+  return { row, history: support.firstHistoryOf(row, { reason: null, source: 'postback' }) };
 }
 
 /** Bytes per row of each table measured, alone and with its indexes, from `dbstat`. */

@@ -10,7 +10,7 @@ import { DEFAULT_UTM } from '../domain/destination';
 import { describeDevice } from '../domain/device';
 import { newClickId, newUlid } from '../domain/ids';
 import { majorToMinor } from '../domain/money';
-import { newConversion } from '../services/record-conversion';
+import { firstHistoryOf, newConversion } from '../services/record-conversion';
 import { aggregatePartnerDays } from '../services/reports';
 
 /** How many past days get activity, yesterday the last. */
@@ -179,19 +179,7 @@ export async function seedDemoActivity(
           },
         );
         days.add(dateIn(occurredAt.getTime(), timeZone));
-        sales.push({
-          row,
-          history: {
-            fromStatus: null,
-            toStatus: row.status ?? 'pending',
-            amountMinor: row.amountMinor,
-            commissionBeforeMinor: null,
-            commissionMinor: row.commissionMinor,
-            refundedAmountMinor: row.refundedAmountMinor,
-            reason: null,
-            source: 'postback',
-          },
-        });
+        sales.push({ row, history: firstHistoryOf(row, { reason: null, source: 'postback' }) });
       });
     }
   }

@@ -115,16 +115,10 @@ export async function recordConversion(
     }
     const result: IntakeResult = { status: 'recorded', dryRun: opts.dryRun, conversion: fresh as Conversion };
     if (opts.dryRun) return written(result);
-    const history: HistoryEntry = {
-      fromStatus: null,
-      toStatus: fresh.status ?? input.status,
-      amountMinor: fresh.amountMinor,
-      commissionBeforeMinor: null,
-      commissionMinor: fresh.commissionMinor,
-      refundedAmountMinor: fresh.refundedAmountMinor,
+    const history = firstHistoryOf(fresh, {
       reason: input.reason ?? null,
       source: opts.network ? 'network' : 'postback',
-    };
+    });
     const { inserted, stored } = await insertConversionOnce(
       db,
       fresh,
@@ -184,6 +178,27 @@ export function networkChangeOf(
     refund: isPaying && refundedAmountMinor > existing.refundedAmountMinor ? { refundedAmountMinor } : undefined,
     commissionMinor: isPaying ? commissionMinor : undefined,
     source: 'network',
+  };
+}
+
+/**
+ * The history row a conversion starts with: from no status to its first, with its amount,
+ * commission and refunded total as recorded.
+ * @example firstHistoryOf(newConversion(partner, input, opts), { reason: null, source: 'postback' })
+ */
+export function firstHistoryOf(
+  row: NewConversion,
+  { reason, source }: { reason: string | null; source: HistoryEntry['source'] },
+): HistoryEntry {
+  return {
+    fromStatus: null,
+    toStatus: row.status,
+    amountMinor: row.amountMinor,
+    commissionBeforeMinor: null,
+    commissionMinor: row.commissionMinor,
+    refundedAmountMinor: row.refundedAmountMinor,
+    reason,
+    source,
   };
 }
 
