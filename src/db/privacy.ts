@@ -1,6 +1,7 @@
 // A person's rows found by their identifiers, and those identifiers removed in bounded statements (GDPR articles 15 and 17).
-import { and, asc, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, gt, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import type { PageOptions } from './paging';
 import { clicks, conversions, events, postbackLog, privacyErasures, type ReferralCode, referralCodes } from './schema';
 
 /**
@@ -291,6 +292,17 @@ async function eachLogPage(db: Db, visit: (page: SQL) => Promise<void>): Promise
     if (!last) return;
     after = last.id;
   }
+}
+
+/** A page of the register of erasures, newest first (ids are ULIDs). */
+export function listErasures(db: Db, opts: PageOptions) {
+  return db
+    .select()
+    .from(privacyErasures)
+    .where(opts.before ? lt(privacyErasures.id, opts.before) : undefined)
+    .orderBy(desc(privacyErasures.id))
+    .limit(opts.limit + 1)
+    .all();
 }
 
 /** Adds an erasure to the register (counts and who asked, nothing of whom it was about). */

@@ -67,3 +67,15 @@ export const personalDataSchema = z
     }),
   })
   .openapi('PersonalData');
+
+/** One erasure as the register keeps it: nothing of whom it was about. */
+export const erasureRecordSchema = erasureCountsSchema
+  .extend({
+    id: z.string(),
+    createdAt: z.string().openapi({ description: 'When it was made.' }),
+    actor: z.string().openapi({ description: 'The API key that asked (its id), or `admin-key` for ADMIN_API_KEY.' }),
+    byUserRef: z.boolean().openapi({ description: 'Whether the request named a `userRef` (never which).' }),
+    byVisitorId: z.boolean().openapi({ description: 'Whether the request named a `visitorId` (never which).' }),
+    postbackLogEntries: count('Postback log entries redacted.'),
+  })
+  .openapi('ErasureRecord');

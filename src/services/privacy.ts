@@ -9,6 +9,7 @@ import {
   underArchiveLease,
 } from '../db/click-archive';
 import { type Db, dbOf } from '../db/client';
+import type { PageOptions } from '../db/paging';
 import type { PostbackLogRow } from '../db/postback-log';
 import {
   clicksOfPerson,
@@ -20,6 +21,7 @@ import {
   eraseEvents,
   erasePostbackLog,
   eventsOfPerson,
+  listErasures,
   type PersonKeys,
   postbackLogOfPerson,
   recordErasure,
@@ -209,4 +211,13 @@ export async function erasePerson(env: Env, req: PersonRequest, actor: string): 
     postbackLogEntries,
   });
   return counts;
+}
+
+/**
+ * The register of erasures, newest first: when, which key asked, which kind of identifier was
+ * given and the records changed; never whom it was about.
+ * @example await erasureRegister(env, { limit: 50 })
+ */
+export function erasureRegister(env: Env, opts: PageOptions) {
+  return listErasures(dbOf(env), opts);
 }

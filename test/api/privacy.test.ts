@@ -303,6 +303,36 @@ describe('POST /api/v1/privacy/erasures', () => {
     }
   });
 
+  it('shows the register to admins, newest first, a page at a time, and to no partner key', async () => {
+    const s = await aPerson();
+    const first = await createKey('admin');
+    await erase({ userRef: s.userRef }, first.key);
+    await erase({ visitorId: s.stranger });
+
+    const newest = await api('GET', '/api/v1/privacy/erasures?limit=1', { expect: 200 });
+    expect(newest.body.data).toEqual([
+      {
+        id: expect.stringMatching(/^era_/),
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        actor: 'admin-key',
+        byUserRef: false,
+        byVisitorId: true,
+        clicks: 1,
+        events: 0,
+        conversions: 1,
+        referralCodes: 1,
+        postbackLogEntries: 1,
+      },
+    ]);
+    const next = await api('GET', `/api/v1/privacy/erasures?limit=1&cursor=${newest.body.nextCursor}`, {
+      expect: 200,
+    });
+    expect(next.body.data).toMatchObject([{ actor: first.id, byUserRef: true, byVisitorId: false, clicks: 3 }]);
+
+    const partnerKey = await createKey('partner', s.partner.id);
+    expect((await api('GET', '/api/v1/privacy/erasures', { key: partnerKey.key })).status).toBe(403);
+  });
+
   it("names the deployment's own ADMIN_API_KEY `admin-key` in the register", async () => {
     await erase({ visitorId: newUlid() });
     const last = await env.DB.prepare('SELECT actor FROM privacy_erasures ORDER BY id DESC LIMIT 1').first();

@@ -4,10 +4,18 @@ import type { Context } from 'hono';
 import { requireAdmin } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { originOf } from '../../http/origin';
+import { page, pageRequest } from '../../http/pagination';
 import { bearer, errorResponses, jsonBody, jsonOk, router } from '../../http/validation';
-import { erasureCountsSchema, erasureRequestSchema, personalDataSchema, personQuery } from '../../schemas/privacy';
+import { listOf, paginationQuery } from '../../schemas/common';
+import {
+  erasureCountsSchema,
+  erasureRecordSchema,
+  erasureRequestSchema,
+  personalDataSchema,
+  personQuery,
+} from '../../schemas/privacy';
 import { ADMIN_KEY_ACTOR } from '../../services/conversion-review';
-import { erasePerson, personalData } from '../../services/privacy';
+import { erasePerson, erasureRegister, personalData } from '../../services/privacy';
 import { presentClick } from './clicks';
 import { presentReferral } from './codes';
 import { presentConversion } from './conversions';
@@ -43,6 +51,39 @@ privacyApi.openapi(
   async (c) => {
     const counts = await erasePerson(c.env, c.req.valid('json'), actorOf(c));
     return c.json(counts, 200);
+  },
+);
+
+privacyApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/privacy/erasures',
+    tags: ['Privacy'],
+    summary: 'The register of erasures',
+    description:
+      'Every erasure made, newest first: when, which key asked, which kind of identifier it named and the records changed. It never holds the identifiers, so that the register itself names no one (accountability, GDPR article 5(2)).',
+    security: bearer,
+    request: { query: paginationQuery },
+    responses: { 200: jsonOk(listOf(erasureRecordSchema, 'ErasureRecordList'), 'Newest first.'), ...errorResponses },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const rows = await erasureRegister(c.env, pageRequest(q));
+    return c.json(
+      page(rows, q.limit, (r) => ({
+        id: r.id,
+        createdAt: r.createdAt.toISOString(),
+        actor: r.actor,
+        byUserRef: r.byUserRef,
+        byVisitorId: r.byVisitorId,
+        clicks: r.clicks,
+        events: r.events,
+        conversions: r.conversions,
+        referralCodes: r.referralCodes,
+        postbackLogEntries: r.postbackLogEntries,
+      })),
+      200,
+    );
   },
 );
 
