@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dbOf } from '../../src/db/client';
 import { clicks, conversions, dailyAggregates } from '../../src/db/schema';
 import { COUNTED_STATUSES, TOTAL_LINK_ID } from '../../src/domain/aggregation';
@@ -12,10 +12,10 @@ import { seedDemo } from '../../src/seed/seed';
 import { freshStorage } from '../support/fresh-worker';
 import { api } from '../support/http';
 
-// The seed adds what is missing: each test starts from a database it has not seeded yet.
-beforeEach(freshStorage);
-
 describe('demo seed', () => {
+  // The seed adds what is missing: each test starts from a database it has not seeded yet.
+  beforeEach(freshStorage);
+
   it('adds the 20 partners of the partnership document and demo links, once', async () => {
     const first = await seedDemo(env);
     const second = await seedDemo(env);
@@ -59,8 +59,14 @@ const sum = (rows: readonly object[], key: string) =>
   rows.reduce((total, r) => total + Number((r as Record<string, unknown>)[key] ?? 0), 0);
 
 describe('demo activity', () => {
+  // Seeded once: these read what the seed wrote, and the last one checks that seeding again adds nothing.
+  let added: Awaited<ReturnType<typeof seedDemo>>;
+  beforeAll(async () => {
+    await freshStorage();
+    added = await seedDemo(env);
+  });
+
   it('gives each of the last 30 days up to yesterday clicks and the month conversions, nothing today', async () => {
-    const added = await seedDemo(env);
     expect(added.clicksAdded).toBeGreaterThan(4 * DEMO_ACTIVITY_DAYS * 15);
     expect(added.conversionsAdded).toBeGreaterThan(0);
     const partnerId = await partnerIdOf('autodoc');
@@ -79,7 +85,6 @@ describe('demo activity', () => {
   });
 
   it('adds up: the aggregates are the sums of the clicks and conversions stored', async () => {
-    await seedDemo(env);
     const partnerId = await partnerIdOf('autodoc');
     const db = dbOf(env);
     const rawClicks = await db.select().from(clicks).where(eq(clicks.partnerId, partnerId)).all();
@@ -106,7 +111,6 @@ describe('demo activity', () => {
   });
 
   it("prices each conversion by the partner's rules, a few refunded, every one on a demo click", async () => {
-    await seedDemo(env);
     const partner = (await api('GET', `/api/v1/partners/${await partnerIdOf('barrault')}`, { expect: 200 })).body;
     const rows = await dbOf(env).select().from(conversions).where(eq(conversions.partnerId, partner.id)).all();
     expect(rows.length).toBeGreaterThan(0);
@@ -124,6 +128,22 @@ describe('demo activity', () => {
     expect(all.some((c) => c.refundedAmountMinor > 0 && c.status === 'approved')).toBe(true);
   });
 
+  it('adds nothing the second time: no click, conversion or figure doubles', async () => {
+    const db = dbOf(env);
+    const snapshot = async () => ({
+      clicks: (await db.select().from(clicks).all()).length,
+      conversions: (await db.select().from(conversions).all()).length,
+      aggregates: (await db.select().from(dailyAggregates).all()).map(({ computedAt: _, ...r }) => r),
+    });
+    const before = await snapshot();
+    expect(await seedDemo(env)).toEqual({ partnersAdded: 0, linksAdded: 0, clicksAdded: 0, conversionsAdded: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('demo activity of a Paris programme', () => {
+  beforeEach(freshStorage);
+
   it("keeps to the programme's days: a Paris programme's activity ends on yesterday in Paris", async () => {
     const paris = { ...env, REPORT_TIMEZONE: 'Europe/Paris' };
     await seedDemo(paris);
@@ -138,18 +158,5 @@ describe('demo activity', () => {
       (c) => c.createdAt.getTime() >= startMs && c.createdAt.getTime() < endMs,
     );
     expect(sum(latest, 'clicks') + sum(latest, 'botClicks')).toBe(inDay.length);
-  });
-
-  it('adds nothing the second time: no click, conversion or figure doubles', async () => {
-    await seedDemo(env);
-    const db = dbOf(env);
-    const snapshot = async () => ({
-      clicks: (await db.select().from(clicks).all()).length,
-      conversions: (await db.select().from(conversions).all()).length,
-      aggregates: (await db.select().from(dailyAggregates).all()).map(({ computedAt: _, ...r }) => r),
-    });
-    const before = await snapshot();
-    expect(await seedDemo(env)).toEqual({ partnersAdded: 0, linksAdded: 0, clicksAdded: 0, conversionsAdded: 0 });
-    expect(await snapshot()).toEqual(before);
   });
 });
