@@ -7,6 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 
+// Miniflare fetches request.cf's values from workers.cloudflare.com unless told not to: every
+// script that starts workerd through this module runs offline, on placeholders.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
 /** The simplest possible redirect Worker: the ceiling any redirect can reach on this machine. */
 const BARE_WORKER = `export default {
   fetch() {
