@@ -44,6 +44,11 @@ export const CHECK_STATUS_LABELS: Record<'en' | 'fr', Record<string, string>> = 
   },
 };
 
+export const NETWORK_TYPE_LABELS: Record<'en' | 'fr', Record<string, string>> = {
+  en: { awin: 'Awin', json: 'JSON network (generic)' },
+  fr: { awin: 'Awin', json: 'Réseau JSON (générique)' },
+};
+
 /** What was just done, by the `?done=` a form's redirect carries. */
 export const DONE = {
   en: {
@@ -206,6 +211,34 @@ export const m = messages(
     badName: 'Give a name.',
     badCategory: 'Give a category.',
     badSlug: 'Letters, digits, "-" and "_", starting with a letter or digit.',
+    network: 'Network',
+    networkHint: 'The affiliate network the partner’s conversions are read from, every hour.',
+    notConnected: 'Not connected to an affiliate network.',
+    connectThroughApi: 'A network is connected through the API:',
+    withNetwork: 'with its network (type, account ids, access token).',
+    connection: 'Connection',
+    connected: 'Connected',
+    networkType: 'Network type',
+    publisherId: 'Publisher id',
+    advertiserId: 'Advertiser id',
+    apiBase: 'API base',
+    accessToken: 'Access token',
+    tokenWriteOnly: 'Write-only: never shown.',
+    lastSync: 'Last sync',
+    neverSynced: 'None yet.',
+    syncOk: 'Succeeded',
+    syncFailed: 'Failed',
+    syncError: 'Error',
+    retryAfter: 'Network asked to wait until',
+    syncNow: 'Sync now',
+    syncNowHint:
+      'Reads the network’s transactions from a week before the last sync (31 days back for the first) up to now, as the hourly sync does.',
+    synced: (imported: string, updated: string, unchanged: string, failed: string) =>
+      `Sync done: ${imported} imported, ${updated} updated, ${unchanged} unchanged, ${failed} failed.`,
+    syncStopped: (imported: string, updated: string, unchanged: string, failed: string) =>
+      `The sync did not go through (its error is under Network): ${imported} imported, ${updated} updated, ${unchanged} unchanged, ${failed} failed.`,
+    noNetwork: 'The partner is not connected to an affiliate network: connect it through the API first.',
+    networkWaits: (at: string) => `The network asked to wait: sync again after ${at}.`,
   },
   {
     partners: 'Partenaires',
@@ -351,6 +384,34 @@ export const m = messages(
     badName: 'Donnez un nom.',
     badCategory: 'Donnez une catégorie.',
     badSlug: 'Lettres, chiffres, « - » et « _ », commençant par une lettre ou un chiffre.',
+    network: "Réseau d'affiliation",
+    networkHint: "Le réseau d'affiliation dont les conversions du partenaire sont lues, toutes les heures.",
+    notConnected: "Pas relié à un réseau d'affiliation.",
+    connectThroughApi: "Un réseau se relie par l'API :",
+    withNetwork: 'avec son réseau (type, identifiants de compte, jeton d’accès).',
+    connection: 'Liaison',
+    connected: 'Relié',
+    networkType: 'Type de réseau',
+    publisherId: 'Identifiant éditeur',
+    advertiserId: 'Identifiant annonceur',
+    apiBase: "Base de l'API",
+    accessToken: 'Jeton d’accès',
+    tokenWriteOnly: 'En écriture seule : jamais affiché.',
+    lastSync: 'Dernière synchronisation',
+    neverSynced: 'Aucune pour le moment.',
+    syncOk: 'Réussie',
+    syncFailed: 'Échouée',
+    syncError: 'Erreur',
+    retryAfter: "Le réseau demande d'attendre jusqu'au",
+    syncNow: 'Synchroniser maintenant',
+    syncNowHint:
+      'Lit les transactions du réseau depuis une semaine avant la dernière synchronisation (31 jours en arrière pour la première) jusqu’à maintenant, comme la synchronisation horaire.',
+    synced: (imported: string, updated: string, unchanged: string, failed: string) =>
+      `Synchronisation faite : ${imported} importées, ${updated} mises à jour, ${unchanged} inchangées, ${failed} en échec.`,
+    syncStopped: (imported: string, updated: string, unchanged: string, failed: string) =>
+      `La synchronisation n'a pas abouti (son erreur est sous Réseau d'affiliation) : ${imported} importées, ${updated} mises à jour, ${unchanged} inchangées, ${failed} en échec.`,
+    noNetwork: "Le partenaire n'est relié à aucun réseau d'affiliation : reliez-le d'abord par l'API.",
+    networkWaits: (at: string) => `Le réseau demande d'attendre : synchronisez de nouveau après le ${at}.`,
   },
 );
 

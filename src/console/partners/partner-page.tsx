@@ -1,4 +1,4 @@
-// One partner's page: identity, figures, lifecycle, commission plan, domains, postback setup, secrets, pushes, link health.
+// One partner's page: identity, figures, lifecycle, commission plan, domains, postback setup, network, secrets, pushes, link health.
 import { PARTNER_STATUSES, type PartnerStatus } from '../../domain/partnership';
 import type { PartnerFigures } from '../../services/partner-figures';
 import type { PartnerOverview } from '../../services/partner-overview';
@@ -9,6 +9,7 @@ import { isAdmin, type Ui } from '../ui/ui';
 import { DeliveriesSection, LinkHealthSection } from './activity-section';
 import type { PlanTyped, Typed } from './forms';
 import { DONE, type Done, INTEGRATION_LABELS, m, STATUS_LABELS } from './messages';
+import { NetworkSection, type SyncDone, SyncNotice } from './network-section';
 import { PlanSection } from './plan-section';
 import { PostbackSection } from './postback-section';
 
@@ -28,6 +29,10 @@ export type PartnerPageProps = {
   done?: Done;
   test?: TestPostback;
   forms?: PartnerForms;
+  /** What "Sync now" just did. */
+  synced?: SyncDone;
+  /** Why "Sync now" was refused (not connected, or the network asked to wait). */
+  syncRefused?: string;
 };
 
 export function PartnerPage(props: PartnerPageProps) {
@@ -43,6 +48,8 @@ export function PartnerPage(props: PartnerPageProps) {
         </p>
       )}
       {props.done && <Notice>{DONE[ui.lang][props.done]}</Notice>}
+      {props.synced && <SyncNotice ui={ui} done={props.synced} />}
+      {props.syncRefused && <Notice kind="error">{props.syncRefused}</Notice>}
       <IdentitySection ui={ui} partner={partner} />
       <section aria-labelledby="figures">
         <h2 id="figures">{t.figuresOf(ui.fmt.date(props.figures.range.from), ui.fmt.date(props.figures.range.to))}</h2>
@@ -60,6 +67,7 @@ export function PartnerPage(props: PartnerPageProps) {
       <DomainsSection ui={ui} partnerId={partner.id} domains={partner.allowedDomains} form={props.forms?.domains} />
       <ConsentSection ui={ui} partnerId={partner.id} requiresConsent={partner.requiresConsent} />
       <PostbackSection ui={ui} origin={props.origin} partner={partner} test={props.test} />
+      <NetworkSection ui={ui} partnerId={partner.id} network={overview.network} />
       {admin && <SecretsSection ui={ui} partner={partner} />}
       <DeliveriesSection
         ui={ui}

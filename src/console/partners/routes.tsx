@@ -9,6 +9,7 @@ import { originOf } from '../../http/origin';
 import { decodeCursor, encodeCursor } from '../../http/pagination';
 import { type PartnerUpdate, partnerCreateSchema } from '../../schemas/partner';
 import { cancelScheduledPlan } from '../../services/commission-plans';
+import { syncPartnerNetwork } from '../../services/network-sync';
 import { partnerFigures } from '../../services/partner-figures';
 import { partnerOverview } from '../../services/partner-overview';
 import {
@@ -24,6 +25,7 @@ import { adminOnly } from '../session';
 import { fieldOf, readDomains, readPlan, readStatus, rowsOf } from './forms';
 import { PartnersListPage } from './list-page';
 import { DONE, type Done, m } from './messages';
+import { readSyncDone, type SyncDone, syncDoneQuery } from './network-section';
 import { BLANK_PARTNER, type NewPartnerErrors, NewPartnerPage, type NewPartnerTyped } from './new-partner-page';
 import { type PartnerForms, PartnerPage } from './partner-page';
 import { SecretsPage } from './secrets-page';
@@ -141,14 +143,17 @@ partnersRoutes.post('/', adminOnly, async (c) => {
 
 partnersRoutes.get('/:id', async (c) => {
   const done = c.req.query('done');
-  return renderPartner(c, { done: done !== undefined && Object.hasOwn(DONE.en, done) ? (done as Done) : undefined });
+  return renderPartner(c, {
+    done: done !== undefined && Object.hasOwn(DONE.en, done) ? (done as Done) : undefined,
+    synced: readSyncDone(c.req.query()),
+  });
 });
 
 /** A partner's page, with what a form just did or what is wrong with one. */
 async function renderPartner(
   c: C,
-  extra: { done?: Done; test?: TestPostback; forms?: PartnerForms },
-  status: 200 | 400 | 409 = 200,
+  extra: { done?: Done; test?: TestPostback; forms?: PartnerForms; synced?: SyncDone; syncRefused?: string },
+  status: 200 | 400 | 409 | 429 = 200,
 ) {
   const id = c.req.param('id') ?? '';
   const scope = c.get('session').scope;
@@ -241,6 +246,26 @@ partnersRoutes.post('/:id/plans/:planId/cancel', adminOnly, async (c) => {
   const id = c.req.param('id');
   await cancelScheduledPlan(c.env, c.get('session').scope, id, c.req.param('planId'));
   return c.redirect(`/console/partners/${encodeURIComponent(id)}?done=plan-cancelled`, 303);
+});
+
+// The sync the API's POST /partners/:id/network-sync runs, over its default range; its counts
+// reach the page through the redirect, the outcome itself is kept on the partner.
+partnersRoutes.post('/:id/network-sync', adminOnly, async (c) => {
+  const id = c.req.param('id');
+  const t = m[c.get('ui').lang];
+  try {
+    const report = await syncPartnerNetwork(c.env, c.get('session').scope, id, {});
+    const query = syncDoneQuery({ ok: report.lastSync.ok, counts: report });
+    return c.redirect(`/console/partners/${encodeURIComponent(id)}?${query}`, 303);
+  } catch (err) {
+    if (!(err instanceof AppError) || (err.code !== 'no_network' && err.code !== 'rate_limited')) throw err;
+    const retryAfter = (err.details as { retryAfter?: string } | undefined)?.retryAfter;
+    const message =
+      err.code === 'no_network' ? t.noNetwork : t.networkWaits(c.get('ui').fmt.dateTime(retryAfter ?? Date.now()));
+    const res = await renderPartner(c, { syncRefused: message }, err.status === 409 ? 409 : 429);
+    if (err.headers) for (const [name, value] of Object.entries(err.headers)) res.headers.set(name, value);
+    return res;
+  }
 });
 
 // New secrets are the answer to the form itself, not to a redirect: they exist in clear only in
