@@ -1,5 +1,5 @@
-// The partners pages in Chromium: the admins' list and a partner's page, its test postback and status change by keyboard, and a partner's own page.
-import { describe, expect, it } from 'vitest';
+// The partners pages in Chromium: the admins' list and a partner's page, its test postback, status change by keyboard and network sync, and a partner's own page.
+import { describe, expect, inject, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
 import { api } from './support/api';
 import { useBrowserContext } from './support/context';
@@ -117,6 +117,37 @@ describe('the partners pages, as an admin', () => {
     await page.getByRole('link', { name: 'Back to Browser Secrets' }).click();
     await page.waitForURL((url) => url.pathname === `/console/partners/${partner.id}`);
     expect(await page.content()).not.toContain(token);
+    await page.close();
+  });
+
+  it('shows a partner’s network and syncs it now, the failure said', async () => {
+    const partner = await newPartner('Browser Network', 'active');
+    // The Worker itself stands for the network: it answers Awin's list with a 404, a failed sync.
+    const connected = await api(`/api/v1/partners/${partner.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({
+        network: {
+          type: 'awin',
+          publisherId: '45628',
+          accessToken: 'browser-network-token',
+          apiBase: inject('baseUrl'),
+        },
+      }),
+    });
+    expect(connected.status, await connected.clone().text()).toBe(200);
+    const page = await browser.context.newPage();
+    await page.goto(`/console/partners/${partner.id}`);
+    await page.getByRole('heading', { name: 'Network', exact: true }).waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.waitForURL((url) => url.searchParams.get('sync') === 'failed');
+    expect(await page.getByRole('alert').first().textContent()).toBe(
+      'The sync did not go through (its error is under Network): 0 imported, 0 updated, 0 unchanged, 0 failed.',
+    );
+    await page.getByText('the network answered HTTP 404').waitFor();
+    expect(await page.content()).not.toContain('browser-network-token');
+    await expectAccessible(page);
     await page.close();
   });
 
