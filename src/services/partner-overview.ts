@@ -81,13 +81,13 @@ export async function partnerOverview(
   latest: { deliveries: number; linkChecks: number },
 ): Promise<PartnerOverview> {
   const db = dbOf(env);
-  const [found, deliveries, checks] = await Promise.all([
+  // The network is read beside the rest and answered only once the partner is known to be the caller's.
+  const [found, deliveries, checks, network] = await Promise.all([
     visiblePartnerWithPlans(db, scope, id),
     listVisibleDeliveries(env, scope, { limit: latest.deliveries, partnerId: id }),
     listVisibleChecks(db, scope, { limit: latest.linkChecks, partnerId: id }),
+    getNetwork(db, id),
   ]);
-  // Read once the partner is known to be the caller's.
-  const network = await getNetwork(db, found.partner.id);
   return {
     partner: found.partner,
     plans: plansAt(found.plans, new Date(), timeZoneOf(env.REPORT_TIMEZONE)),

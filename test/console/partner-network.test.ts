@@ -3,12 +3,14 @@ import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPartner } from '../support/builders';
 import { page, type Signed, signedIn, submit } from '../support/console';
+import { api } from '../support/http';
 import {
   AWIN_ADVERTISER,
   awinPartner,
   conversionsOf,
   NETWORK_ORIGIN,
   NETWORK_TOKEN,
+  newAccount,
   receivedRequests,
   scriptNetwork,
 } from '../support/networks';
@@ -64,6 +66,32 @@ describe('the network section of a partner’s page', () => {
     expect(section).toContain('<button type="submit">Sync now</button>');
     expect(html).not.toContain(NETWORK_TOKEN);
     expect(html).not.toContain(await sealedTokenOf(p.id));
+  });
+
+  it('names a generic network’s host alone: its URL template may carry the token', async () => {
+    const p = await createPartner({ name: 'On A JSON Network' });
+    const urlTemplate = `${NETWORK_ORIGIN}/json/${newAccount()}/transactions?key={token}&start={from}&end={to}`;
+    await api('PATCH', `/api/v1/partners/${p.id}`, {
+      body: {
+        network: {
+          type: 'json',
+          accessToken: NETWORK_TOKEN,
+          urlTemplate,
+          fields: { transactionId: 'id', amount: 'amount' },
+        },
+      },
+      expect: 200,
+    });
+    const html = await page(admin, `/console/partners/${p.id}`);
+    expect(factsOf(networkSection(html)).slice(0, 5)).toEqual([
+      'Connection: Connected',
+      'Network type: JSON network (generic)',
+      'Publisher id: None',
+      'Advertiser id: None',
+      `API base: ${NETWORK_ORIGIN}`,
+    ]);
+    expect(html).not.toContain('/transactions?key=');
+    expect(html).not.toContain(NETWORK_TOKEN);
   });
 
   it('says how an unconnected partner is connected, and offers no sync', async () => {
