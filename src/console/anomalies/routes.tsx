@@ -2,11 +2,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ANOMALY_KINDS } from '../../domain/anomalies';
-import { decodeCursor } from '../../http/pagination';
 import { listVisibleAnomalies, resolveAnomaly } from '../../services/anomalies';
-import { partnerNamesInReach } from '../../services/partner-names';
 import type { ConsoleEnv } from '../context';
-import { PAGE_SIZE, pageOf, readFilters } from '../query-fields';
+import { listPage } from '../list-page';
 import { AnomaliesPage, type AnomalyFilters } from './anomalies-page';
 
 export const anomaliesRoutes = new Hono<ConsoleEnv>();
@@ -18,41 +16,21 @@ const listQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-anomaliesRoutes.get('/', async (c) => {
-  const ui = c.get('ui');
+anomaliesRoutes.get('/', (c) => {
   const { scope } = c.get('session');
   const asked = c.req.query();
   const filters: AnomalyFilters = { partnerId: asked.partnerId, kind: asked.kind, state: asked.state };
-  const partners = await partnerNamesInReach(c.env, scope);
-  const done = c.req.query('done');
-  const read = readFilters(listQuery, asked, ui.lang);
-  if (!read.ok) {
-    const errors = read.errors;
-    return c.html(
-      <AnomaliesPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
-      400,
-    );
-  }
-  const q = read.data;
-  const shown = pageOf(
-    await listVisibleAnomalies(c.env, scope, {
-      limit: PAGE_SIZE,
-      before: decodeCursor(q.cursor),
-      partnerId: q.partnerId,
-      kind: q.kind,
-      resolved: q.state === undefined ? undefined : q.state === 'resolved',
-    }),
-  );
-  return c.html(
-    <AnomaliesPage
-      ui={ui}
-      partners={partners}
-      filters={filters}
-      errors={{}}
-      rows={shown.rows}
-      nextCursor={shown.nextCursor}
-      done={done}
-    />,
+  return listPage(
+    c,
+    listQuery,
+    (q, page) =>
+      listVisibleAnomalies(c.env, scope, {
+        ...page,
+        partnerId: q.partnerId,
+        kind: q.kind,
+        resolved: q.state === undefined ? undefined : q.state === 'resolved',
+      }),
+    (view) => <AnomaliesPage ui={c.get('ui')} filters={filters} done={c.req.query('done')} {...view} />,
   );
 });
 

@@ -3,11 +3,10 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../domain/delivery-status';
 import { AppError } from '../../http/errors';
-import { decodeCursor } from '../../http/pagination';
 import { listVisibleDeliveries, retryDelivery, visibleDeliveryWithAttempts } from '../../services/delivery-log';
 import { partnerNamesInReach } from '../../services/partner-names';
 import type { ConsoleEnv } from '../context';
-import { PAGE_SIZE, pageOf, readFilters } from '../query-fields';
+import { listPage } from '../list-page';
 import { adminOnly } from '../session';
 import { DeliveriesPage, type DeliveryFilters, DeliveryPage } from './deliveries-page';
 
@@ -19,38 +18,15 @@ const listQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-deliveriesRoutes.get('/', async (c) => {
-  const ui = c.get('ui');
+deliveriesRoutes.get('/', (c) => {
   const { scope } = c.get('session');
   const asked = c.req.query();
   const filters: DeliveryFilters = { partnerId: asked.partnerId, status: asked.status };
-  const partners = await partnerNamesInReach(c.env, scope);
-  const read = readFilters(listQuery, asked, ui.lang);
-  if (!read.ok) {
-    const errors = read.errors;
-    return c.html(
-      <DeliveriesPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
-      400,
-    );
-  }
-  const q = read.data;
-  const shown = pageOf(
-    await listVisibleDeliveries(c.env, scope, {
-      limit: PAGE_SIZE,
-      before: decodeCursor(q.cursor),
-      partnerId: q.partnerId,
-      status: q.status,
-    }),
-  );
-  return c.html(
-    <DeliveriesPage
-      ui={ui}
-      partners={partners}
-      filters={filters}
-      errors={{}}
-      rows={shown.rows}
-      nextCursor={shown.nextCursor}
-    />,
+  return listPage(
+    c,
+    listQuery,
+    (q, page) => listVisibleDeliveries(c.env, scope, { ...page, partnerId: q.partnerId, status: q.status }),
+    (view) => <DeliveriesPage ui={c.get('ui')} filters={filters} {...view} />,
   );
 });
 

@@ -2,12 +2,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { POSTBACK_OUTCOMES } from '../../domain/postback-outcome';
-import { decodeCursor } from '../../http/pagination';
 import { partnerNamesInReach } from '../../services/partner-names';
 import { listVisiblePostbackFailures } from '../../services/postback-failures';
 import { listVisiblePostbacks, replayLoggedPostback, visiblePostback } from '../../services/postback-log';
 import type { ConsoleEnv } from '../context';
-import { PAGE_SIZE, pageOf, readFilters } from '../query-fields';
+import { listPage } from '../list-page';
 import { adminOnly } from '../session';
 import { PostbackEntryPage } from './entry-page';
 import { type FailureFilters, PostbackFailuresPage } from './failures-page';
@@ -22,38 +21,15 @@ const logQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-postbacksRoutes.get('/', async (c) => {
-  const ui = c.get('ui');
+postbacksRoutes.get('/', (c) => {
   const { scope } = c.get('session');
   const asked = c.req.query();
   const filters: PostbackFilters = { partnerId: asked.partnerId, outcome: asked.outcome };
-  const partners = await partnerNamesInReach(c.env, scope);
-  const read = readFilters(logQuery, asked, ui.lang);
-  if (!read.ok) {
-    const errors = read.errors;
-    return c.html(
-      <PostbackLogPage ui={ui} partners={partners} filters={filters} errors={errors} rows={[]} nextCursor={null} />,
-      400,
-    );
-  }
-  const q = read.data;
-  const shown = pageOf(
-    await listVisiblePostbacks(c.env, scope, {
-      limit: PAGE_SIZE,
-      before: decodeCursor(q.cursor),
-      partnerId: q.partnerId,
-      outcome: q.outcome,
-    }),
-  );
-  return c.html(
-    <PostbackLogPage
-      ui={ui}
-      partners={partners}
-      filters={filters}
-      errors={{}}
-      rows={shown.rows}
-      nextCursor={shown.nextCursor}
-    />,
+  return listPage(
+    c,
+    logQuery,
+    (q, page) => listVisiblePostbacks(c.env, scope, { ...page, partnerId: q.partnerId, outcome: q.outcome }),
+    (view) => <PostbackLogPage ui={c.get('ui')} filters={filters} {...view} />,
   );
 });
 
@@ -63,45 +39,15 @@ const failureQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-postbacksRoutes.get('/failures', async (c) => {
-  const ui = c.get('ui');
+postbacksRoutes.get('/failures', (c) => {
   const { scope } = c.get('session');
   const asked = c.req.query();
   const filters: FailureFilters = { partnerId: asked.partnerId, errorCode: asked.errorCode };
-  const partners = await partnerNamesInReach(c.env, scope);
-  const read = readFilters(failureQuery, asked, ui.lang);
-  if (!read.ok) {
-    const errors = read.errors;
-    return c.html(
-      <PostbackFailuresPage
-        ui={ui}
-        partners={partners}
-        filters={filters}
-        errors={errors}
-        rows={[]}
-        nextCursor={null}
-      />,
-      400,
-    );
-  }
-  const q = read.data;
-  const shown = pageOf(
-    await listVisiblePostbackFailures(c.env, scope, {
-      limit: PAGE_SIZE,
-      before: decodeCursor(q.cursor),
-      partnerId: q.partnerId,
-      errorCode: q.errorCode,
-    }),
-  );
-  return c.html(
-    <PostbackFailuresPage
-      ui={ui}
-      partners={partners}
-      filters={filters}
-      errors={{}}
-      rows={shown.rows}
-      nextCursor={shown.nextCursor}
-    />,
+  return listPage(
+    c,
+    failureQuery,
+    (q, page) => listVisiblePostbackFailures(c.env, scope, { ...page, partnerId: q.partnerId, errorCode: q.errorCode }),
+    (view) => <PostbackFailuresPage ui={c.get('ui')} filters={filters} {...view} />,
   );
 });
 
